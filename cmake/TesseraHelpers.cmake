@@ -1,0 +1,58 @@
+# Shared helpers for Tessera's per-module CMakeLists.
+
+set(TESSERA_MODULE_TARGETS "" CACHE INTERNAL "Module library targets")
+
+set(TESSERA_WARNINGS -Wall -Wextra -Wno-unused-parameter)
+if(TESSERA_WERROR)
+  list(APPEND TESSERA_WARNINGS -Werror)
+endif()
+
+set(TESSERA_SANITIZE "")
+if(TESSERA_ASAN)
+  list(APPEND TESSERA_SANITIZE -fsanitize=address -fno-omit-frame-pointer)
+endif()
+if(TESSERA_UBSAN)
+  list(APPEND TESSERA_SANITIZE -fsanitize=undefined -fno-sanitize-recover=undefined)
+endif()
+if(TESSERA_TSAN)
+  list(APPEND TESSERA_SANITIZE -fsanitize=thread)
+endif()
+if(TESSERA_SANITIZE)
+  add_compile_options(${TESSERA_SANITIZE})
+  add_link_options(${TESSERA_SANITIZE})
+endif()
+
+# tessera_module(NAME <name> SRCS ... DEPS ... [PRIVATE_DEPS ...])
+# Builds the static library tessera_<name>, with the folder's include/ as its public headers.
+function(tessera_module)
+  cmake_parse_arguments(M "" "NAME" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target tessera_${M_NAME})
+  add_library(${target} STATIC ${M_SRCS})
+  add_library(Tessera::${target} ALIAS ${target})
+  target_compile_options(${target} PRIVATE ${TESSERA_WARNINGS})
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_include_directories(${target} PUBLIC
+      $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+      $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+    if(TESSERA_INSTALL)
+      install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+    endif()
+  endif()
+  # Internal headers are included as "core/engine/db_impl.h" etc., from the source root.
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${target} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${target})
+  set(TESSERA_MODULE_TARGETS ${TESSERA_MODULE_TARGETS} ${target} CACHE INTERNAL "Module library targets")
+endfunction()
+
+# tessera_test(NAME <name> SRCS ... DEPS ...)
+# One gtest executable, its tests registered one by one with ctest.
+function(tessera_test)
+  cmake_parse_arguments(T "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SRCS})
+  target_compile_options(${T_NAME} PRIVATE ${TESSERA_WARNINGS})
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} tessera_testutil GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       PROPERTIES LABELS "${T_LABELS}")
+endfunction()

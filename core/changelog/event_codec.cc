@@ -1,0 +1,91 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Change-log event encoding (layout drawn in event_codec.h).
+#include "core/changelog/event_codec.h"
+
+#include "core/util/strings.h"
+#include "core/codec/coding.h"
+
+namespace tessera::internal {
+
+void EncodeEventValue(const ChangeEvent& e, std::string* out) {
+  out->push_back(static_cast<char>(kEventFormatVersion));
+  codec::PutVarsint64(out, e.commit_time_us);
+  codec::PutVarint64(out, e.txn_id);
+  codec::PutVarint64(out, e.txn_index);
+  codec::PutVarint64(out, e.txn_events);
+  out->push_back(static_cast<char>(e.model));
+  codec::PutVarint64(out, e.object_id);
+  codec::PutLengthPrefixed(out, e.object);
+  out->push_back(static_cast<char>(e.op));
+  out->push_back(static_cast<char>(e.key_format));
+  codec::PutLengthPrefixed(out, e.key);
+  out->push_back(static_cast<char>(e.image_format));
+  uint8_t flags = (e.before ? 1 : 0) | (e.after ? 2 : 0);
+  out->push_back(static_cast<char>(flags));
+  if (e.before) codec::PutLengthPrefixed(out, *e.before);
+  if (e.after) codec::PutLengthPrefixed(out, *e.after);
+}
+
+size_t EstimateEventBytes(const ChangeEvent& e) {
+  return 48 + e.object.size() + e.key.size() + (e.before ? e.before->size() : 0) +
+         (e.after ? e.after->size() : 0);
+}
+
+absl::Status DecodeEventValue(uint64_t seq, std::string_view in, ChangeEvent* out) {
+  auto bad = [seq](std::string_view what) {
+    return absl::DataLossError(util::StrCat("change log event ", seq, " is malformed: ", what));
+  };
+  if (in.empty() || static_cast<uint8_t>(in[0]) != kEventFormatVersion) {
+    return bad("unknown event format");
+  }
+  in.remove_prefix(1);
+  ChangeEvent e;
+  e.seq = seq;
+  uint64_t u;
+  if (!codec::GetVarsint64(&in, &e.commit_time_us)) return bad("commit time");
+  if (!codec::GetVarint64(&in, &e.txn_id)) return bad("transaction id");
+  if (!codec::GetVarint64(&in, &u) || u > UINT32_MAX) return bad("transaction index");
+  e.txn_index = static_cast<uint32_t>(u);
+  if (!codec::GetVarint64(&in, &u) || u > UINT32_MAX) return bad("transaction event count");
+  e.txn_events = static_cast<uint32_t>(u);
+  if (in.empty()) return bad("model");
+  uint8_t model = static_cast<uint8_t>(in[0]);
+  if (model < 1 || model > 5) return bad("model");
+  e.model = static_cast<Model>(model);
+  in.remove_prefix(1);
+  if (!codec::GetVarint64(&in, &e.object_id)) return bad("object id");
+  std::string_view s;
+  if (!codec::GetLengthPrefixed(&in, &s)) return bad("object name");
+  e.object = std::string(s);
+  if (in.size() < 2) return bad("op");
+  char op = in[0];
+  if (op != 'c' && op != 'u' && op != 'd' && op != 'r') return bad("op");
+  e.op = static_cast<ChangeOp>(op);
+  uint8_t kf = static_cast<uint8_t>(in[1]);
+  if (kf > 1) return bad("key format");
+  e.key_format = static_cast<ImageFormat>(kf);
+  in.remove_prefix(2);
+  if (!codec::GetLengthPrefixed(&in, &s)) return bad("key");
+  e.key = std::string(s);
+  if (in.size() < 2) return bad("image format");
+  uint8_t imf = static_cast<uint8_t>(in[0]);
+  uint8_t flags = static_cast<uint8_t>(in[1]);
+  if (imf > 1) return bad("image format");
+  if (flags > 3) return bad("image flags");
+  e.image_format = static_cast<ImageFormat>(imf);
+  in.remove_prefix(2);
+  if (flags & 1) {
+    if (!codec::GetLengthPrefixed(&in, &s)) return bad("before image");
+    e.before = std::string(s);
+  }
+  if (flags & 2) {
+    if (!codec::GetLengthPrefixed(&in, &s)) return bad("after image");
+    e.after = std::string(s);
+  }
+  if (!in.empty()) return bad("trailing bytes");
+  *out = std::move(e);
+  return absl::OkStatus();
+}
+
+}  // namespace tessera::internal

@@ -1,0 +1,40 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// The binary encoding of one change-log event, stored in the feed column family.
+//
+//   key:   seq (8 bytes, big-endian)              -- commit order, no gaps
+//   value:
+//   +------+-----------+--------+-----------+------------+-------+-----------+-------------+
+//   | 0x01 | commit_us | txn_id | txn_index | txn_events | model | object_id | object name |
+//   | ver  | zigzag    | varint | varint    | varint     | 1 B   | varint    | len-prefixed|
+//   +------+-----------+--------+-----------+------------+-------+-----------+-------------+
+//   +----+------------+-------------+--------------+-------+------------------+-----------------+
+//   | op | key format | key         | image format | flags | before           | after           |
+//   | 1B | 1 B        | len-prefixed| 1 B          | 1 B   | len-prefixed, if | len-prefixed, if|
+//   +----+------------+-------------+--------------+-------+  flags bit 0     +  flags bit 1    +
+//
+// Lengths and integers are LEB128 varints; the event is self-describing so a reader needs no
+// catalog (the object may have been dropped since).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "tessera/change_event.h"
+
+namespace tessera::internal {
+
+inline constexpr uint8_t kEventFormatVersion = 1;
+
+// Appends the value encoding of `e` (everything except e.seq, which is the key).
+void EncodeEventValue(const ChangeEvent& e, std::string* out);
+
+// Decodes a value written by EncodeEventValue; `seq` comes from the key.
+absl::Status DecodeEventValue(uint64_t seq, std::string_view in, ChangeEvent* out);
+
+// The encoded size of the event, for transaction size accounting.
+size_t EstimateEventBytes(const ChangeEvent& e);
+
+}  // namespace tessera::internal

@@ -1,0 +1,144 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// The engine's lifetime, transactions and the latest-state read source.
+#include "core/engine/engine.h"
+
+#include <chrono>
+
+#include "core/util/strings.h"
+#include "core/engine/txn_impl.h"
+#include "core/util/rocks_status.h"
+
+namespace tessera::internal {
+namespace {
+
+// Reads of the latest committed state, or of a RocksDB snapshot when one is given.
+class DbReadSource final : public ReadSource {
+ public:
+  DbReadSource(Engine* engine, const rocksdb::Snapshot* snapshot)
+      : engine_(engine), snapshot_(snapshot) {}
+
+  absl::Status Get(Cf cf, std::string_view key, std::string* value, bool* found) override {
+    RETURN_IF_ERROR(engine_->CheckOpen());
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    rocksdb::PinnableSlice pinned;
+    rocksdb::Status s = engine_->db()->Get(ro, engine_->cf(cf), rocksdb::Slice(key), &pinned);
+    *found = s.ok();
+    if (s.ok()) {
+      value->assign(pinned.data(), pinned.size());
+      return absl::OkStatus();
+    }
+    if (s.IsNotFound()) return absl::OkStatus();
+    return FromRocks(s, "read");
+  }
+
+  absl::Status MultiGet(Cf cf, const std::vector<std::string>& keys,
+                        std::vector<std::string>* values, std::vector<bool>* found) override {
+    RETURN_IF_ERROR(engine_->CheckOpen());
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> pinned(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    engine_->db()->MultiGet(ro, engine_->cf(cf), keys.size(), slices.data(), pinned.data(),
+                            statuses.data());
+    values->assign(keys.size(), std::string());
+    found->assign(keys.size(), false);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (statuses[i].ok()) {
+        (*values)[i].assign(pinned[i].data(), pinned[i].size());
+        (*found)[i] = true;
+      } else if (!statuses[i].IsNotFound()) {
+        return FromRocks(statuses[i], "multi-get");
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<BoundedIterator> NewIterator(Cf cf, std::string lower,
+                                               std::string upper) override {
+    auto it = std::make_unique<BoundedIterator>(std::move(lower), std::move(upper));
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    it->SetBounds(&ro);
+    it->Reset(engine_->db()->NewIterator(ro, engine_->cf(cf)));
+    return it;
+  }
+
+  Engine& engine() override { return *engine_; }
+
+ private:
+  Engine* const engine_;
+  const rocksdb::Snapshot* const snapshot_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReadSource> NewDbReadSource(Engine* engine, const rocksdb::Snapshot* snapshot) {
+  return std::make_unique<DbReadSource>(engine, snapshot);
+}
+
+Engine::Engine(std::string path, const Options& options)
+    : path_(std::move(path)), options_(options), catalog_(this), change_log_(this) {
+  latest_ = NewDbReadSource(this, nullptr);
+}
+
+Engine::~Engine() {
+  if (!closed_.load()) {
+    absl::Status s = Close();
+    if (!s.ok() && logger_) {
+      logger_->Log(LogLevel::kError, {path_, {}, 0}, "db.close_failed", {{"error", util::ToStd(s.message())}});
+    }
+  }
+}
+
+absl::Status Engine::Close() {
+  RETURN_IF_ERROR(CheckOpen());
+  if (db_ == nullptr) {
+    closed_ = true;
+    return absl::OkStatus();
+  }
+  int64_t live = live_handles_.load();
+  if (live > 0) {
+    return absl::FailedPreconditionError(util::StrCat(
+        "cannot close database ", path_, ": ", live,
+        " transactions or snapshots are still open; finish or destroy them first"));
+  }
+  closed_.store(true, std::memory_order_release);
+  rocksdb::Status s = db_->FlushWAL(true);
+  for (auto*& h : cfs_) {
+    if (h != nullptr) {
+      db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      h = nullptr;
+    }
+  }
+  rocksdb::Status cs = db_->Close();
+  delete db_;
+  db_ = nullptr;
+  if (logger_) {
+    logger_->Log(LogLevel::kInfo, {path_, {}, 0}, "db.close", {});
+    logger_->Flush();
+  }
+  RETURN_IF_ERROR(FromRocks(s, "close: flush write-ahead log"));
+  if (!cs.ok() && !cs.IsAborted()) return FromRocks(cs, "close");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<TxnImpl>> Engine::BeginTxn(std::string_view label) {
+  RETURN_IF_ERROR(CheckOpen());
+  rocksdb::TransactionOptions to;
+  to.set_snapshot = true;
+  to.lock_timeout = options_.lock_timeout_ms;
+  rocksdb::Transaction* txn = db_->BeginTransaction(write_options_, to);
+  if (txn == nullptr) return absl::InternalError("could not begin a transaction");
+  return std::make_unique<TxnImpl>(this, txn, NextTxnId(), std::string(label));
+}
+
+int64_t Engine::NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace tessera::internal

@@ -1,0 +1,96 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Engine: the internals behind tessera::DB, shared by every model library. It owns the RocksDB
+// TransactionDB and its column families, the catalog, the change log, the logger and the metrics.
+// Models reach it through DB::engine(); applications never see it.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/catalog/catalog.h"
+#include "core/changelog/change_log.h"
+#include "core/engine/column_families.h"
+#include "core/engine/read_source.h"
+#include "core/obs/logger.h"
+#include "core/obs/metrics.h"
+#include "rocksdb/utilities/transaction_db.h"
+#include "tessera/options.h"
+#include "tessera/status.h"
+
+namespace tessera::internal {
+
+class TxnImpl;
+
+// Thread safety: safe for concurrent use, except that Close must not race with other calls.
+class Engine {
+ public:
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(std::string_view path,
+                                                      const Options& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // FailedPrecondition once the database is closed.
+  absl::Status CheckOpen() const {
+    if (closed_.load(std::memory_order_acquire)) {
+      return absl::FailedPreconditionError("database " + path_ + " is closed");
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Close();
+
+  rocksdb::TransactionDB* db() { return db_; }
+  rocksdb::ColumnFamilyHandle* cf(Cf c) { return cfs_[static_cast<int>(c)]; }
+  const Options& options() const { return options_; }
+  const std::string& path() const { return path_; }
+  Catalog& catalog() { return catalog_; }
+  ChangeLog& change_log() { return change_log_; }
+  Logger& logger() { return *logger_; }
+  MetricsRegistry& metrics() { return metrics_; }
+  const rocksdb::WriteOptions& write_options() const { return write_options_; }
+
+  // Reads of the latest committed state.
+  ReadSource& latest() { return *latest_; }
+
+  // Begins a transaction. The caller owns it; it must be finished or destroyed before Close.
+  absl::StatusOr<std::unique_ptr<TxnImpl>> BeginTxn(std::string_view label);
+
+  // Live transactions and snapshots; Close refuses while any exist.
+  std::atomic<int64_t>& live_handles() { return live_handles_; }
+
+  // A new transaction id: the open epoch in the high 32 bits, a counter in the low 32.
+  uint64_t NextTxnId() { return (epoch_ << 32) | (txn_counter_.fetch_add(1) + 1); }
+
+  // The current time in microseconds since the Unix epoch (for TTLs and commit times).
+  static int64_t NowMicros();
+
+  // rocksdb statistics, or null when off.
+  rocksdb::Statistics* statistics() { return statistics_.get(); }
+
+ private:
+  friend class EngineOpener;
+  Engine(std::string path, const Options& options);
+
+  std::string path_;
+  Options options_;
+  rocksdb::TransactionDB* db_ = nullptr;
+  std::array<rocksdb::ColumnFamilyHandle*, kNumCfs> cfs_{};
+  std::shared_ptr<rocksdb::Statistics> statistics_;
+  rocksdb::WriteOptions write_options_;
+  std::unique_ptr<Logger> logger_;
+  MetricsRegistry metrics_;
+  Catalog catalog_;
+  ChangeLog change_log_;
+  std::unique_ptr<ReadSource> latest_;
+  std::atomic<bool> closed_{false};
+  std::atomic<int64_t> live_handles_{0};
+  uint64_t epoch_ = 0;
+  std::atomic<uint32_t> txn_counter_{0};
+};
+
+}  // namespace tessera::internal

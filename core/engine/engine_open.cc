@@ -1,0 +1,189 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Opening a database: RocksDB options per column family, the format-version check, the lock
+// error, and loading the catalog and the change log.
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "core/util/strings.h"
+#include "core/catalog/meta_keys.h"
+#include "core/engine/engine.h"
+#include "core/engine/storage_hooks.h"
+#include "core/util/rocks_status.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/statistics.h"
+#include "rocksdb/table.h"
+
+namespace tessera::internal {
+namespace {
+
+rocksdb::ColumnFamilyOptions BaseCfOptions(const Options& options,
+                                           const std::shared_ptr<rocksdb::Cache>& cache,
+                                           bool bloom) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = options.write_buffer_bytes;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.format_version = 5;
+  if (bloom && options.bloom_bits_per_key > 0) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits_per_key, false));
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+}  // namespace
+
+// Opens an Engine; a friend of Engine so that it can fill the private members.
+class EngineOpener {
+ public:
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(std::string_view path,
+                                                      const Options& options);
+};
+
+absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path_in,
+                                                           const Options& options) {
+  if (path_in.empty()) return absl::InvalidArgumentError("database path is empty");
+  std::string path(path_in);
+  std::error_code ec;
+  bool exists = std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+  if (exists && options.error_if_exists) {
+    return absl::AlreadyExistsError(util::StrCat("database ", path, " already exists"));
+  }
+  if (!exists) {
+    if (!options.create_if_missing) {
+      return absl::NotFoundError(util::StrCat("database ", path, " does not exist"));
+    }
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec)) {
+      return absl::InvalidArgumentError(
+          util::StrCat("database path ", path, " exists and is not a directory"));
+    }
+    std::filesystem::create_directories(path, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(
+          util::StrCat("cannot create database directory ", path, ": ", ec.message()));
+    }
+  }
+
+  std::unique_ptr<Engine> engine(new Engine(path, options));
+  ASSIGN_OR_RETURN(engine->logger_, Logger::Create(options, path));
+
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = true;
+  db_opts.create_missing_column_families = true;
+  db_opts.max_background_jobs = 2;
+  db_opts.bytes_per_sync = 1 << 20;
+  db_opts.keep_log_file_num = 3;
+  db_opts.max_log_file_size = 4 << 20;
+  if (options.rocksdb_statistics) {
+    engine->statistics_ = rocksdb::CreateDBStatistics();
+    engine->statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+    db_opts.statistics = engine->statistics_;
+  }
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  Engine* raw = engine.get();
+  auto view = [raw]() { return raw->catalog_.view(); };
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (size_t i = 0; i < kNumCfs; ++i) {
+    Cf c = static_cast<Cf>(i);
+    bool bloom = c == Cf::kMeta || c == Cf::kData;
+    rocksdb::ColumnFamilyOptions cf = BaseCfOptions(options, cache, bloom);
+    switch (c) {
+      case Cf::kData:
+        cf.merge_operator = NewTesseraMergeOperator();
+        cf.compaction_filter_factory = NewTesseraCompactionFilterFactory(view, true);
+        break;
+      case Cf::kIndex:
+      case Cf::kAdj:
+        cf.compaction_filter_factory = NewTesseraCompactionFilterFactory(view, false);
+        break;
+      case Cf::kFeed:
+        cf.compression = rocksdb::kLZ4Compression;
+        break;
+      case Cf::kMeta:
+        cf.write_buffer_size = 4 << 20;
+        break;
+    }
+    cfs.emplace_back(kCfNames[i], cf);
+  }
+
+  rocksdb::TransactionDBOptions txn_opts;
+  txn_opts.transaction_lock_timeout = options.lock_timeout_ms;
+  txn_opts.default_lock_timeout = options.lock_timeout_ms;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s =
+      rocksdb::TransactionDB::Open(db_opts, txn_opts, path, cfs, &handles, &engine->db_);
+  if (!s.ok()) {
+    if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+      return absl::UnavailableError(util::StrCat(
+          "database ", path, " is locked: another process (or another DB in this process) has "
+          "it open (", s.ToString(), ")"));
+    }
+    return FromRocks(s, util::StrCat("open database ", path));
+  }
+  for (size_t i = 0; i < kNumCfs; ++i) engine->cfs_[i] = handles[i];
+  engine->write_options_.sync = options.sync_commits;
+
+  // Format version: written on creation, checked on every open.
+  rocksdb::ReadOptions ro;
+  std::string version;
+  auto* meta_cf = engine->cf(Cf::kMeta);
+  s = engine->db_->Get(ro, meta_cf, meta::kFormatKey, &version);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (s.IsNotFound()) {
+    std::string probe;
+    std::unique_ptr<rocksdb::Iterator> it(engine->db_->NewIterator(ro, meta_cf));
+    it->SeekToFirst();
+    if (it->Valid()) {
+      return absl::FailedPreconditionError(
+          util::StrCat("database ", path, " has no Tessera format record; it is not a Tessera "
+                       "database or it is damaged"));
+    }
+    std::string v;
+    codec::PutVarint64(&v, meta::kFormatVersion);
+    RETURN_IF_ERROR(FromRocks(engine->db_->Put(wo, meta_cf, meta::kFormatKey, v),
+                              "write format version"));
+  } else if (!s.ok()) {
+    return FromRocks(s, "read format version");
+  } else {
+    std::string_view in = version;
+    uint64_t v = 0;
+    if (!codec::GetVarint64(&in, &v) || v != meta::kFormatVersion) {
+      return absl::FailedPreconditionError(util::StrCat(
+          "database ", path, " has on-disk format version ", v, "; this build of Tessera reads "
+          "format version ", meta::kFormatVersion, " only"));
+    }
+  }
+
+  // Open epoch: the high half of transaction ids, so ids never repeat across restarts.
+  std::string epoch;
+  s = engine->db_->Get(ro, meta_cf, meta::kEpochKey, &epoch);
+  uint64_t e = (s.ok() && epoch.size() == 8) ? codec::DecodeFixed64BE(epoch.data()) : 0;
+  engine->epoch_ = e + 1;
+  epoch.clear();
+  codec::PutFixed64BE(&epoch, engine->epoch_);
+  RETURN_IF_ERROR(
+      FromRocks(engine->db_->Put(wo, meta_cf, meta::kEpochKey, epoch), "write open epoch"));
+
+  RETURN_IF_ERROR(engine->catalog_.Load());
+  RETURN_IF_ERROR(engine->change_log_.Load());
+  engine->logger_->Log(LogLevel::kInfo, {path, {}, 0}, "db.open",
+                       {{"format", meta::kFormatVersion},
+                        {"objects", uint64_t{engine->catalog_.List(std::nullopt).size()}},
+                        {"last_seq", engine->change_log_.last_seq()}});
+  return engine;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(std::string_view path,
+                                                     const Options& options) {
+  return EngineOpener::Open(path, options);
+}
+
+}  // namespace tessera::internal

@@ -1,0 +1,149 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Transactions (see txn_impl.h).
+#include "core/engine/txn_impl.h"
+
+#include "core/util/strings.h"
+#include "core/changelog/event_codec.h"
+#include "core/engine/engine.h"
+#include "core/util/rocks_status.h"
+
+namespace tessera::internal {
+
+TxnImpl::TxnImpl(Engine* engine, rocksdb::Transaction* txn, uint64_t id, std::string label)
+    : engine_(engine), txn_(txn), id_(id), label_(std::move(label)) {
+  engine_->live_handles().fetch_add(1);
+}
+
+TxnImpl::~TxnImpl() {
+  if (state_ == State::kActive && !engine_->CheckOpen().ok()) {
+    // The database was closed under us; nothing to roll back.
+  } else if (state_ == State::kActive) {
+    txn_->Rollback().PermitUncheckedError();
+  }
+  txn_.reset();
+  engine_->live_handles().fetch_sub(1);
+}
+
+absl::Status TxnImpl::CheckActive() const {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  switch (state_) {
+    case State::kActive: return absl::OkStatus();
+    case State::kCommitted:
+      return absl::FailedPreconditionError(util::StrCat("transaction ", id_, " is committed"));
+    case State::kRolledBack:
+      return absl::FailedPreconditionError(util::StrCat("transaction ", id_, " is rolled back"));
+    case State::kFailed:
+      return absl::FailedPreconditionError(
+          util::StrCat("transaction ", id_, " failed to commit and is finished"));
+  }
+  return absl::InternalError("bad transaction state");
+}
+
+rocksdb::ReadOptions TxnImpl::ReadOpts() const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = txn_->GetSnapshot();
+  return ro;
+}
+
+absl::Status TxnImpl::Account(size_t bytes) {
+  size_t limit = engine_->options().max_transaction_bytes;
+  if (bytes_ + bytes > limit) {
+    return absl::ResourceExhaustedError(
+        util::StrCat("transaction too large: ", bytes_ + bytes, " bytes would exceed the limit of ",
+                     limit, " bytes (Options::max_transaction_bytes); nothing of this write was "
+                     "applied"));
+  }
+  bytes_ += bytes;
+  return absl::OkStatus();
+}
+
+absl::Status TxnImpl::Get(Cf cf, std::string_view key, std::string* value, bool* found) {
+  RETURN_IF_ERROR(CheckActive());
+  rocksdb::Status s = txn_->Get(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value);
+  *found = s.ok();
+  if (s.IsNotFound()) return absl::OkStatus();
+  return FromRocks(s, "transaction read");
+}
+
+absl::Status TxnImpl::MultiGet(Cf cf, const std::vector<std::string>& keys,
+                               std::vector<std::string>* values, std::vector<bool>* found) {
+  values->assign(keys.size(), std::string());
+  found->assign(keys.size(), false);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    bool f = false;
+    RETURN_IF_ERROR(Get(cf, keys[i], &(*values)[i], &f));
+    (*found)[i] = f;
+  }
+  return absl::OkStatus();
+}
+
+std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower,
+                                                      std::string upper) {
+  auto it = std::make_unique<BoundedIterator>(std::move(lower), std::move(upper));
+  rocksdb::ReadOptions ro = ReadOpts();
+  it->SetBounds(&ro);
+  it->Reset(txn_->GetIterator(ro, engine_->cf(cf)));
+  return it;
+}
+
+absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* value,
+                                   bool* found) {
+  RETURN_IF_ERROR(CheckActive());
+  rocksdb::Status s = txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value);
+  *found = s.ok();
+  if (s.IsNotFound()) return absl::OkStatus();
+  return FromRocks(s, "transaction read for update");
+}
+
+absl::Status TxnImpl::Put(Cf cf, std::string_view key, std::string_view value) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(Account(key.size() + value.size()));
+  return FromRocks(txn_->Put(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
+                   "transaction write");
+}
+
+absl::Status TxnImpl::Delete(Cf cf, std::string_view key) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(Account(key.size()));
+  return FromRocks(txn_->Delete(engine_->cf(cf), rocksdb::Slice(key)), "transaction delete");
+}
+
+absl::Status TxnImpl::Merge(Cf cf, std::string_view key, std::string_view operand) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(Account(key.size() + operand.size()));
+  return FromRocks(txn_->Merge(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(operand)),
+                   "transaction merge");
+}
+
+absl::Status TxnImpl::AddEvent(ChangeEvent event) {
+  RETURN_IF_ERROR(CheckActive());
+  if (!engine_->options().change_log) return absl::OkStatus();
+  RETURN_IF_ERROR(Account(EstimateEventBytes(event)));
+  events_.push_back(std::move(event));
+  return absl::OkStatus();
+}
+
+absl::Status TxnImpl::Commit() {
+  RETURN_IF_ERROR(CheckActive());
+  absl::Status s = events_.empty() ? engine_->change_log().CommitPlain(txn_.get())
+                                   : engine_->change_log().Commit(txn_.get(), id_, &events_);
+  if (s.ok()) {
+    state_ = State::kCommitted;
+    return s;
+  }
+  txn_->Rollback().PermitUncheckedError();
+  state_ = State::kFailed;
+  engine_->logger().Log(LogLevel::kWarn, {engine_->path(), {}, id_}, "txn.commit_failed",
+                        {{"error", util::ToStd(s.message())}, {"events", uint64_t{events_.size()}}});
+  return s;
+}
+
+absl::Status TxnImpl::Rollback() {
+  RETURN_IF_ERROR(CheckActive());
+  state_ = State::kRolledBack;
+  events_.clear();
+  return FromRocks(txn_->Rollback(), "rollback");
+}
+
+}  // namespace tessera::internal

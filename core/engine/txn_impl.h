@@ -1,0 +1,75 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// TxnImpl: a Tessera transaction over a RocksDB pessimistic transaction with a snapshot
+// (snapshot isolation: a write to a key changed by another commit since the snapshot, or locked
+// by a live transaction, fails with Aborted). Models write through it and record change events;
+// Commit appends the events to the change log in the same atomic write.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/engine/column_families.h"
+#include "core/engine/read_source.h"
+#include "rocksdb/utilities/transaction.h"
+#include "tessera/change_event.h"
+#include "tessera/transaction.h"
+
+namespace tessera::internal {
+
+class Engine;
+
+// Thread safety: not thread-safe (one thread at a time), like every transaction.
+class TxnImpl final : public Transaction, public ReadSource {
+ public:
+  TxnImpl(Engine* engine, rocksdb::Transaction* txn, uint64_t id, std::string label);
+  ~TxnImpl() override;
+
+  // Transaction
+  absl::Status Commit() override;
+  absl::Status Rollback() override;
+  bool active() const override { return state_ == State::kActive; }
+  uint64_t id() const override { return id_; }
+  size_t bytes_written() const override { return bytes_; }
+  TxnImpl& impl() override { return *this; }
+  ReadSource& source() const override { return const_cast<TxnImpl&>(*this); }
+
+  // ReadSource: sees the transaction's own writes over its snapshot.
+  absl::Status Get(Cf cf, std::string_view key, std::string* value, bool* found) override;
+  absl::Status MultiGet(Cf cf, const std::vector<std::string>& keys,
+                        std::vector<std::string>* values, std::vector<bool>* found) override;
+  std::unique_ptr<BoundedIterator> NewIterator(Cf cf, std::string lower,
+                                               std::string upper) override;
+  Engine& engine() override { return *engine_; }
+
+  // Reads `key` and locks it for this transaction; Aborted if another commit changed it since
+  // the snapshot.
+  absl::Status GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found);
+  // Writes. Each counts against Options::max_transaction_bytes (ResourceExhausted past it).
+  absl::Status Put(Cf cf, std::string_view key, std::string_view value);
+  absl::Status Delete(Cf cf, std::string_view key);
+  absl::Status Merge(Cf cf, std::string_view key, std::string_view operand);
+  // Records a change event; its seq, time and transaction fields are filled at commit.
+  absl::Status AddEvent(ChangeEvent event);
+
+  // FailedPrecondition unless the transaction is active and the database open.
+  absl::Status CheckActive() const;
+  const std::string& label() const { return label_; }
+
+ private:
+  enum class State { kActive, kCommitted, kRolledBack, kFailed };
+  absl::Status Account(size_t bytes);
+  rocksdb::ReadOptions ReadOpts() const;
+
+  Engine* const engine_;
+  std::unique_ptr<rocksdb::Transaction> txn_;
+  const uint64_t id_;
+  const std::string label_;
+  State state_ = State::kActive;
+  size_t bytes_ = 0;
+  std::vector<ChangeEvent> events_;
+};
+
+}  // namespace tessera::internal

@@ -1,0 +1,259 @@
+// The key-value model: every operation, scans in both directions with bounds, counters, CAS,
+// batches and bad input.
+#include "tessera/kv.h"
+
+#include <thread>
+
+#include "tests/util/test_util.h"
+
+namespace tessera {
+namespace {
+
+class KvStoreTest : public test::DbTest {
+ protected:
+  void SetUp() override {
+    DbTest::SetUp();
+    auto kv = KvStore::Open(db_.get());
+    ASSERT_TRUE(kv.ok());
+    kv_ = std::move(kv).value();
+  }
+  void TearDown() override {
+    kv_.reset();
+    DbTest::TearDown();
+  }
+  std::vector<std::string> Keys(std::string_view ns, const KvScanOptions& o) {
+    std::vector<std::string> out;
+    auto c = kv_->Scan(ns, o);
+    EXPECT_TRUE(c.ok()) << c.status();
+    if (!c.ok()) return out;
+    for (; (*c)->Valid(); (*c)->Next()) out.emplace_back((*c)->entry().key);
+    EXPECT_OK((*c)->status());
+    return out;
+  }
+  std::unique_ptr<KvStore> kv_;
+};
+
+using Strings = std::vector<std::string>;
+
+TEST_F(KvStoreTest, PutGetDeleteRoundTripBinaryData) {
+  std::string key("k\0\xff", 3), value("v\0\x01\xfe", 4);
+  ASSERT_OK(kv_->Put("ns", key, value));
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", key));
+  EXPECT_EQ(v, value);
+  ASSERT_OK(kv_->Put("ns", key, ""));  // empty values are values
+  ASSERT_OK_AND_ASSIGN(v, kv_->Get("ns", key));
+  EXPECT_EQ(v, "");
+  ASSERT_OK_AND_ASSIGN(bool deleted, kv_->Delete("ns", key));
+  EXPECT_TRUE(deleted);
+  ASSERT_OK_AND_ASSIGN(v, kv_->Get("ns", key));
+  EXPECT_EQ(v, std::nullopt);
+  ASSERT_OK_AND_ASSIGN(deleted, kv_->Delete("ns", key));
+  EXPECT_FALSE(deleted);
+}
+
+TEST_F(KvStoreTest, MissingNamespaceReadsAsEmpty) {
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("nothing", "k"));
+  EXPECT_EQ(v, std::nullopt);
+  EXPECT_TRUE(Keys("nothing", {}).empty());
+  ASSERT_OK_AND_ASSIGN(bool deleted, kv_->Delete("nothing", "k"));
+  EXPECT_FALSE(deleted);
+  ASSERT_OK_AND_ASSIGN(auto names, kv_->ListNamespaces());
+  EXPECT_TRUE(names.empty());  // reads and deletes do not create namespaces
+}
+
+TEST_F(KvStoreTest, NamespacesAreIsolated) {
+  ASSERT_OK(kv_->Put("a", "k", "1"));
+  ASSERT_OK(kv_->Put("b", "k", "2"));
+  ASSERT_OK(kv_->Put("aa", "k", "3"));
+  EXPECT_EQ(Keys("a", {}), Strings{"k"});
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("b", "k"));
+  EXPECT_EQ(v, "2");
+  ASSERT_OK_AND_ASSIGN(auto names, kv_->ListNamespaces());
+  EXPECT_EQ(names, (Strings{"a", "aa", "b"}));
+}
+
+TEST_F(KvStoreTest, ScansHonourPrefixBoundsLimitAndDirection) {
+  for (std::string k : {"a", "ab", "abc", "abd", "b", "ba", "c"}) ASSERT_OK(kv_->Put("ns", k, k));
+  EXPECT_EQ(Keys("ns", {}), (Strings{"a", "ab", "abc", "abd", "b", "ba", "c"}));
+  KvScanOptions o;
+  o.prefix = "ab";
+  EXPECT_EQ(Keys("ns", o), (Strings{"ab", "abc", "abd"}));
+  o.reverse = true;
+  EXPECT_EQ(Keys("ns", o), (Strings{"abd", "abc", "ab"}));
+  o = {};
+  o.from = "ab";
+  o.to = "b";  // exclusive
+  EXPECT_EQ(Keys("ns", o), (Strings{"ab", "abc", "abd"}));
+  o.reverse = true;
+  EXPECT_EQ(Keys("ns", o), (Strings{"abd", "abc", "ab"}));
+  o.limit = 2;
+  EXPECT_EQ(Keys("ns", o), (Strings{"abd", "abc"}));
+  o = {};
+  o.limit = 1;
+  EXPECT_EQ(Keys("ns", o), Strings{"a"});
+  o = {};
+  o.from = "b";
+  EXPECT_EQ(Keys("ns", o), (Strings{"b", "ba", "c"}));
+  o = {};
+  o.to = "ab";
+  o.reverse = true;
+  EXPECT_EQ(Keys("ns", o), Strings{"a"});
+  o = {};
+  o.prefix = "b";
+  o.from = "a";  // bounds intersect the prefix range
+  o.to = "bb";
+  EXPECT_EQ(Keys("ns", o), (Strings{"b", "ba"}));
+  o = {};
+  o.from = "z";
+  o.to = "a";  // empty range
+  EXPECT_TRUE(Keys("ns", o).empty());
+  o = {};
+  o.prefix = "zz";
+  EXPECT_TRUE(Keys("ns", o).empty());
+}
+
+TEST_F(KvStoreTest, PrefixOfAllFfBytesScansToTheEndOfTheNamespace) {
+  std::string ff("\xff\xff", 2);
+  ASSERT_OK(kv_->Put("ns", ff, "1"));
+  ASSERT_OK(kv_->Put("ns", ff + "x", "2"));
+  ASSERT_OK(kv_->Put("next", "a", "3"));  // the following namespace must not leak in
+  KvScanOptions o;
+  o.prefix = ff;
+  EXPECT_EQ(Keys("ns", o), (Strings{ff, ff + "x"}));
+}
+
+TEST_F(KvStoreTest, ScanValuesStayValidUntilNext) {
+  ASSERT_OK(kv_->Put("ns", "a", "va"));
+  ASSERT_OK(kv_->Put("ns", "b", "vb"));
+  ASSERT_OK_AND_ASSIGN(auto c, kv_->Scan("ns", {}));
+  ASSERT_TRUE(c->Valid());
+  EXPECT_EQ(c->entry().key, "a");
+  EXPECT_EQ(c->entry().value, "va");
+  c->Next();
+  EXPECT_EQ(c->entry().value, "vb");
+}
+
+TEST_F(KvStoreTest, ScanSeesAConsistentSnapshot) {
+  for (int i = 0; i < 10; ++i) ASSERT_OK(kv_->Put("ns", "k" + std::to_string(i), "old"));
+  ASSERT_OK_AND_ASSIGN(auto c, kv_->Scan("ns", {}));
+  for (int i = 0; i < 10; ++i) ASSERT_OK(kv_->Put("ns", "k" + std::to_string(i), "new"));
+  ASSERT_OK(kv_->Put("ns", "k99", "new"));
+  int n = 0;
+  for (; c->Valid(); c->Next(), ++n) EXPECT_EQ(c->entry().value, "old");
+  EXPECT_EQ(n, 10);
+}
+
+TEST_F(KvStoreTest, MultiGetReturnsValuesInOrder) {
+  ASSERT_OK(kv_->Put("ns", "a", "1"));
+  ASSERT_OK(kv_->Put("ns", "c", "3"));
+  ASSERT_OK_AND_ASSIGN(auto vs, kv_->MultiGet("ns", {"c", "b", "a", "c"}));
+  ASSERT_EQ(vs.size(), 4u);
+  EXPECT_EQ(vs[0], "3");
+  EXPECT_EQ(vs[1], std::nullopt);
+  EXPECT_EQ(vs[2], "1");
+  EXPECT_EQ(vs[3], "3");
+  ASSERT_OK_AND_ASSIGN(auto none, kv_->MultiGet("missing", {"a"}));
+  EXPECT_EQ(none[0], std::nullopt);
+}
+
+TEST_F(KvStoreTest, BatchIsAtomic) {
+  ASSERT_OK(kv_->Put("ns", "gone", "x"));
+  ASSERT_OK(kv_->WriteBatch("ns", {{"a", "1", 0}, {"b", "2", 0}, {"gone", std::nullopt, 0}}));
+  EXPECT_EQ(Keys("ns", {}), (Strings{"a", "b"}));
+  // A bad write anywhere in the batch leaves nothing of it.
+  absl::Status s = kv_->WriteBatch("ns", {{"c", "3", 0}, {"", "bad", 0}});
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_EQ(Keys("ns", {}), (Strings{"a", "b"}));
+}
+
+TEST_F(KvStoreTest, IncrementCountsAndRejectsNonIntegers) {
+  ASSERT_OK_AND_ASSIGN(int64_t v, kv_->Increment("ns", "n"));
+  EXPECT_EQ(v, 1);
+  ASSERT_OK_AND_ASSIGN(v, kv_->Increment("ns", "n", 41));
+  EXPECT_EQ(v, 42);
+  ASSERT_OK_AND_ASSIGN(v, kv_->Increment("ns", "n", -50));
+  EXPECT_EQ(v, -8);
+  ASSERT_OK_AND_ASSIGN(auto text, kv_->Get("ns", "n"));
+  EXPECT_EQ(text, "-8");
+  ASSERT_OK(kv_->Put("ns", "s", "hello"));
+  absl::Status s = kv_->Increment("ns", "s").status();
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_NE(s.message().find("not a decimal integer"), std::string::npos);
+  ASSERT_OK(kv_->Put("ns", "big", "9223372036854775807"));
+  s = kv_->Increment("ns", "big").status();
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  ASSERT_OK_AND_ASSIGN(text, kv_->Get("ns", "big"));
+  EXPECT_EQ(text, "9223372036854775807");
+}
+
+TEST_F(KvStoreTest, CountersSurviveFlushCompactionAndReopen) {
+  for (int i = 0; i < 100; ++i) ASSERT_OK(kv_->Increment("ns", "n", 2).status());
+  kv_.reset();
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(kv_, KvStore::Open(db_.get()));
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "n"));
+  EXPECT_EQ(v, "200");
+  ASSERT_OK_AND_ASSIGN(int64_t n, kv_->Increment("ns", "n", 1));
+  EXPECT_EQ(n, 201);
+}
+
+TEST_F(KvStoreTest, ConcurrentIncrementsLoseNothing) {
+  constexpr int kThreads = 4, kEach = 250;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        auto r = kv_->Increment("ns", "hot");
+        EXPECT_TRUE(r.ok()) << r.status();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "hot"));
+  EXPECT_EQ(v, std::to_string(kThreads * kEach));
+}
+
+TEST_F(KvStoreTest, CompareAndSet) {
+  ASSERT_OK_AND_ASSIGN(bool swapped, kv_->CompareAndSet("ns", "k", std::nullopt, "v1"));
+  EXPECT_TRUE(swapped);  // absent -> v1
+  ASSERT_OK_AND_ASSIGN(swapped, kv_->CompareAndSet("ns", "k", std::nullopt, "v2"));
+  EXPECT_FALSE(swapped);  // not absent any more
+  ASSERT_OK_AND_ASSIGN(swapped, kv_->CompareAndSet("ns", "k", "wrong", "v2"));
+  EXPECT_FALSE(swapped);
+  ASSERT_OK_AND_ASSIGN(swapped, kv_->CompareAndSet("ns", "k", "v1", "v2"));
+  EXPECT_TRUE(swapped);
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "k"));
+  EXPECT_EQ(v, "v2");
+  ASSERT_OK_AND_ASSIGN(swapped, kv_->CompareAndSet("ns", "k", "v2", std::nullopt));
+  EXPECT_TRUE(swapped);  // delete on match
+  ASSERT_OK_AND_ASSIGN(v, kv_->Get("ns", "k"));
+  EXPECT_EQ(v, std::nullopt);
+}
+
+TEST_F(KvStoreTest, BadInputGetsClearErrors) {
+  absl::Status s = kv_->Put("ns", "", "v");
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_NE(s.message().find("key is empty"), std::string::npos);
+  s = kv_->Put("ns", std::string(kMaxKvKeyBytes + 1, 'k'), "v");
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_NE(s.message().find("8193 bytes"), std::string::npos) << s;
+  ASSERT_OK(kv_->Put("ns", std::string(kMaxKvKeyBytes, 'k'), "v"));
+  s = kv_->Put("ns", "k", std::string(kMaxKvValueBytes + 1, 'v'));
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_NE(s.message().find("value is"), std::string::npos) << s;
+  s = kv_->Put("ns", "k", "v", {.ttl_seconds = -1});
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_NE(s.message().find("ttl"), std::string::npos) << s;
+  s = kv_->Put("bad name", "k", "v");
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_NE(s.message().find("bad name"), std::string::npos) << s;
+  EXPECT_TRUE(absl::IsInvalidArgument(kv_->Get("ns", "").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(kv_->Delete("ns", "").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(kv_->Increment("ns", "").status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(kv_->MultiGet("ns", {"a", ""}).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(kv_->Scan("bad/ns", {}).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(KvStore::Open(nullptr).status()));
+}
+
+}  // namespace
+}  // namespace tessera
