@@ -3,10 +3,10 @@
 // The catalog (see catalog.h and catalog/meta_keys.h for the record layout).
 #include "core/catalog/catalog.h"
 
-#include "core/util/strings.h"
 #include "core/catalog/meta_keys.h"
 #include "core/engine/engine.h"
 #include "core/util/rocks_status.h"
+#include "core/util/strings.h"
 #include "rocksdb/write_batch.h"
 
 namespace tessera::internal {
@@ -155,10 +155,10 @@ absl::Status Catalog::SetOptions(Model model, std::string_view name, std::string
   ASSIGN_OR_RETURN(ObjectInfo info, Get(model, name));
   rocksdb::WriteOptions wo = engine_->write_options();
   wo.sync = true;
-  RETURN_IF_ERROR(FromRocks(engine_->db()->Put(wo, engine_->cf(Cf::kMeta),
-                                               meta::ObjectByNameKey(model, name),
-                                               EncodeRecord(info.id, options)),
-                            util::StrCat("set options of ", ModelName(model), " ", name)));
+  RETURN_IF_ERROR(
+      FromRocks(engine_->db()->Put(wo, engine_->cf(Cf::kMeta), meta::ObjectByNameKey(model, name),
+                                   EncodeRecord(info.id, options)),
+                util::StrCat("set options of ", ModelName(model), " ", name)));
   absl::MutexLock l(&mu_);
   by_name_[{model, std::string(name)}].options = std::string(options);
   return absl::OkStatus();

@@ -92,8 +92,7 @@ absl::StatusOr<std::vector<ChangeEvent>> ChangeLog::Read(const ChangeReadOptions
     if (it->key().size() != 8) return absl::DataLossError("change log: malformed key");
     ChangeEvent e;
     RETURN_IF_ERROR(DecodeEventValue(codec::DecodeFixed64BE(it->key().data()),
-                                     std::string_view(it->value().data(), it->value().size()),
-                                     &e));
+                                     std::string_view(it->value().data(), it->value().size()), &e));
     out.push_back(std::move(e));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "change log read"));

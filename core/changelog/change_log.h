@@ -31,8 +31,7 @@ class ChangeLog {
 
   // Adds `events` to `txn` under sequence numbers that follow the last committed one and commits
   // it. On success each event's seq and commit time are set.
-  absl::Status Commit(rocksdb::Transaction* txn, uint64_t txn_id,
-                      std::vector<ChangeEvent>* events);
+  absl::Status Commit(rocksdb::Transaction* txn, uint64_t txn_id, std::vector<ChangeEvent>* events);
 
   // Commits a transaction that has no events.
   absl::Status CommitPlain(rocksdb::Transaction* txn);

@@ -3,8 +3,8 @@
 // Change-log event encoding (layout drawn in event_codec.h).
 #include "core/changelog/event_codec.h"
 
-#include "core/util/strings.h"
 #include "core/codec/coding.h"
+#include "core/util/strings.h"
 
 namespace tessera::internal {
 

@@ -3,9 +3,9 @@
 // DBImpl: the public tessera::DB over the Engine; SnapshotImpl: tessera::Snapshot.
 #include <thread>
 
-#include "core/util/strings.h"
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
+#include "core/util/strings.h"
 #include "tessera/db.h"
 #include "tessera/status.h"
 
@@ -125,12 +125,11 @@ absl::StatusOr<MetricsSnapshot> DBImpl::GetMetrics() {
   out.gauges["changelog.last_seq"] = engine_->change_log().last_seq();
   out.gauges["catalog.objects"] = engine_->catalog().List(std::nullopt).size();
   if (auto* stats = engine_->statistics()) {
-    for (auto ticker : {rocksdb::BLOCK_CACHE_HIT, rocksdb::BLOCK_CACHE_MISS,
-                        rocksdb::BLOOM_FILTER_USEFUL, rocksdb::BYTES_WRITTEN, rocksdb::BYTES_READ,
-                        rocksdb::NUMBER_KEYS_WRITTEN, rocksdb::NUMBER_KEYS_READ,
-                        rocksdb::COMPACT_READ_BYTES, rocksdb::COMPACT_WRITE_BYTES,
-                        rocksdb::FLUSH_WRITE_BYTES, rocksdb::WAL_FILE_BYTES,
-                        rocksdb::STALL_MICROS}) {
+    for (auto ticker :
+         {rocksdb::BLOCK_CACHE_HIT, rocksdb::BLOCK_CACHE_MISS, rocksdb::BLOOM_FILTER_USEFUL,
+          rocksdb::BYTES_WRITTEN, rocksdb::BYTES_READ, rocksdb::NUMBER_KEYS_WRITTEN,
+          rocksdb::NUMBER_KEYS_READ, rocksdb::COMPACT_READ_BYTES, rocksdb::COMPACT_WRITE_BYTES,
+          rocksdb::FLUSH_WRITE_BYTES, rocksdb::WAL_FILE_BYTES, rocksdb::STALL_MICROS}) {
       for (const auto& [t, name] : rocksdb::TickersNameMap) {
         if (t == ticker) out.rocksdb[name] = stats->getTickerCount(ticker);
       }
@@ -143,8 +142,7 @@ absl::StatusOr<MetricsSnapshot> DBImpl::GetMetrics() {
 }  // namespace internal
 
 absl::StatusOr<std::unique_ptr<DB>> DB::Open(std::string_view path, const Options& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<internal::Engine> engine,
-                   internal::Engine::Open(path, options));
+  ASSIGN_OR_RETURN(std::unique_ptr<internal::Engine> engine, internal::Engine::Open(path, options));
   return std::unique_ptr<DB>(new internal::DBImpl(std::move(engine)));
 }
 

@@ -5,9 +5,9 @@
 
 #include <chrono>
 
-#include "core/util/strings.h"
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
+#include "core/util/strings.h"
 
 namespace tessera::internal {
 namespace {
@@ -88,7 +88,8 @@ Engine::~Engine() {
   if (!closed_.load()) {
     absl::Status s = Close();
     if (!s.ok() && logger_) {
-      logger_->Log(LogLevel::kError, {path_, {}, 0}, "db.close_failed", {{"error", util::ToStd(s.message())}});
+      logger_->Log(LogLevel::kError, {path_, {}, 0}, "db.close_failed",
+                   {{"error", util::ToStd(s.message())}});
     }
   }
 }
@@ -101,11 +102,16 @@ absl::Status Engine::Close() {
   }
   int64_t live = live_handles_.load();
   if (live > 0) {
-    return absl::FailedPreconditionError(util::StrCat(
-        "cannot close database ", path_, ": ", live,
-        " transactions or snapshots are still open; finish or destroy them first"));
+    return absl::FailedPreconditionError(
+        util::StrCat("cannot close database ", path_, ": ", live,
+                     " transactions or snapshots are still open; finish or destroy them first"));
   }
   closed_.store(true, std::memory_order_release);
+  {
+    absl::MutexLock l(&pool_mu_);
+    for (auto* t : txn_pool_) delete t;
+    txn_pool_.clear();
+  }
   rocksdb::Status s = db_->FlushWAL(true);
   for (auto*& h : cfs_) {
     if (h != nullptr) {
@@ -125,14 +131,33 @@ absl::Status Engine::Close() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<TxnImpl>> Engine::BeginTxn(std::string_view label) {
+absl::StatusOr<std::unique_ptr<TxnImpl>> Engine::BeginTxn(std::string_view label, bool snapshot) {
   RETURN_IF_ERROR(CheckOpen());
   rocksdb::TransactionOptions to;
-  to.set_snapshot = true;
+  to.set_snapshot = snapshot;
   to.lock_timeout = options_.lock_timeout_ms;
-  rocksdb::Transaction* txn = db_->BeginTransaction(write_options_, to);
+  rocksdb::Transaction* old = nullptr;
+  {
+    absl::MutexLock l(&pool_mu_);
+    if (!txn_pool_.empty()) {
+      old = txn_pool_.back();
+      txn_pool_.pop_back();
+    }
+  }
+  rocksdb::Transaction* txn = db_->BeginTransaction(write_options_, to, old);
   if (txn == nullptr) return absl::InternalError("could not begin a transaction");
   return std::make_unique<TxnImpl>(this, txn, NextTxnId(), std::string(label));
+}
+
+void Engine::RecycleTxn(rocksdb::Transaction* txn) {
+  {
+    absl::MutexLock l(&pool_mu_);
+    if (txn_pool_.size() < 16 && !closed_.load(std::memory_order_acquire)) {
+      txn_pool_.push_back(txn);
+      return;
+    }
+  }
+  delete txn;
 }
 
 int64_t Engine::NowMicros() {

@@ -9,9 +9,11 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "core/catalog/catalog.h"
 #include "core/changelog/change_log.h"
 #include "core/engine/column_families.h"
@@ -58,7 +60,13 @@ class Engine {
   ReadSource& latest() { return *latest_; }
 
   // Begins a transaction. The caller owns it; it must be finished or destroyed before Close.
-  absl::StatusOr<std::unique_ptr<TxnImpl>> BeginTxn(std::string_view label);
+  // With `snapshot` false the transaction reads the latest committed data (enough for a single
+  // operation that reads only keys it locks with GetForUpdate, and cheaper: no snapshot is taken).
+  absl::StatusOr<std::unique_ptr<TxnImpl>> BeginTxn(std::string_view label, bool snapshot = true);
+
+  // Returns a finished RocksDB transaction object for reuse by a later BeginTxn (saves the
+  // allocation of its write batch and index). Takes ownership.
+  void RecycleTxn(rocksdb::Transaction* txn);
 
   // Live transactions and snapshots; Close refuses while any exist.
   std::atomic<int64_t>& live_handles() { return live_handles_; }
@@ -91,6 +99,8 @@ class Engine {
   std::atomic<int64_t> live_handles_{0};
   uint64_t epoch_ = 0;
   std::atomic<uint32_t> txn_counter_{0};
+  absl::Mutex pool_mu_;
+  std::vector<rocksdb::Transaction*> txn_pool_ ABSL_GUARDED_BY(pool_mu_);
 };
 
 }  // namespace tessera::internal

@@ -5,11 +5,11 @@
 #include <filesystem>
 
 #include "absl/strings/match.h"
-#include "core/util/strings.h"
 #include "core/catalog/meta_keys.h"
 #include "core/engine/engine.h"
 #include "core/engine/storage_hooks.h"
 #include "core/util/rocks_status.h"
+#include "core/util/strings.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/statistics.h"
@@ -96,6 +96,10 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path
     rocksdb::ColumnFamilyOptions cf = BaseCfOptions(options, cache, bloom);
     switch (c) {
       case Cf::kData:
+        // A memtable bloom filter: the read-before-write of every put (for the change event's
+        // before-image) is usually for an absent key, which it answers without a skiplist search.
+        cf.memtable_prefix_bloom_size_ratio = 0.05;
+        cf.memtable_whole_key_filtering = true;
         cf.merge_operator = NewTesseraMergeOperator();
         cf.compaction_filter_factory = NewTesseraCompactionFilterFactory(view, true);
         break;
@@ -121,9 +125,11 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path
       rocksdb::TransactionDB::Open(db_opts, txn_opts, path, cfs, &handles, &engine->db_);
   if (!s.ok()) {
     if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
-      return absl::UnavailableError(util::StrCat(
-          "database ", path, " is locked: another process (or another DB in this process) has "
-          "it open (", s.ToString(), ")"));
+      return absl::UnavailableError(
+          util::StrCat("database ", path,
+                       " is locked: another process (or another DB in this process) has "
+                       "it open (",
+                       s.ToString(), ")"));
     }
     return FromRocks(s, util::StrCat("open database ", path));
   }
@@ -143,22 +149,25 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path
     it->SeekToFirst();
     if (it->Valid()) {
       return absl::FailedPreconditionError(
-          util::StrCat("database ", path, " has no Tessera format record; it is not a Tessera "
+          util::StrCat("database ", path,
+                       " has no Tessera format record; it is not a Tessera "
                        "database or it is damaged"));
     }
     std::string v;
     codec::PutVarint64(&v, meta::kFormatVersion);
-    RETURN_IF_ERROR(FromRocks(engine->db_->Put(wo, meta_cf, meta::kFormatKey, v),
-                              "write format version"));
+    RETURN_IF_ERROR(
+        FromRocks(engine->db_->Put(wo, meta_cf, meta::kFormatKey, v), "write format version"));
   } else if (!s.ok()) {
     return FromRocks(s, "read format version");
   } else {
     std::string_view in = version;
     uint64_t v = 0;
     if (!codec::GetVarint64(&in, &v) || v != meta::kFormatVersion) {
-      return absl::FailedPreconditionError(util::StrCat(
-          "database ", path, " has on-disk format version ", v, "; this build of Tessera reads "
-          "format version ", meta::kFormatVersion, " only"));
+      return absl::FailedPreconditionError(util::StrCat("database ", path,
+                                                        " has on-disk format version ", v,
+                                                        "; this build of Tessera reads "
+                                                        "format version ",
+                                                        meta::kFormatVersion, " only"));
     }
   }
 

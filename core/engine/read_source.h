@@ -25,7 +25,9 @@ class Engine;
 class BoundedIterator {
  public:
   BoundedIterator(std::string lower, std::string upper)
-      : lower_(std::move(lower)), upper_(std::move(upper)), lower_slice_(lower_),
+      : lower_(std::move(lower)),
+        upper_(std::move(upper)),
+        lower_slice_(lower_),
         upper_slice_(upper_) {}
   BoundedIterator(const BoundedIterator&) = delete;
   BoundedIterator& operator=(const BoundedIterator&) = delete;

@@ -61,8 +61,8 @@ class TesseraCompactionFilter : public rocksdb::CompactionFilter {
 
   const char* Name() const override { return "tessera.gc.v1"; }
 
-  Decision FilterV2(int, const rocksdb::Slice& key, ValueType type,
-                    const rocksdb::Slice& value, std::string*, std::string*) const override {
+  Decision FilterV2(int, const rocksdb::Slice& key, ValueType type, const rocksdb::Slice& value,
+                    std::string*, std::string*) const override {
     if (view_ == nullptr || key.size() < 8) return Decision::kKeep;
     uint64_t id = codec::DecodeFixed64BE(key.data());
     auto it = view_->models.find(id);

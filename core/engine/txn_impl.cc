@@ -3,10 +3,10 @@
 // Transactions (see txn_impl.h).
 #include "core/engine/txn_impl.h"
 
-#include "core/util/strings.h"
 #include "core/changelog/event_codec.h"
 #include "core/engine/engine.h"
 #include "core/util/rocks_status.h"
+#include "core/util/strings.h"
 
 namespace tessera::internal {
 
@@ -21,14 +21,19 @@ TxnImpl::~TxnImpl() {
   } else if (state_ == State::kActive) {
     txn_->Rollback().PermitUncheckedError();
   }
-  txn_.reset();
+  if (engine_->CheckOpen().ok()) {
+    engine_->RecycleTxn(txn_.release());
+  } else {
+    txn_.reset();
+  }
   engine_->live_handles().fetch_sub(1);
 }
 
 absl::Status TxnImpl::CheckActive() const {
   RETURN_IF_ERROR(engine_->CheckOpen());
   switch (state_) {
-    case State::kActive: return absl::OkStatus();
+    case State::kActive:
+      return absl::OkStatus();
     case State::kCommitted:
       return absl::FailedPreconditionError(util::StrCat("transaction ", id_, " is committed"));
     case State::kRolledBack:
@@ -49,10 +54,10 @@ rocksdb::ReadOptions TxnImpl::ReadOpts() const {
 absl::Status TxnImpl::Account(size_t bytes) {
   size_t limit = engine_->options().max_transaction_bytes;
   if (bytes_ + bytes > limit) {
-    return absl::ResourceExhaustedError(
-        util::StrCat("transaction too large: ", bytes_ + bytes, " bytes would exceed the limit of ",
-                     limit, " bytes (Options::max_transaction_bytes); nothing of this write was "
-                     "applied"));
+    return absl::ResourceExhaustedError(util::StrCat(
+        "transaction too large: ", bytes_ + bytes, " bytes would exceed the limit of ", limit,
+        " bytes (Options::max_transaction_bytes); nothing of this write was "
+        "applied"));
   }
   bytes_ += bytes;
   return absl::OkStatus();
@@ -78,8 +83,7 @@ absl::Status TxnImpl::MultiGet(Cf cf, const std::vector<std::string>& keys,
   return absl::OkStatus();
 }
 
-std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower,
-                                                      std::string upper) {
+std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower, std::string upper) {
   auto it = std::make_unique<BoundedIterator>(std::move(lower), std::move(upper));
   rocksdb::ReadOptions ro = ReadOpts();
   it->SetBounds(&ro);
@@ -87,8 +91,7 @@ std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower,
   return it;
 }
 
-absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* value,
-                                   bool* found) {
+absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found) {
   RETURN_IF_ERROR(CheckActive());
   rocksdb::Status s = txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value);
   *found = s.ok();
@@ -134,8 +137,9 @@ absl::Status TxnImpl::Commit() {
   }
   txn_->Rollback().PermitUncheckedError();
   state_ = State::kFailed;
-  engine_->logger().Log(LogLevel::kWarn, {engine_->path(), {}, id_}, "txn.commit_failed",
-                        {{"error", util::ToStd(s.message())}, {"events", uint64_t{events_.size()}}});
+  engine_->logger().Log(
+      LogLevel::kWarn, {engine_->path(), {}, id_}, "txn.commit_failed",
+      {{"error", util::ToStd(s.message())}, {"events", uint64_t{events_.size()}}});
   return s;
 }
 

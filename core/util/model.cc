@@ -7,11 +7,16 @@ namespace tessera {
 
 std::string_view ModelName(Model model) {
   switch (model) {
-    case Model::kKeyValue: return "kv";
-    case Model::kDocument: return "doc";
-    case Model::kWideColumn: return "wide";
-    case Model::kGraph: return "graph";
-    case Model::kTimeSeries: return "ts";
+    case Model::kKeyValue:
+      return "kv";
+    case Model::kDocument:
+      return "doc";
+    case Model::kWideColumn:
+      return "wide";
+    case Model::kGraph:
+      return "graph";
+    case Model::kTimeSeries:
+      return "ts";
   }
   return "unknown";
 }

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <type_traits>
 
-#include "core/util/strings.h"
 #include "absl/strings/string_view.h"
+#include "core/util/strings.h"
 
 namespace tessera::util {
 

@@ -14,7 +14,10 @@ class KvCursor final : public Cursor<KvEntry> {
  public:
   KvCursor(internal::Engine* engine, std::unique_ptr<internal::BoundedIterator> it, bool reverse,
            size_t limit)
-      : engine_(engine), it_(std::move(it)), reverse_(reverse), limit_(limit),
+      : engine_(engine),
+        it_(std::move(it)),
+        reverse_(reverse),
+        limit_(limit),
         now_us_(internal::Engine::NowMicros()) {
     engine_->live_handles().fetch_add(1);
     if (reverse_) {

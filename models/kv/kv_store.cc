@@ -3,10 +3,10 @@
 // The key-value model (public API in tessera/kv.h, layout in kv_codec.h).
 #include <thread>
 
-#include "core/util/strings.h"
 #include "core/codec/value_envelope.h"
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
+#include "core/util/strings.h"
 #include "models/kv/kv_codec.h"
 #include "models/kv/kv_cursor.h"
 #include "tessera/kv.h"
@@ -24,8 +24,8 @@ using internal::TxnImpl;
 absl::Status ValidateKey(std::string_view key) {
   if (key.empty()) return absl::InvalidArgumentError("key-value key is empty");
   if (key.size() > kMaxKvKeyBytes) {
-    return absl::InvalidArgumentError(util::StrCat("key-value key is ", key.size(),
-                                                   " bytes; the limit is ", kMaxKvKeyBytes));
+    return absl::InvalidArgumentError(
+        util::StrCat("key-value key is ", key.size(), " bytes; the limit is ", kMaxKvKeyBytes));
   }
   return absl::OkStatus();
 }
@@ -53,8 +53,8 @@ absl::StatusOr<int64_t> ExpiryFor(int64_t ttl_seconds) {
 // The current (unexpired) state of one key inside a transaction, locked for update.
 struct Current {
   bool exists = false;
-  std::string raw;        // the stored envelope
-  codec::Envelope env;    // views into raw
+  std::string raw;      // the stored envelope
+  codec::Envelope env;  // views into raw
 };
 
 class KvStoreImpl final : public KvStore {
@@ -106,8 +106,7 @@ class KvStoreImpl final : public KvStore {
                                                         const KvScanOptions& options) override {
     return ScanFrom(engine_->latest(), ns, options);
   }
-  absl::StatusOr<std::unique_ptr<Cursor<KvEntry>>> Scan(const ReadView& view,
-                                                        std::string_view ns,
+  absl::StatusOr<std::unique_ptr<Cursor<KvEntry>>> Scan(const ReadView& view, std::string_view ns,
                                                         const KvScanOptions& options) override {
     return ScanFrom(view.source(), ns, options);
   }
@@ -117,8 +116,8 @@ class KvStoreImpl final : public KvStore {
                    const KvPutOptions& options) override {
     ScopedOpTimer t(h_put_);
     return Fail(t, Autocommit("kv.put", [&](TxnImpl& txn) {
-      return PutIn(txn, ns, key, value, options.ttl_seconds);
-    }));
+                  return PutIn(txn, ns, key, value, options.ttl_seconds);
+                }));
   }
   absl::Status Put(Transaction& txn, std::string_view ns, std::string_view key,
                    std::string_view value, const KvPutOptions& options) override {
@@ -130,9 +129,9 @@ class KvStoreImpl final : public KvStore {
     ScopedOpTimer t(h_delete_);
     bool existed = false;
     RETURN_IF_ERROR(Fail(t, Autocommit("kv.delete", [&](TxnImpl& txn) -> absl::Status {
-      ASSIGN_OR_RETURN(existed, DeleteIn(txn, ns, key));
-      return absl::OkStatus();
-    })));
+                           ASSIGN_OR_RETURN(existed, DeleteIn(txn, ns, key));
+                           return absl::OkStatus();
+                         })));
     return existed;
   }
   absl::StatusOr<bool> Delete(Transaction& txn, std::string_view ns,
@@ -158,9 +157,9 @@ class KvStoreImpl final : public KvStore {
     ScopedOpTimer t(h_incr_);
     int64_t result = 0;
     RETURN_IF_ERROR(Fail(t, Autocommit("kv.incr", [&](TxnImpl& txn) -> absl::Status {
-      ASSIGN_OR_RETURN(result, IncrementIn(txn, ns, key, delta));
-      return absl::OkStatus();
-    })));
+                           ASSIGN_OR_RETURN(result, IncrementIn(txn, ns, key, delta));
+                           return absl::OkStatus();
+                         })));
     return result;
   }
   absl::StatusOr<int64_t> Increment(Transaction& txn, std::string_view ns, std::string_view key,
@@ -178,9 +177,10 @@ class KvStoreImpl final : public KvStore {
     ScopedOpTimer t(h_cas_);
     bool swapped = false;
     RETURN_IF_ERROR(Fail(t, Autocommit("kv.cas", [&](TxnImpl& txn) -> absl::Status {
-      ASSIGN_OR_RETURN(swapped, CasIn(txn, ns, key, expected, desired, options.ttl_seconds));
-      return absl::OkStatus();
-    })));
+                           ASSIGN_OR_RETURN(swapped, CasIn(txn, ns, key, expected, desired,
+                                                           options.ttl_seconds));
+                           return absl::OkStatus();
+                         })));
     return swapped;
   }
   absl::StatusOr<bool> CompareAndSet(Transaction& txn, std::string_view ns, std::string_view key,
@@ -206,7 +206,8 @@ class KvStoreImpl final : public KvStore {
     int64_t backoff = retry.initial_backoff_us;
     absl::Status last;
     for (int attempt = 1; attempt <= retry.max_attempts; ++attempt) {
-      ASSIGN_OR_RETURN(std::unique_ptr<TxnImpl> txn, engine_->BeginTxn(label));
+      // No snapshot: the body reads only keys it locks first, so it sees their latest values.
+      ASSIGN_OR_RETURN(std::unique_ptr<TxnImpl> txn, engine_->BeginTxn(label, false));
       last = body(*txn);
       if (last.ok()) last = txn->Commit();
       if (last.ok() || !IsConflict(last)) return last;
@@ -378,9 +379,9 @@ class KvStoreImpl final : public KvStore {
     if (cur.exists) {
       auto old = codec::ParseDecimalInt64(cur.env.payload);
       if (!old) {
-        return absl::InvalidArgumentError(util::StrCat(
-            "kv ", ns, ": the value of key \"", key.substr(0, 64),
-            "\" is not a decimal integer, so it cannot be incremented"));
+        return absl::InvalidArgumentError(
+            util::StrCat("kv ", ns, ": the value of key \"", key.substr(0, 64),
+                         "\" is not a decimal integer, so it cannot be incremented"));
       }
       if (__builtin_add_overflow(*old, delta, &result)) {
         return absl::InvalidArgumentError(util::StrCat("kv ", ns, ": incrementing ", *old, " by ",

@@ -28,8 +28,8 @@ class KvTtlTest : public test::DbTest {
     auto& engine = db_->engine();
     std::string v;
     return engine.db()
-        ->Get(rocksdb::ReadOptions(), engine.cf(internal::Cf::kData),
-              kv::EncodeKey(info->id, key), &v)
+        ->Get(rocksdb::ReadOptions(), engine.cf(internal::Cf::kData), kv::EncodeKey(info->id, key),
+              &v)
         .ok();
   }
   void CompactAll() {

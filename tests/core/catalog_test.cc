@@ -27,9 +27,9 @@ TEST_F(CatalogTest, CreateListAndGet) {
 
 TEST_F(CatalogTest, InvalidNamesAreRejectedWithTheName) {
   ASSERT_OK_AND_ASSIGN(auto kv, KvStore::Open(db_.get()));
-  for (std::string bad : {std::string(""), std::string(129, 'a'), std::string("has space"),
-                          std::string("slash/name"), std::string(".hidden"),
-                          std::string("nul\0x", 5), std::string("-dash")}) {
+  for (std::string bad :
+       {std::string(""), std::string(129, 'a'), std::string("has space"), std::string("slash/name"),
+        std::string(".hidden"), std::string("nul\0x", 5), std::string("-dash")}) {
     absl::Status s = kv->CreateNamespace(bad);
     EXPECT_TRUE(absl::IsInvalidArgument(s)) << bad << ": " << s;
     EXPECT_TRUE(absl::IsInvalidArgument(kv->Put(bad, "k", "v"))) << bad;
@@ -50,9 +50,9 @@ TEST_F(CatalogTest, DropRemovesEveryKeyAndTheNameCanBeReused) {
 
   // The raw key range of the dropped id is empty: range deletion removed everything.
   auto& engine = db_->engine();
-  auto it = engine.latest().NewIterator(internal::Cf::kData,
-                                        internal::meta::ObjectPrefix(before.id),
-                                        internal::meta::ObjectPrefix(before.id + 1));
+  auto it =
+      engine.latest().NewIterator(internal::Cf::kData, internal::meta::ObjectPrefix(before.id),
+                                  internal::meta::ObjectPrefix(before.id + 1));
   (*it)->SeekToFirst();
   EXPECT_FALSE((*it)->Valid());
   it.reset();
@@ -73,7 +73,8 @@ TEST_F(CatalogTest, DroppedDataStaysGoneAfterCompactionAndReopen) {
   ASSERT_OK(kv->DropNamespace("tmp"));
   auto& engine = db_->engine();
   rocksdb::CompactRangeOptions cro;
-  ASSERT_TRUE(engine.db()->CompactRange(cro, engine.cf(internal::Cf::kData), nullptr, nullptr).ok());
+  ASSERT_TRUE(
+      engine.db()->CompactRange(cro, engine.cf(internal::Cf::kData), nullptr, nullptr).ok());
   kv.reset();
   Reopen();
   ASSERT_OK_AND_ASSIGN(kv, KvStore::Open(db_.get()));

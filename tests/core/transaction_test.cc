@@ -87,7 +87,7 @@ TEST_F(TransactionTest, ReadsItsOwnWritesIncludingScansAndCounters) {
 TEST_F(TransactionTest, SnapshotIsolationHidesLaterCommits) {
   ASSERT_OK(kv_->Put("a", "k", "old"));
   ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
-  ASSERT_OK(kv_->Put("a", "k", "new"));   // committed after the transaction began
+  ASSERT_OK(kv_->Put("a", "k", "new"));  // committed after the transaction began
   ASSERT_OK(kv_->Put("a", "k2", "new"));
   ASSERT_OK_AND_ASSIGN(auto v, kv_->Get(*txn, "a", "k"));
   EXPECT_EQ(v, "old");

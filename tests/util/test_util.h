@@ -11,16 +11,16 @@
 #include "tessera/db.h"
 #include "tessera/status.h"
 
-#define ASSERT_OK(expr)                                     \
-  do {                                                      \
-    const ::absl::Status tessera_test_s_ = (expr);          \
-    ASSERT_TRUE(tessera_test_s_.ok()) << tessera_test_s_;   \
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    const ::absl::Status tessera_test_s_ = (expr);        \
+    ASSERT_TRUE(tessera_test_s_.ok()) << tessera_test_s_; \
   } while (0)
 
-#define EXPECT_OK(expr)                                     \
-  do {                                                      \
-    const ::absl::Status tessera_test_s_ = (expr);          \
-    EXPECT_TRUE(tessera_test_s_.ok()) << tessera_test_s_;   \
+#define EXPECT_OK(expr)                                   \
+  do {                                                    \
+    const ::absl::Status tessera_test_s_ = (expr);        \
+    EXPECT_TRUE(tessera_test_s_.ok()) << tessera_test_s_; \
   } while (0)
 
 // ASSERT_OK_AND_ASSIGN(auto x, Foo()): asserts the StatusOr is OK and assigns its value.

@@ -28,26 +28,26 @@ enum class ImageFormat : uint8_t {
 };
 
 struct ChangeEvent {
-  uint64_t seq = 0;             // position in the log: strictly increasing, no gaps
-  int64_t commit_time_us = 0;   // commit time, microseconds since the Unix epoch (non-decreasing)
-  uint64_t txn_id = 0;          // the committing transaction's id
-  uint32_t txn_index = 0;       // this event's position inside its transaction (0-based)
-  uint32_t txn_events = 0;      // how many events the transaction wrote
-  Model model = Model::kKeyValue;  // the model of the changed object
-  uint64_t object_id = 0;       // the catalog id of the changed object
-  std::string object;           // the object's name at commit time
-  ChangeOp op = ChangeOp::kCreate;  // what happened
+  uint64_t seq = 0;            // position in the log: strictly increasing, no gaps
+  int64_t commit_time_us = 0;  // commit time, microseconds since the Unix epoch (non-decreasing)
+  uint64_t txn_id = 0;         // the committing transaction's id
+  uint32_t txn_index = 0;      // this event's position inside its transaction (0-based)
+  uint32_t txn_events = 0;     // how many events the transaction wrote
+  Model model = Model::kKeyValue;                // the model of the changed object
+  uint64_t object_id = 0;                        // the catalog id of the changed object
+  std::string object;                            // the object's name at commit time
+  ChangeOp op = ChangeOp::kCreate;               // what happened
   ImageFormat key_format = ImageFormat::kRaw;    // how `key` is encoded
-  std::string key;              // the changed key, in the model's key form
+  std::string key;                               // the changed key, in the model's key form
   ImageFormat image_format = ImageFormat::kRaw;  // how `before` / `after` are encoded
-  std::optional<std::string> before;  // the value before the change (absent for creates)
-  std::optional<std::string> after;   // the value after the change (absent for deletes)
+  std::optional<std::string> before;             // the value before the change (absent for creates)
+  std::optional<std::string> after;              // the value after the change (absent for deletes)
 };
 
 // Which events a read of the change log returns.
 struct ChangeReadOptions {
-  uint64_t from_seq = 1;     // the first sequence number wanted (inclusive)
-  size_t limit = 1000;       // the most events returned by one read
+  uint64_t from_seq = 1;  // the first sequence number wanted (inclusive)
+  size_t limit = 1000;    // the most events returned by one read
 };
 
 }  // namespace tessera

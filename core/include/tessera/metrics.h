@@ -11,12 +11,12 @@
 namespace tessera {
 
 struct LatencySummary {
-  uint64_t count = 0;     // operations measured
-  uint64_t errors = 0;    // of which failed
-  double sum_us = 0;      // total latency, microseconds
-  double p50_us = 0;      // median latency, microseconds (bucket estimate)
-  double p99_us = 0;      // 99th percentile latency, microseconds (bucket estimate)
-  double max_us = 0;      // largest latency seen, microseconds
+  uint64_t count = 0;   // operations measured
+  uint64_t errors = 0;  // of which failed
+  double sum_us = 0;    // total latency, microseconds
+  double p50_us = 0;    // median latency, microseconds (bucket estimate)
+  double p99_us = 0;    // 99th percentile latency, microseconds (bucket estimate)
+  double max_us = 0;    // largest latency seen, microseconds
   // Cumulative histogram: upper bound in microseconds -> operations at or under it.
   std::map<double, uint64_t> buckets;
 };

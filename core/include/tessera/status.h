@@ -33,10 +33,10 @@ const char* StatusCodeName(absl::StatusCode code);
 #define TESSERA_CONCAT_(a, b) TESSERA_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                                 \
-  do {                                                        \
-    ::absl::Status tessera_status_ = (expr);                  \
-    if (!tessera_status_.ok()) return tessera_status_;        \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::absl::Status tessera_status_ = (expr);           \
+    if (!tessera_status_.ok()) return tessera_status_; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, Foo())`: assigns the value of an absl::StatusOr, or returns its

@@ -48,11 +48,11 @@ struct KvEntry {
 // Which keys a scan visits. Bounds combine: a key is visited when it has the prefix and lies in
 // [from, to).
 struct KvScanOptions {
-  std::string prefix;                // only keys starting with these bytes ("" = all)
-  std::optional<std::string> from;   // the smallest key visited (inclusive)
-  std::optional<std::string> to;     // the key where the scan stops (exclusive)
-  size_t limit = 0;                  // the most entries returned (0 = no limit)
-  bool reverse = false;              // visit keys from largest to smallest
+  std::string prefix;               // only keys starting with these bytes ("" = all)
+  std::optional<std::string> from;  // the smallest key visited (inclusive)
+  std::optional<std::string> to;    // the key where the scan stops (exclusive)
+  size_t limit = 0;                 // the most entries returned (0 = no limit)
+  bool reverse = false;             // visit keys from largest to smallest
 };
 
 // A write of a batch: a put (value set) or a delete (value empty optional).
@@ -83,8 +83,9 @@ class KvStore {
   // The value of `key`, or nullopt when absent or expired.
   [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(std::string_view ns,
                                                                        std::string_view key) = 0;
-  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(
-      const ReadView& view, std::string_view ns, std::string_view key) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(const ReadView& view,
+                                                                       std::string_view ns,
+                                                                       std::string_view key) = 0;
   // The values of several keys of one namespace, in the order of `keys`.
   [[nodiscard]] virtual absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
       std::string_view ns, const std::vector<std::string>& keys) = 0;
@@ -115,8 +116,7 @@ class KvStore {
   // Adds `delta` to the integer stored at `key` (absent counts as 0) and returns the new value.
   // The value is kept as decimal text, so Get returns "42". InvalidArgument if the current value
   // is not a decimal int64, or on overflow. A key's TTL is kept.
-  [[nodiscard]] virtual absl::StatusOr<int64_t> Increment(std::string_view ns,
-                                                          std::string_view key,
+  [[nodiscard]] virtual absl::StatusOr<int64_t> Increment(std::string_view ns, std::string_view key,
                                                           int64_t delta = 1) = 0;
   [[nodiscard]] virtual absl::StatusOr<int64_t> Increment(Transaction& txn, std::string_view ns,
                                                           std::string_view key,
