@@ -8,6 +8,6 @@ JOBS="${JOBS:-$(nproc)}"
 "$ROOT/tools/dev/setup.sh"
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] || [ $# -gt 0 ]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_INSTALL_PREFIX="$BUILD_DIR/stage" "$@" >/dev/null
+    -DCMAKE_INSTALL_PREFIX="$BUILD_DIR/stage" -DTESSERA_BUILD_BENCHMARKS=ON "$@" >/dev/null
 fi
 cmake --build "$BUILD_DIR" -j "$JOBS" ${BUILD_TARGET:+--target $BUILD_TARGET}

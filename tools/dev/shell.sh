@@ -3,7 +3,7 @@
 # arguments of `tessera`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BUILD_TARGET=tessera "$ROOT/tools/dev/build.sh" >&2
+BUILD_TARGET=tessera_shell "$ROOT/tools/dev/build.sh" >&2
 BIN="${BUILD_DIR:-$ROOT/build}/bin/tessera"
 has_db=0
 for a in "$@"; do [ "$a" = "--db" ] && has_db=1; done
