@@ -3,6 +3,7 @@
 // The key-value model against raw RocksDB with the same options (block cache, bloom filters,
 // LZ4, WAL on without sync): random fill with one commit per write, and random point reads.
 // 16-byte keys, 100-byte values. Compare the two engines' figures from the same run.
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -11,13 +12,23 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 #include "tessera/db.h"
 #include "tessera/kv.h"
 
 namespace {
 
-constexpr int kPreload = 200000;
+// Iterations and the preloaded key count can be lowered through the environment, for runs under
+// valgrind --tool=callgrind (instruction counts are repeatable where wall time is not):
+// TESSERA_BENCH_ITERS, TESSERA_BENCH_PRELOAD.
+int64_t EnvOr(const char* name, int64_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::atoll(v) : fallback;
+}
+const int kPreload = static_cast<int>(EnvOr("TESSERA_BENCH_PRELOAD", 200000));
+const int64_t kWriteIters = EnvOr("TESSERA_BENCH_ITERS", 200000);
+const int64_t kReadIters = EnvOr("TESSERA_BENCH_ITERS", 500000);
 
 std::string TempPath(const char* name) {
   auto p = std::filesystem::temp_directory_path() / (std::string("tessera-bench-") + name);
@@ -45,9 +56,14 @@ tessera::Options TesseraOptions(bool change_log, bool statistics = true) {
   return o;
 }
 
-// Raw RocksDB with the options Tessera gives its data column family.
-std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& path) {
+// Raw RocksDB with the options Tessera gives its data column family, statistics included (as
+// Tessera collects them by default).
+std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& path, bool statistics = true) {
   rocksdb::Options o;
+  if (statistics) {
+    o.statistics = rocksdb::CreateDBStatistics();
+    o.statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+  }
   o.create_if_missing = true;
   o.write_buffer_size = 32 << 20;
   o.compression = rocksdb::kLZ4Compression;
@@ -76,7 +92,7 @@ void BM_Fill_RocksDB(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Fill_RocksDB)->Iterations(200000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Fill_RocksDB)->Iterations(kWriteIters)->Unit(benchmark::kMicrosecond);
 
 void FillTessera(benchmark::State& state, bool change_log) {
   auto db = tessera::DB::Open(TempPath("kv-fill"), TesseraOptions(change_log));
@@ -91,11 +107,11 @@ void FillTessera(benchmark::State& state, bool change_log) {
 }
 void BM_Fill_TesseraKv_ChangeLogOn(benchmark::State& state) { FillTessera(state, true); }
 void BM_Fill_TesseraKv_ChangeLogOff(benchmark::State& state) { FillTessera(state, false); }
-BENCHMARK(BM_Fill_TesseraKv_ChangeLogOn)->Iterations(200000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Fill_TesseraKv_ChangeLogOff)->Iterations(200000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Fill_TesseraKv_ChangeLogOn)->Iterations(kWriteIters)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Fill_TesseraKv_ChangeLogOff)->Iterations(kWriteIters)->Unit(benchmark::kMicrosecond);
 
-void BM_Read_RocksDB(benchmark::State& state) {
-  auto db = OpenRaw(TempPath("raw-read"));
+void ReadRaw(benchmark::State& state, bool statistics) {
+  auto db = OpenRaw(TempPath("raw-read"), statistics);
   rocksdb::WriteOptions wo;
   for (int i = 0; i < kPreload; ++i) (void)db->Put(wo, Key(i), Value());
   (void)db->Flush(rocksdb::FlushOptions());
@@ -108,7 +124,10 @@ void BM_Read_RocksDB(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Read_RocksDB)->Iterations(500000)->Unit(benchmark::kMicrosecond);
+void BM_Read_RocksDB(benchmark::State& state) { ReadRaw(state, true); }
+void BM_Read_RocksDB_NoStatistics(benchmark::State& state) { ReadRaw(state, false); }
+BENCHMARK(BM_Read_RocksDB_NoStatistics)->Iterations(kReadIters)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Read_RocksDB)->Iterations(kReadIters)->Unit(benchmark::kMicrosecond);
 
 void ReadTessera(benchmark::State& state, bool statistics) {
   auto db = tessera::DB::Open(TempPath("kv-read"), TesseraOptions(false, statistics));
@@ -135,7 +154,7 @@ void ReadTessera(benchmark::State& state, bool statistics) {
 }
 void BM_Read_TesseraKv(benchmark::State& state) { ReadTessera(state, true); }
 void BM_Read_TesseraKv_NoStatistics(benchmark::State& state) { ReadTessera(state, false); }
-BENCHMARK(BM_Read_TesseraKv)->Iterations(500000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Read_TesseraKv_NoStatistics)->Iterations(500000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Read_TesseraKv)->Iterations(kReadIters)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Read_TesseraKv_NoStatistics)->Iterations(kReadIters)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -137,6 +137,13 @@ std::optional<ObjectInfo> Catalog::Find(Model model, std::string_view name) cons
   return it->second;
 }
 
+std::optional<uint64_t> Catalog::FindId(Model model, std::string_view name) const {
+  absl::ReaderMutexLock l(&mu_);
+  auto it = by_name_.find(std::pair<Model, std::string_view>(model, name));
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second.id;
+}
+
 std::optional<ObjectInfo> Catalog::FindById(uint64_t id) const {
   absl::ReaderMutexLock l(&mu_);
   auto it = by_id_.find(id);

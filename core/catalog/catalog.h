@@ -49,6 +49,8 @@ class Catalog {
   // The object, or nullopt.
   std::optional<ObjectInfo> Find(Model model, std::string_view name) const;
   std::optional<ObjectInfo> FindById(uint64_t id) const;
+  // Only the id of the object (no copy of its name and options): the hot path of every read.
+  std::optional<uint64_t> FindId(Model model, std::string_view name) const;
   // The object, or NotFound naming it.
   absl::StatusOr<ObjectInfo> Get(Model model, std::string_view name) const;
   // Replaces an object's options.
@@ -62,6 +64,15 @@ class Catalog {
 
  private:
   using NameKey = std::pair<Model, std::string>;
+  // Orders NameKeys and also compares them with (Model, string_view) without building a string.
+  struct NameLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      if (a.first != b.first) return a.first < b.first;
+      return std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
   absl::StatusOr<ObjectInfo> CreateLocked(Model model, std::string_view name,
                                           std::string_view options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu_);
@@ -70,7 +81,7 @@ class Catalog {
   Engine* const engine_;
   absl::Mutex ddl_mu_;  // serialises DDL; taken before mu_
   mutable absl::Mutex mu_;
-  std::map<NameKey, ObjectInfo> by_name_ ABSL_GUARDED_BY(mu_);
+  std::map<NameKey, ObjectInfo, NameLess> by_name_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<uint64_t, NameKey> by_id_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::shared_ptr<const CatalogView> view_ ABSL_GUARDED_BY(mu_);

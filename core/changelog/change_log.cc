@@ -11,6 +11,7 @@
 #include "core/codec/coding.h"
 #include "core/engine/engine.h"
 #include "core/util/rocks_status.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
 
 namespace tessera::internal {
 
@@ -57,8 +58,10 @@ absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
       value.clear();
       codec::PutFixed64BE(&key, e.seq);
       EncodeEventValue(e, &value);
-      // Untracked: sequence keys are unique, so they need neither locks nor conflict checks.
-      rocksdb::Status s = txn->PutUntracked(feed, key, value);
+      // Straight into the transaction's write batch, past its index: sequence keys are unique
+      // and never read back by the transaction, so they need no lock, no conflict check and no
+      // read-your-own-writes indexing. They commit in the same atomic write as the data.
+      rocksdb::Status s = txn->GetWriteBatch()->GetWriteBatch()->Put(feed, key, value);
       if (!s.ok()) return FromRocks(s, "change log append");
     }
     RETURN_IF_ERROR(FromRocks(txn->Commit(), "commit"));

@@ -220,12 +220,9 @@ class KvStoreImpl final : public KvStore {
   // The namespace's id for a read, or nullopt when it does not exist.
   absl::StatusOr<std::optional<uint64_t>> ResolveForRead(std::string_view ns) {
     RETURN_IF_ERROR(engine_->CheckOpen());
-    auto info = engine_->catalog().Find(Model::kKeyValue, ns);
-    if (!info) {
-      RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kKeyValue, ns));
-      return std::optional<uint64_t>();
-    }
-    return std::optional<uint64_t>(info->id);
+    std::optional<uint64_t> id = engine_->catalog().FindId(Model::kKeyValue, ns);
+    if (!id) RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kKeyValue, ns));
+    return id;
   }
 
   absl::StatusOr<ObjectInfo> ResolveForWrite(std::string_view ns) {

@@ -91,7 +91,8 @@ class KvStore {
       std::string_view ns, const std::vector<std::string>& keys) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
       const ReadView& view, std::string_view ns, const std::vector<std::string>& keys) = 0;
-  // A streaming scan in key order (bytewise). The cursor reads a consistent snapshot.
+  // A streaming scan in key order (bytewise). The cursor reads a consistent snapshot. A cursor
+  // over a view must be destroyed before the view; every cursor before DB::Close.
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<KvEntry>>> Scan(
       std::string_view ns, const KvScanOptions& options) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<KvEntry>>> Scan(
