@@ -4,23 +4,13 @@
 
 #include <thread>
 
-#include "tests/util/test_util.h"
+#include "tests/util/kv_test_util.h"
 
 namespace tessera {
 namespace {
 
-class KvStoreTest : public test::DbTest {
+class KvStoreTest : public test::KvDbTest {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    auto kv = KvStore::Open(db_.get());
-    ASSERT_TRUE(kv.ok());
-    kv_ = std::move(kv).value();
-  }
-  void TearDown() override {
-    kv_.reset();
-    DbTest::TearDown();
-  }
   std::vector<std::string> Keys(std::string_view ns, const KvScanOptions& o) {
     std::vector<std::string> out;
     auto c = kv_->Scan(ns, o);
@@ -30,7 +20,6 @@ class KvStoreTest : public test::DbTest {
     EXPECT_OK((*c)->status());
     return out;
   }
-  std::unique_ptr<KvStore> kv_;
 };
 
 using Strings = std::vector<std::string>;
@@ -188,9 +177,7 @@ TEST_F(KvStoreTest, IncrementCountsAndRejectsNonIntegers) {
 
 TEST_F(KvStoreTest, CountersSurviveFlushCompactionAndReopen) {
   for (int i = 0; i < 100; ++i) ASSERT_OK(kv_->Increment("ns", "n", 2).status());
-  kv_.reset();
-  Reopen();
-  ASSERT_OK_AND_ASSIGN(kv_, KvStore::Open(db_.get()));
+  ReopenKv();
   ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "n"));
   EXPECT_EQ(v, "200");
   ASSERT_OK_AND_ASSIGN(int64_t n, kv_->Increment("ns", "n", 1));

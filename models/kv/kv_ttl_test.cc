@@ -4,23 +4,13 @@
 #include "core/engine/engine.h"
 #include "models/kv/kv_codec.h"
 #include "tessera/kv.h"
-#include "tests/util/test_util.h"
+#include "tests/util/kv_test_util.h"
 
 namespace tessera {
 namespace {
 
-class KvTtlTest : public test::DbTest {
+class KvTtlTest : public test::KvDbTest {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    auto kv = KvStore::Open(db_.get());
-    ASSERT_TRUE(kv.ok());
-    kv_ = std::move(kv).value();
-  }
-  void TearDown() override {
-    kv_.reset();
-    DbTest::TearDown();
-  }
   // Whether a raw record for the key is still stored, expired or not.
   bool RawExists(std::string_view ns, std::string_view key) {
     auto info = db_->GetObject(Model::kKeyValue, ns);
@@ -39,7 +29,6 @@ class KvTtlTest : public test::DbTest {
     ASSERT_TRUE(
         engine.db()->CompactRange(cro, engine.cf(internal::Cf::kData), nullptr, nullptr).ok());
   }
-  std::unique_ptr<KvStore> kv_;
 };
 
 TEST_F(KvTtlTest, ExpiredKeyIsInvisibleAtOnceEverywhere) {
@@ -102,9 +91,7 @@ TEST_F(KvTtlTest, IncrementKeepsTheTtlAndAnExpiredCounterRestarts) {
 
 TEST_F(KvTtlTest, TtlSurvivesReopen) {
   ASSERT_OK(kv_->Put("ns", "k", "v", {.ttl_seconds = 1}));
-  kv_.reset();
-  Reopen();
-  ASSERT_OK_AND_ASSIGN(kv_, KvStore::Open(db_.get()));
+  ReopenKv();
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "k"));
   EXPECT_EQ(v, std::nullopt);

@@ -4,29 +4,18 @@
 #include <thread>
 
 #include "tessera/kv.h"
-#include "tests/util/test_util.h"
+#include "tests/util/kv_test_util.h"
 
 namespace tessera {
 namespace {
 
-class TransactionTest : public test::DbTest {
+class TransactionTest : public test::KvDbTest {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    auto kv = KvStore::Open(db_.get());
-    ASSERT_TRUE(kv.ok());
-    kv_ = std::move(kv).value();
-  }
-  void TearDown() override {
-    kv_.reset();
-    DbTest::TearDown();
-  }
   std::optional<std::string> Read(std::string_view ns, std::string_view key) {
     auto v = kv_->Get(ns, key);
     EXPECT_TRUE(v.ok()) << v.status();
     return v.ok() ? *v : std::nullopt;
   }
-  std::unique_ptr<KvStore> kv_;
 };
 
 TEST_F(TransactionTest, CommitIsAtomicAcrossTwoNamespaces) {
@@ -151,10 +140,8 @@ TEST_F(TransactionTest, RunTransactionReturnsNonConflictErrorsWithoutRetrying) {
 }
 
 TEST_F(TransactionTest, SizeLimitIsAClearErrorAndNeverSplits) {
-  Close();
   options_.max_transaction_bytes = 64 * 1024;
-  Reopen();
-  ASSERT_OK_AND_ASSIGN(kv_, KvStore::Open(db_.get()));
+  ReopenKv();
   ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
   std::string value(1000, 'x');
   absl::Status s;
