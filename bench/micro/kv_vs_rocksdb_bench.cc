@@ -94,16 +94,43 @@ void BM_Fill_RocksDB(benchmark::State& state) {
 }
 BENCHMARK(BM_Fill_RocksDB)->Iterations(kWriteIters)->Unit(benchmark::kMicrosecond);
 
+// A fresh Tessera database with a key-value store on it, closed on destruction.
+struct TesseraKv {
+  std::unique_ptr<tessera::DB> db;
+  std::unique_ptr<tessera::KvStore> kv;
+  ~TesseraKv() {
+    kv.reset();
+    if (db) (void)db->Close();
+  }
+};
+
+// Null (and the benchmark marked failed) when the database cannot be opened.
+std::unique_ptr<TesseraKv> OpenTessera(benchmark::State& state, const char* name,
+                                       const tessera::Options& options) {
+  auto t = std::make_unique<TesseraKv>();
+  auto db = tessera::DB::Open(TempPath(name), options);
+  if (!db.ok()) {
+    state.SkipWithError("cannot open the database");
+    return nullptr;
+  }
+  t->db = std::move(db).value();
+  auto kv = tessera::KvStore::Open(t->db.get());
+  if (!kv.ok()) {
+    state.SkipWithError("cannot open the key-value store");
+    return nullptr;
+  }
+  t->kv = std::move(kv).value();
+  return t;
+}
+
 void FillTessera(benchmark::State& state, bool change_log) {
-  auto db = tessera::DB::Open(TempPath("kv-fill"), TesseraOptions(change_log));
-  auto kv = tessera::KvStore::Open(db->get());
+  auto t = OpenTessera(state, "kv-fill", TesseraOptions(change_log));
+  if (t == nullptr) return;
   std::mt19937_64 rng(42);
   for (auto _ : state) {
-    if (!(*kv)->Put("bench", Key(rng()), Value()).ok()) state.SkipWithError("put failed");
+    if (!t->kv->Put("bench", Key(rng()), Value()).ok()) state.SkipWithError("put failed");
   }
   state.SetItemsProcessed(state.iterations());
-  kv->reset();
-  (void)(*db)->Close();
 }
 void BM_Fill_TesseraKv_ChangeLogOn(benchmark::State& state) { FillTessera(state, true); }
 void BM_Fill_TesseraKv_ChangeLogOff(benchmark::State& state) { FillTessera(state, false); }
@@ -130,27 +157,25 @@ BENCHMARK(BM_Read_RocksDB_NoStatistics)->Iterations(kReadIters)->Unit(benchmark:
 BENCHMARK(BM_Read_RocksDB)->Iterations(kReadIters)->Unit(benchmark::kMicrosecond);
 
 void ReadTessera(benchmark::State& state, bool statistics) {
-  auto db = tessera::DB::Open(TempPath("kv-read"), TesseraOptions(false, statistics));
-  auto kv = tessera::KvStore::Open(db->get());
+  auto t = OpenTessera(state, "kv-read", TesseraOptions(false, statistics));
+  if (t == nullptr) return;
   std::vector<tessera::KvWrite> batch;
   for (int i = 0; i < kPreload; ++i) {
     batch.push_back({Key(i), Value(), 0});
     if (batch.size() == 10000) {
-      (void)(*kv)->WriteBatch("bench", batch);
+      (void)t->kv->WriteBatch("bench", batch);
       batch.clear();
     }
   }
-  (void)(*kv)->WriteBatch("bench", batch);
-  auto& engine = (*db)->engine();
+  (void)t->kv->WriteBatch("bench", batch);
+  auto& engine = t->db->engine();
   (void)engine.db()->Flush(rocksdb::FlushOptions(), engine.cf(tessera::internal::Cf::kData));
   std::mt19937_64 rng(7);
   for (auto _ : state) {
-    auto v = (*kv)->Get("bench", Key(rng() % kPreload));
+    auto v = t->kv->Get("bench", Key(rng() % kPreload));
     if (!v.ok() || !v->has_value()) state.SkipWithError("get failed");
   }
   state.SetItemsProcessed(state.iterations());
-  kv->reset();
-  (void)(*db)->Close();
 }
 void BM_Read_TesseraKv(benchmark::State& state) { ReadTessera(state, true); }
 void BM_Read_TesseraKv_NoStatistics(benchmark::State& state) { ReadTessera(state, false); }

@@ -132,7 +132,7 @@ absl::StatusOr<ObjectInfo> Catalog::GetOrCreate(Model model, std::string_view na
 
 std::optional<ObjectInfo> Catalog::Find(Model model, std::string_view name) const {
   absl::ReaderMutexLock l(&mu_);
-  auto it = by_name_.find({model, std::string(name)});
+  auto it = by_name_.find(std::pair<Model, std::string_view>(model, name));
   if (it == by_name_.end()) return std::nullopt;
   return it->second;
 }

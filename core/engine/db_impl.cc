@@ -1,7 +1,6 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
 // DBImpl: the public tessera::DB over the Engine; SnapshotImpl: tessera::Snapshot.
-#include <thread>
 
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
@@ -48,20 +47,8 @@ class DBImpl final : public DB {
   absl::Status RunTransaction(const std::function<absl::Status(Transaction&)>& body,
                               const RetryOptions& retry,
                               const TransactionOptions& options) override {
-    int64_t backoff = retry.initial_backoff_us;
-    absl::Status last;
-    for (int attempt = 1; attempt <= std::max(1, retry.max_attempts); ++attempt) {
-      ASSIGN_OR_RETURN(std::unique_ptr<TxnImpl> txn, engine_->BeginTxn(options.label));
-      last = body(*txn);
-      if (last.ok() && txn->active()) last = txn->Commit();
-      if (last.ok()) return last;
-      if (txn->active()) txn->Rollback().IgnoreError();
-      if (!IsConflict(last)) return last;
-      std::this_thread::sleep_for(std::chrono::microseconds(backoff));
-      backoff = std::min(backoff * 2, retry.max_backoff_us);
-    }
-    return absl::AbortedError(util::StrCat("transaction still conflicting after ",
-                                           retry.max_attempts, " attempts: ", last.message()));
+    return engine_->RunInTxn(options.label, /*snapshot=*/true, retry,
+                             [&](TxnImpl& txn) { return body(txn); });
   }
 
   absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot() override {

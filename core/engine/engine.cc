@@ -3,7 +3,9 @@
 // The engine's lifetime, transactions and the latest-state read source.
 #include "core/engine/engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
@@ -147,6 +149,27 @@ absl::StatusOr<std::unique_ptr<TxnImpl>> Engine::BeginTxn(std::string_view label
   rocksdb::Transaction* txn = db_->BeginTransaction(write_options_, to, old);
   if (txn == nullptr) return absl::InternalError("could not begin a transaction");
   return std::make_unique<TxnImpl>(this, txn, NextTxnId(), std::string(label));
+}
+
+absl::Status Engine::RunInTxn(std::string_view label, bool snapshot, const RetryOptions& retry,
+                              absl::FunctionRef<absl::Status(TxnImpl&)> body) {
+  const int attempts = std::max(1, retry.max_attempts);
+  int64_t backoff = retry.initial_backoff_us;
+  absl::Status last;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    ASSIGN_OR_RETURN(std::unique_ptr<TxnImpl> txn, BeginTxn(label, snapshot));
+    last = body(*txn);
+    if (last.ok() && txn->active()) last = txn->Commit();
+    if (last.ok()) return last;
+    if (txn->active()) txn->Rollback().IgnoreError();
+    if (!IsConflict(last)) return last;
+    if (attempt < attempts) {
+      std::this_thread::sleep_for(std::chrono::microseconds(backoff));
+      backoff = std::min(backoff * 2, retry.max_backoff_us);
+    }
+  }
+  return absl::AbortedError(util::StrCat("transaction still conflicting after ", attempts,
+                                         " attempts: ", last.message()));
 }
 
 void Engine::RecycleTxn(rocksdb::Transaction* txn) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -63,6 +64,13 @@ class Engine {
   // With `snapshot` false the transaction reads the latest committed data (enough for a single
   // operation that reads only keys it locks with GetForUpdate, and cheaper: no snapshot is taken).
   absl::StatusOr<std::unique_ptr<TxnImpl>> BeginTxn(std::string_view label, bool snapshot = true);
+
+  // Runs `body` in a new transaction and commits it (unless the body finished it). On a
+  // write-write conflict the transaction is rolled back and the body runs again with exponential
+  // back-off, up to retry.max_attempts times; any other error rolls back and is returned. Serves
+  // DB::RunTransaction and the models' single-operation calls.
+  absl::Status RunInTxn(std::string_view label, bool snapshot, const RetryOptions& retry,
+                        absl::FunctionRef<absl::Status(TxnImpl&)> body);
 
   // Returns a finished RocksDB transaction object for reuse by a later BeginTxn (saves the
   // allocation of its write batch and index). Takes ownership.

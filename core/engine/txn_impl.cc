@@ -16,16 +16,9 @@ TxnImpl::TxnImpl(Engine* engine, rocksdb::Transaction* txn, uint64_t id, std::st
 }
 
 TxnImpl::~TxnImpl() {
-  if (state_ == State::kActive && !engine_->CheckOpen().ok()) {
-    // The database was closed under us; nothing to roll back.
-  } else if (state_ == State::kActive) {
-    txn_->Rollback().PermitUncheckedError();
-  }
-  if (engine_->CheckOpen().ok()) {
-    engine_->RecycleTxn(txn_.release());
-  } else {
-    txn_.reset();
-  }
+  // Close refuses while transactions are alive, so the database is open here.
+  if (state_ == State::kActive) txn_->Rollback().PermitUncheckedError();
+  engine_->RecycleTxn(txn_.release());
   engine_->live_handles().fetch_sub(1);
 }
 

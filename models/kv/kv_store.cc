@@ -1,7 +1,6 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
 // The key-value model (public API in tessera/kv.h, layout in kv_codec.h).
-#include <thread>
 
 #include "core/codec/value_envelope.h"
 #include "core/engine/engine.h"
@@ -199,22 +198,10 @@ class KvStoreImpl final : public KvStore {
     return s;
   }
 
-  // Runs `body` as its own transaction, retrying conflicts like DB::RunTransaction.
-  template <typename Body>
-  absl::Status Autocommit(std::string_view label, Body&& body) {
-    RetryOptions retry;
-    int64_t backoff = retry.initial_backoff_us;
-    absl::Status last;
-    for (int attempt = 1; attempt <= retry.max_attempts; ++attempt) {
-      // No snapshot: the body reads only keys it locks first, so it sees their latest values.
-      ASSIGN_OR_RETURN(std::unique_ptr<TxnImpl> txn, engine_->BeginTxn(label, false));
-      last = body(*txn);
-      if (last.ok()) last = txn->Commit();
-      if (last.ok() || !IsConflict(last)) return last;
-      std::this_thread::sleep_for(std::chrono::microseconds(backoff));
-      backoff = std::min(backoff * 2, retry.max_backoff_us);
-    }
-    return last;
+  // Runs `body` as its own transaction, retrying conflicts like DB::RunTransaction. No
+  // snapshot: the body reads only keys it locks first, so it sees their latest values.
+  absl::Status Autocommit(std::string_view label, absl::FunctionRef<absl::Status(TxnImpl&)> body) {
+    return engine_->RunInTxn(label, /*snapshot=*/false, RetryOptions(), body);
   }
 
   // The namespace's id for a read, or nullopt when it does not exist.
