@@ -10,6 +10,8 @@
 //   0x10 | model (1) | name bytes -> object record: varint id | length-prefixed options
 //   0x11 | id (8 bytes BE)        -> model (1) | name bytes          (reverse lookup)
 //   0x20 | ...                    -> reserved for the change feed's durable consumers
+//   0x30 | id (8 bytes BE)        -> schema lock of object `id` (a lock target; no value is
+//                                    needed: writers lock it shared, index builds exclusive)
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,12 @@ inline std::string ObjectByNameKey(Model model, std::string_view name) {
 
 inline std::string ObjectByIdKey(uint64_t id) {
   std::string k(1, kObjectById);
+  codec::PutFixed64BE(&k, id);
+  return k;
+}
+
+inline std::string ObjectLockKey(uint64_t id) {
+  std::string k(1, '\x30');
   codec::PutFixed64BE(&k, id);
   return k;
 }

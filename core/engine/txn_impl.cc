@@ -84,9 +84,11 @@ std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower, 
   return it;
 }
 
-absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found) {
+absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found,
+                                   bool exclusive) {
   RETURN_IF_ERROR(CheckActive());
-  rocksdb::Status s = txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value);
+  rocksdb::Status s = txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value,
+                                         exclusive);
   *found = s.ok();
   if (s.IsNotFound()) return absl::OkStatus();
   return FromRocks(s, "transaction read for update");

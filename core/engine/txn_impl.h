@@ -45,8 +45,10 @@ class TxnImpl final : public Transaction, public ReadSource {
   Engine& engine() override { return *engine_; }
 
   // Reads `key` and locks it for this transaction; Aborted if another commit changed it since
-  // the snapshot.
-  absl::Status GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found);
+  // the snapshot. `exclusive` false takes a shared lock: many transactions may hold it at once,
+  // and an exclusive locker waits for all of them (used for per-object schema locks).
+  absl::Status GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found,
+                            bool exclusive = true);
   // Writes. Each counts against Options::max_transaction_bytes (ResourceExhausted past it).
   absl::Status Put(Cf cf, std::string_view key, std::string_view value);
   absl::Status Delete(Cf cf, std::string_view key);

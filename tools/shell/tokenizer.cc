@@ -58,7 +58,9 @@ std::string Trim(std::string_view s) {
 }
 
 absl::StatusOr<Token> JsonToken(std::string_view raw, int index) {
-  nlohmann::json value = nlohmann::json::parse(raw, nullptr, /*allow_exceptions=*/false);
+  // Ordered: an object keeps its fields in the order typed (documents compare field by field).
+  nlohmann::ordered_json value =
+      nlohmann::ordered_json::parse(raw, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     return absl::InvalidArgumentError(
         util::StrCat("argument ", index, " is not valid JSON: ", raw));
@@ -69,7 +71,7 @@ absl::StatusOr<Token> JsonToken(std::string_view raw, int index) {
     token.text = value.get<std::string>();
   } else {
     token.kind = value.is_object() ? TokenKind::kObject : TokenKind::kArray;
-    token.text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    token.text = value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   }
   return token;
 }

@@ -1,0 +1,153 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// DocStoreImpl: the document model over the engine. Reads in doc_store.cc, writes in
+// doc_write.cc, index builds in doc_index_build.cc.
+//
+// Concurrency: every write locks the collection's schema key (meta CF, ObjectLockKey) shared and
+// only then reads the index definitions; an index build or drop locks it exclusively while it
+// changes them. So a writer always maintains exactly the indexes that exist when it commits.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "core/engine/engine.h"
+#include "core/engine/txn_impl.h"
+#include "core/obs/metrics.h"
+#include "models/doc/doc_find.h"
+#include "models/doc/doc_index.h"
+#include "query/update.h"
+#include "tessera/doc.h"
+
+namespace tessera::doc {
+
+// A collection as a write sees it, after locking its schema key.
+struct CollCtx {
+  ObjectInfo info;
+  std::shared_ptr<const CollectionMeta> meta;
+};
+
+// One document change of a write: insert (no before), update, or delete (no after).
+struct DocChange {
+  std::string pk;
+  std::optional<Json> before;
+  std::optional<Json> after;
+};
+
+class DocStoreImpl final : public DocStore {
+ public:
+  explicit DocStoreImpl(DB* db);
+
+  absl::Status CreateCollection(std::string_view coll) override;
+  absl::Status DropCollection(std::string_view coll) override;
+  absl::StatusOr<std::vector<std::string>> ListCollections() override;
+
+  absl::StatusOr<std::vector<Document>> Insert(std::string_view coll,
+                                               const std::vector<Document>& docs) override;
+  absl::StatusOr<std::vector<Document>> Insert(Transaction& txn, std::string_view coll,
+                                               const std::vector<Document>& docs) override;
+  absl::StatusOr<DocUpdateResult> Update(std::string_view coll, const Document& filter,
+                                         const Document& update,
+                                         const DocUpdateOptions& options) override;
+  absl::StatusOr<DocUpdateResult> Update(Transaction& txn, std::string_view coll,
+                                         const Document& filter, const Document& update,
+                                         const DocUpdateOptions& options) override;
+  absl::StatusOr<bool> Replace(std::string_view coll, const Document& id,
+                               const Document& doc) override;
+  absl::StatusOr<bool> Replace(Transaction& txn, std::string_view coll, const Document& id,
+                               const Document& doc) override;
+  absl::StatusOr<uint64_t> Delete(std::string_view coll, const Document& filter, bool one) override;
+  absl::StatusOr<uint64_t> Delete(Transaction& txn, std::string_view coll, const Document& filter,
+                                  bool one) override;
+
+  absl::StatusOr<std::optional<Document>> Get(std::string_view coll, const Document& id) override;
+  absl::StatusOr<std::optional<Document>> Get(const ReadView& view, std::string_view coll,
+                                              const Document& id) override;
+  absl::StatusOr<std::unique_ptr<Cursor<Document>>> Find(std::string_view coll,
+                                                         const Document& filter,
+                                                         const DocFindOptions& options) override;
+  absl::StatusOr<std::unique_ptr<Cursor<Document>>> Find(const ReadView& view,
+                                                         std::string_view coll,
+                                                         const Document& filter,
+                                                         const DocFindOptions& options) override;
+  absl::StatusOr<uint64_t> Count(std::string_view coll, const Document& filter) override;
+  absl::StatusOr<uint64_t> Count(const ReadView& view, std::string_view coll,
+                                 const Document& filter) override;
+  absl::StatusOr<DocExplain> Explain(std::string_view coll, const Document& filter,
+                                     const DocFindOptions& options) override;
+
+  absl::StatusOr<std::string> CreateIndex(std::string_view coll, const DocIndexSpec& spec,
+                                          const DocProgress& progress) override;
+  absl::StatusOr<std::vector<DocIndexInfo>> ListIndexes(std::string_view coll) override;
+  absl::Status DropIndex(std::string_view coll, std::string_view name) override;
+
+ private:
+  // --- shared helpers (doc_store.cc) ---
+  // The parsed index definitions of `info` (cached per options string).
+  absl::StatusOr<std::shared_ptr<const CollectionMeta>> MetaOf(const ObjectInfo& info);
+  // Parses a find and plans it against the collection `info`.
+  absl::StatusOr<std::unique_ptr<Query>> Prepare(const ObjectInfo& info, const Document& filter,
+                                                 const DocFindOptions& options);
+  absl::StatusOr<std::unique_ptr<Cursor<Document>>> FindIn(
+      std::unique_ptr<Snapshot> snapshot, internal::ReadSource* src, std::string_view coll,
+      const Document& filter, const DocFindOptions& options, std::shared_ptr<DocExplain> stats);
+  absl::StatusOr<uint64_t> CountIn(internal::ReadSource* src, std::string_view coll,
+                                   const Document& filter);
+  absl::StatusOr<std::optional<Document>> GetIn(internal::ReadSource* src, std::string_view coll,
+                                                const Document& id);
+  // Read-modify-write of a collection's catalog options, serialised across threads.
+  absl::Status ModifyMeta(std::string_view coll,
+                          const std::function<absl::Status(CollectionMeta*)>& change);
+
+  // --- writes (doc_write.cc) ---
+  absl::StatusOr<std::optional<CollCtx>> LockForWrite(internal::TxnImpl& txn, std::string_view coll,
+                                                      bool create);
+  absl::StatusOr<std::vector<Document>> InsertIn(internal::TxnImpl& txn, std::string_view coll,
+                                                 const std::vector<Document>& docs);
+  absl::StatusOr<DocUpdateResult> UpdateIn(internal::TxnImpl& txn, std::string_view coll,
+                                           const Document& filter, const Document& update,
+                                           const DocUpdateOptions& options);
+  absl::StatusOr<bool> ReplaceIn(internal::TxnImpl& txn, std::string_view coll, const Document& id,
+                                 const Document& doc);
+  absl::StatusOr<uint64_t> DeleteIn(internal::TxnImpl& txn, std::string_view coll,
+                                    const Document& filter, bool one);
+  // The primary keys of the documents matching `filter` in the transaction's view, in _id order
+  // (only the first when `one`).
+  absl::StatusOr<std::vector<std::string>> MatchingKeys(internal::TxnImpl& txn, const CollCtx& ctx,
+                                                        const query::Filter& filter, bool one);
+  // Reads and locks one document; nullopt when absent.
+  absl::StatusOr<std::optional<Json>> ReadLocked(internal::TxnImpl& txn, const CollCtx& ctx,
+                                                 const std::string& pk);
+  // Writes `changes` with their index entries and change events: checks everything first
+  // (limits, parallel arrays, unique indexes), so an error writes nothing.
+  absl::Status ApplyChanges(internal::TxnImpl& txn, const CollCtx& ctx,
+                            std::vector<DocChange>& changes);
+
+  absl::Status Autocommit(std::string_view label, bool snapshot,
+                          absl::FunctionRef<absl::Status(internal::TxnImpl&)> body) {
+    return engine_->RunInTxn(label, snapshot, RetryOptions(), body);
+  }
+
+  DB* const db_;
+  internal::Engine* const engine_;
+  internal::Histogram* h_insert_;
+  internal::Histogram* h_update_;
+  internal::Histogram* h_delete_;
+  internal::Histogram* h_get_;
+  internal::Histogram* h_find_;
+  absl::Mutex cache_mu_;
+  std::unordered_map<uint64_t, std::pair<std::string, std::shared_ptr<const CollectionMeta>>>
+      meta_cache_ ABSL_GUARDED_BY(cache_mu_);
+};
+
+// Checks a document to be stored: an object, field names without a leading '$' or a '.', nesting
+// within kMaxDocumentDepth. `what` names it in errors ("document 3").
+absl::Status ValidateDocument(const Json& doc, std::string_view what);
+// Checks an _id value: any JSON value but an array (or an object holding one at the top).
+absl::Status ValidateId(const Json& id);
+
+}  // namespace tessera::doc

@@ -1,0 +1,566 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Document writes: insert, update, replace, delete, with index maintenance and change events.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/catalog/meta_keys.h"
+#include "core/util/strings.h"
+#include "models/doc/doc_codec.h"
+#include "models/doc/doc_store_impl.h"
+#include "tessera/status.h"
+
+namespace tessera::doc {
+namespace {
+
+using internal::Cf;
+using internal::ScopedOpTimer;
+using internal::TxnImpl;
+
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool ValidUtf8(std::string_view s) {
+  static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+absl::Status CheckDepth(const Json& v, int depth, std::string_view what) {
+  if (v.is_string() && !ValidUtf8(v.get_ref<const std::string&>())) {
+    return absl::InvalidArgumentError(
+        util::StrCat(what, " holds a string that is not valid UTF-8"));
+  }
+  if (depth > kMaxDocumentDepth) {
+    return absl::InvalidArgumentError(
+        util::StrCat(what, " is nested more than ", kMaxDocumentDepth, " levels deep"));
+  }
+  if (v.is_object()) {
+    for (const auto& [name, value] : v.items()) {
+      if (!ValidUtf8(name)) {
+        return absl::InvalidArgumentError(
+            util::StrCat(what, " has a field name that is not valid UTF-8"));
+      }
+      if (!name.empty() && name[0] == '$') {
+        return absl::InvalidArgumentError(
+            util::StrCat(what, ": field name \"", name, "\" starts with '$'"));
+      }
+      if (name.find('.') != std::string::npos) {
+        return absl::InvalidArgumentError(
+            util::StrCat(what, ": field name \"", name, "\" contains '.'"));
+      }
+      RETURN_IF_ERROR(CheckDepth(value, depth + 1, what));
+    }
+  } else if (v.is_array()) {
+    for (const Json& e : v) RETURN_IF_ERROR(CheckDepth(e, depth + 1, what));
+  }
+  return absl::OkStatus();
+}
+
+// `doc` with `_id` as its first field.
+Json WithIdFirst(const Json& id, const Json& doc) {
+  Json out = Json::object();
+  out["_id"] = id;
+  for (const auto& [name, value] : doc.items()) {
+    if (name != "_id") out[name] = value;
+  }
+  return out;
+}
+
+// JSON text for messages; never throws (invalid UTF-8 is replaced).
+std::string IdText(const Json& id) { return JsonText(id); }
+
+// Sets `value` at the dotted path in `doc`, creating objects; false when a non-object is in the
+// way.
+bool SetPath(Json* doc, const query::Path& path, const Json& value) {
+  Json* cur = doc;
+  for (size_t i = 0; i + 1 < path.parts.size(); ++i) {
+    if (!cur->is_object()) return false;
+    Json& next = (*cur)[path.parts[i]];
+    if (next.is_null()) next = Json::object();
+    cur = &next;
+  }
+  if (!cur->is_object()) return false;
+  (*cur)[path.parts.back()] = value;
+  return true;
+}
+
+}  // namespace
+
+absl::Status ValidateDocument(const Json& doc, std::string_view what) {
+  if (!doc.is_object()) {
+    return absl::InvalidArgumentError(
+        util::StrCat(what, " must be a JSON object, got ", doc.type_name()));
+  }
+  return CheckDepth(doc, 1, what);
+}
+
+absl::Status ValidateId(const Json& id) {
+  if (id.is_array()) return absl::InvalidArgumentError("_id cannot be an array");
+  if (id.is_discarded()) return absl::InvalidArgumentError("_id is not a JSON value");
+  RETURN_IF_ERROR(CheckDepth(id, 1, "_id"));
+  if (EncodeComponent(id).size() > kMaxIdBytes) {
+    return absl::InvalidArgumentError(
+        util::StrCat("_id is longer than ", kMaxIdBytes, " bytes when encoded"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<CollCtx>> DocStoreImpl::LockForWrite(TxnImpl& txn,
+                                                                  std::string_view coll,
+                                                                  bool create) {
+  RETURN_IF_ERROR(txn.CheckActive());
+  std::optional<ObjectInfo> info;
+  if (create) {
+    ASSIGN_OR_RETURN(info, engine_->catalog().GetOrCreate(Model::kDocument, coll));
+  } else {
+    info = engine_->catalog().Find(Model::kDocument, coll);
+    if (!info) {
+      RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
+      return std::optional<CollCtx>();
+    }
+  }
+  std::string unused;
+  bool found = false;
+  RETURN_IF_ERROR(txn.GetForUpdate(Cf::kMeta, internal::meta::ObjectLockKey(info->id), &unused,
+                                   &found, /*exclusive=*/false));
+  // Read the definitions again under the lock: an index build may have changed them.
+  info = engine_->catalog().Find(Model::kDocument, coll);
+  if (!info) return absl::NotFoundError(util::StrCat("collection ", coll, " was dropped"));
+  CollCtx ctx;
+  ctx.info = *info;
+  ASSIGN_OR_RETURN(ctx.meta, MetaOf(*info));
+  return std::optional<CollCtx>(std::move(ctx));
+}
+
+absl::StatusOr<std::optional<Json>> DocStoreImpl::ReadLocked(TxnImpl& txn, const CollCtx& ctx,
+                                                             const std::string& pk) {
+  std::string raw;
+  bool found = false;
+  RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, DataKey(ctx.info.id, pk), &raw, &found));
+  if (!found) return std::optional<Json>();
+  ASSIGN_OR_RETURN(Json doc, DecodeDocument(raw));
+  return std::optional<Json>(std::move(doc));
+}
+
+absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
+                                        std::vector<DocChange>& changes) {
+  const uint64_t coll = ctx.info.id;
+  struct IndexWork {
+    std::vector<std::pair<std::string, std::string>> removed;  // (entry, pk)
+    std::vector<std::pair<std::string, std::string>> added;    // (entry, pk)
+    bool multikey = false;
+  };
+  std::vector<IndexWork> work(ctx.meta->indexes.size());
+  std::vector<std::string> encoded(changes.size());
+  // 1. Compute and check everything; nothing is written yet.
+  for (size_t c = 0; c < changes.size(); ++c) {
+    DocChange& ch = changes[c];
+    if (ch.after) {
+      encoded[c] = EncodeDocument(*ch.after);
+      if (encoded[c].size() > kMaxDocumentBytes) {
+        return absl::InvalidArgumentError(
+            util::StrCat("document ", IdText((*ch.after)["_id"]), " is ", encoded[c].size(),
+                         " bytes encoded; the limit is ", kMaxDocumentBytes));
+      }
+    }
+    for (size_t i = 0; i < ctx.meta->indexes.size(); ++i) {
+      const IndexDef& def = ctx.meta->indexes[i];
+      std::vector<std::string> old_entries, new_entries;
+      bool unused = false;
+      if (ch.before) RETURN_IF_ERROR(IndexEntries(def, *ch.before, &old_entries, &unused));
+      if (ch.after) {
+        bool mk = false;
+        absl::Status s = IndexEntries(def, *ch.after, &new_entries, &mk);
+        if (!s.ok()) {
+          return absl::Status(s.code(), util::StrCat("document ", IdText((*ch.after)["_id"]), ": ",
+                                                     util::ToStd(s.message())));
+        }
+        if (mk) work[i].multikey = true;
+      }
+      std::vector<std::string> removed, added;
+      std::set_difference(old_entries.begin(), old_entries.end(), new_entries.begin(),
+                          new_entries.end(), std::back_inserter(removed));
+      std::set_difference(new_entries.begin(), new_entries.end(), old_entries.begin(),
+                          old_entries.end(), std::back_inserter(added));
+      for (auto& e : removed) work[i].removed.emplace_back(std::move(e), ch.pk);
+      for (auto& e : added) work[i].added.emplace_back(std::move(e), ch.pk);
+    }
+  }
+  for (size_t i = 0; i < ctx.meta->indexes.size(); ++i) {
+    const IndexDef& def = ctx.meta->indexes[i];
+    if (!def.unique) continue;
+    std::set<std::pair<std::string, std::string>> removed(work[i].removed.begin(),
+                                                          work[i].removed.end());
+    std::map<std::string, std::string> added_by;
+    for (const auto& [entry, pk] : work[i].added) {
+      auto [it, inserted] = added_by.emplace(entry, pk);
+      std::string holder;
+      if (!inserted && it->second != pk) {
+        holder = it->second;
+      } else {
+        std::string value;
+        bool found = false;
+        RETURN_IF_ERROR(
+            txn.GetForUpdate(Cf::kIndex, EntryKey(coll, def, entry, pk), &value, &found));
+        if (found && value != pk && !removed.count({entry, value})) holder = value;
+      }
+      if (!holder.empty()) {
+        std::string_view rest = entry;
+        Json key = Json::object();
+        for (const IndexField& f : def.fields) {
+          std::string asc;
+          // Decode the component (complemented back for descending fields).
+          absl::StatusOr<Json> v = [&]() -> absl::StatusOr<Json> {
+            if (!f.descending) return DecodeComponent(&rest);
+            std::string flipped(rest);
+            for (char& ch : flipped) ch = static_cast<char>(~ch);
+            std::string_view in = flipped;
+            size_t before = in.size();
+            absl::StatusOr<Json> r = DecodeComponent(&in);
+            rest.remove_prefix(before - in.size());
+            return r;
+          }();
+          key[f.path.dotted] = v.ok() ? *v : Json("?");
+        }
+        return absl::AlreadyExistsError(util::StrCat("duplicate key in unique index \"", def.name,
+                                                     "\" of collection ", ctx.info.name, ": ",
+                                                     JsonText(key)));
+      }
+    }
+  }
+  // 2. Flag indexes that became multikey before anything is committed, so that a reader that can
+  //    see these documents also sees the flag.
+  bool flag = false;
+  for (size_t i = 0; i < work.size(); ++i)
+    flag |= work[i].multikey && !ctx.meta->indexes[i].multikey;
+  if (flag) {
+    RETURN_IF_ERROR(ModifyMeta(ctx.info.name, [&](CollectionMeta* meta) {
+      for (size_t i = 0; i < work.size(); ++i) {
+        if (!work[i].multikey) continue;
+        if (IndexDef* d = meta->Find(ctx.meta->indexes[i].name)) d->multikey = true;
+      }
+      return absl::OkStatus();
+    }));
+  }
+  // 3. Write.
+  for (size_t i = 0; i < ctx.meta->indexes.size(); ++i) {
+    const IndexDef& def = ctx.meta->indexes[i];
+    for (const auto& [entry, pk] : work[i].removed) {
+      RETURN_IF_ERROR(txn.Delete(Cf::kIndex, EntryKey(coll, def, entry, pk)));
+    }
+    for (const auto& [entry, pk] : work[i].added) {
+      RETURN_IF_ERROR(txn.Put(Cf::kIndex, EntryKey(coll, def, entry, pk), pk));
+    }
+  }
+  for (size_t c = 0; c < changes.size(); ++c) {
+    DocChange& ch = changes[c];
+    std::string key = DataKey(coll, ch.pk);
+    if (ch.after) {
+      RETURN_IF_ERROR(txn.Put(Cf::kData, key, encoded[c]));
+    } else {
+      RETURN_IF_ERROR(txn.Delete(Cf::kData, key));
+    }
+    ChangeEvent e;
+    e.model = Model::kDocument;
+    e.object_id = coll;
+    e.object = ctx.info.name;
+    e.op = !ch.after ? ChangeOp::kDelete : (ch.before ? ChangeOp::kUpdate : ChangeOp::kCreate);
+    e.key_format = ImageFormat::kJson;
+    e.key = IdText(ch.after ? (*ch.after)["_id"] : (*ch.before)["_id"]);
+    e.image_format = ImageFormat::kJson;
+    if (ch.before) e.before = JsonText(*ch.before);
+    if (ch.after) e.after = JsonText(*ch.after);
+    RETURN_IF_ERROR(txn.AddEvent(std::move(e)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Document>> DocStoreImpl::InsertIn(TxnImpl& txn, std::string_view coll,
+                                                             const std::vector<Document>& docs) {
+  std::vector<DocChange> changes;
+  std::vector<Document> ids;
+  changes.reserve(docs.size());
+  std::set<std::string> batch_pks;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    std::string what = docs.size() == 1 ? "document" : util::StrCat("document ", i + 1);
+    RETURN_IF_ERROR(ValidateDocument(docs[i], what));
+    Json doc;
+    auto it = docs[i].find("_id");
+    if (it == docs[i].end()) {
+      doc = WithIdFirst(Json(GenerateId()), docs[i]);
+    } else {
+      absl::Status s = ValidateId(*it);
+      if (!s.ok()) return absl::InvalidArgumentError(util::StrCat(what, ": ", s.message()));
+      doc = docs[i];
+    }
+    DocChange ch;
+    ch.pk = EncodeComponent(doc["_id"]);
+    if (!batch_pks.insert(ch.pk).second) {
+      return absl::AlreadyExistsError(util::StrCat(
+          "duplicate _id ", IdText(doc["_id"]), " in collection ", coll, " (twice in the batch)"));
+    }
+    ids.push_back(doc["_id"]);
+    ch.after = std::move(doc);
+    changes.push_back(std::move(ch));
+  }
+  ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/true));
+  for (DocChange& ch : changes) {
+    ASSIGN_OR_RETURN(std::optional<Json> existing, ReadLocked(txn, *ctx, ch.pk));
+    if (existing) {
+      return absl::AlreadyExistsError(
+          util::StrCat("duplicate _id ", IdText((*ch.after)["_id"]), " in collection ", coll));
+    }
+  }
+  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes));
+  return ids;
+}
+
+absl::StatusOr<std::vector<std::string>> DocStoreImpl::MatchingKeys(TxnImpl& txn,
+                                                                    const CollCtx& ctx,
+                                                                    const query::Filter& filter,
+                                                                    bool one) {
+  Query q;
+  q.coll = ctx.info.id;
+  q.meta = ctx.meta;
+  q.filter = filter;
+  q.plan = ChoosePlan(ctx.info.id, *ctx.meta, q.filter, nullptr);
+  std::unique_ptr<MatchStream> stream = NewMatchStream(&txn, q, nullptr);
+  std::vector<std::string> pks;
+  Match m;
+  while (stream->Next(&m)) {
+    if (one && !pks.empty()) {
+      if (m.pk < pks[0]) pks[0] = m.pk;  // keep the smallest _id
+    } else {
+      pks.push_back(std::move(m.pk));
+    }
+  }
+  RETURN_IF_ERROR(stream->status());
+  std::sort(pks.begin(), pks.end());
+  return pks;
+}
+
+absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string_view coll,
+                                                       const Document& filter,
+                                                       const Document& update,
+                                                       const DocUpdateOptions& options) {
+  absl::StatusOr<query::Filter> f = query::Filter::Parse(filter);
+  if (!f.ok()) return absl::InvalidArgumentError(util::StrCat("filter: ", f.status().message()));
+  absl::StatusOr<query::Update> u = query::Update::Parse(update);
+  if (!u.ok()) return absl::InvalidArgumentError(util::StrCat("update: ", u.status().message()));
+  if (u->is_replacement()) RETURN_IF_ERROR(ValidateDocument(update, "replacement document"));
+  ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, options.upsert));
+  DocUpdateResult result;
+  if (!ctx) return result;
+  ASSIGN_OR_RETURN(std::vector<std::string> pks, MatchingKeys(txn, *ctx, *f, options.one));
+  std::vector<DocChange> changes;
+  for (const std::string& pk : pks) {
+    ASSIGN_OR_RETURN(std::optional<Json> doc, ReadLocked(txn, *ctx, pk));
+    if (!doc || !f->Matches(*doc)) continue;  // changed since the scan
+    ++result.matched;
+    Json after = *doc;
+    absl::StatusOr<bool> changed = u->Apply(&after, /*is_insert=*/false);
+    if (!changed.ok()) {
+      return absl::Status(changed.status().code(),
+                          util::StrCat("update of document ", IdText((*doc)["_id"]), ": ",
+                                       changed.status().message()));
+    }
+    if (!*changed) continue;
+    RETURN_IF_ERROR(ValidateDocument(after, util::StrCat("document ", IdText((*doc)["_id"]))));
+    ++result.modified;
+    changes.push_back({pk, std::move(doc), std::move(after)});
+    if (options.one) break;
+  }
+  if (result.matched == 0 && options.upsert) {
+    Json doc = Json::object();
+    for (const auto& [path, value] : f->Equalities()) SetPath(&doc, path, value);
+    absl::StatusOr<bool> applied = u->Apply(&doc, /*is_insert=*/true);
+    if (!applied.ok()) {
+      return absl::Status(applied.status().code(),
+                          util::StrCat("upsert: ", applied.status().message()));
+    }
+    auto it = doc.find("_id");
+    if (it == doc.end()) {
+      doc = WithIdFirst(Json(GenerateId()), doc);
+    } else {
+      RETURN_IF_ERROR(ValidateId(*it));
+      doc = WithIdFirst(*it, doc);
+    }
+    RETURN_IF_ERROR(ValidateDocument(doc, "upserted document"));
+    std::string pk = EncodeComponent(doc["_id"]);
+    ASSIGN_OR_RETURN(std::optional<Json> existing, ReadLocked(txn, *ctx, pk));
+    if (existing) {
+      return absl::AlreadyExistsError(
+          util::StrCat("upsert: duplicate _id ", IdText(doc["_id"]), " in collection ", coll));
+    }
+    result.upserted_id = doc["_id"];
+    changes.push_back({pk, std::nullopt, std::move(doc)});
+  }
+  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes));
+  return result;
+}
+
+absl::StatusOr<bool> DocStoreImpl::ReplaceIn(TxnImpl& txn, std::string_view coll,
+                                             const Document& id, const Document& doc) {
+  RETURN_IF_ERROR(ValidateId(id));
+  RETURN_IF_ERROR(ValidateDocument(doc, "replacement document"));
+  auto it = doc.find("_id");
+  if (it != doc.end() && !query::ValuesEqual(*it, id)) {
+    return absl::InvalidArgumentError(util::StrCat("replacement document has _id ", JsonText(*it),
+                                                   ", not ", JsonText(id), "; _id cannot change"));
+  }
+  ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/false));
+  if (!ctx) return false;
+  std::string pk = EncodeComponent(id);
+  ASSIGN_OR_RETURN(std::optional<Json> before, ReadLocked(txn, *ctx, pk));
+  if (!before) return false;
+  Json after = WithIdFirst((*before)["_id"], doc);
+  std::vector<DocChange> changes;
+  changes.push_back({pk, std::move(before), std::move(after)});
+  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes));
+  return true;
+}
+
+absl::StatusOr<uint64_t> DocStoreImpl::DeleteIn(TxnImpl& txn, std::string_view coll,
+                                                const Document& filter, bool one) {
+  absl::StatusOr<query::Filter> f = query::Filter::Parse(filter);
+  if (!f.ok()) return absl::InvalidArgumentError(util::StrCat("filter: ", f.status().message()));
+  ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/false));
+  if (!ctx) return 0;
+  ASSIGN_OR_RETURN(std::vector<std::string> pks, MatchingKeys(txn, *ctx, *f, one));
+  std::vector<DocChange> changes;
+  for (const std::string& pk : pks) {
+    ASSIGN_OR_RETURN(std::optional<Json> doc, ReadLocked(txn, *ctx, pk));
+    if (!doc || !f->Matches(*doc)) continue;
+    changes.push_back({pk, std::move(doc), std::nullopt});
+    if (one) break;
+  }
+  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes));
+  return changes.size();
+}
+
+// --- public entry points: their own transaction, or the caller's ---
+
+absl::StatusOr<std::vector<Document>> DocStoreImpl::Insert(std::string_view coll,
+                                                           const std::vector<Document>& docs) {
+  ScopedOpTimer t(h_insert_);
+  std::vector<Document> ids;
+  absl::Status s = Autocommit("doc.insert", false, [&](TxnImpl& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(ids, InsertIn(txn, coll, docs));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) {
+    t.Fail();
+    return s;
+  }
+  return ids;
+}
+
+absl::StatusOr<std::vector<Document>> DocStoreImpl::Insert(Transaction& txn, std::string_view coll,
+                                                           const std::vector<Document>& docs) {
+  ScopedOpTimer t(h_insert_);
+  auto r = InsertIn(txn.impl(), coll, docs);
+  if (!r.ok()) t.Fail();
+  return r;
+}
+
+absl::StatusOr<DocUpdateResult> DocStoreImpl::Update(std::string_view coll, const Document& filter,
+                                                     const Document& update,
+                                                     const DocUpdateOptions& options) {
+  ScopedOpTimer t(h_update_);
+  DocUpdateResult result;
+  absl::Status s = Autocommit("doc.update", false, [&](TxnImpl& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(result, UpdateIn(txn, coll, filter, update, options));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) {
+    t.Fail();
+    return s;
+  }
+  return result;
+}
+
+absl::StatusOr<DocUpdateResult> DocStoreImpl::Update(Transaction& txn, std::string_view coll,
+                                                     const Document& filter, const Document& update,
+                                                     const DocUpdateOptions& options) {
+  ScopedOpTimer t(h_update_);
+  auto r = UpdateIn(txn.impl(), coll, filter, update, options);
+  if (!r.ok()) t.Fail();
+  return r;
+}
+
+absl::StatusOr<bool> DocStoreImpl::Replace(std::string_view coll, const Document& id,
+                                           const Document& doc) {
+  ScopedOpTimer t(h_update_);
+  bool replaced = false;
+  absl::Status s = Autocommit("doc.replace", false, [&](TxnImpl& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(replaced, ReplaceIn(txn, coll, id, doc));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) {
+    t.Fail();
+    return s;
+  }
+  return replaced;
+}
+
+absl::StatusOr<bool> DocStoreImpl::Replace(Transaction& txn, std::string_view coll,
+                                           const Document& id, const Document& doc) {
+  ScopedOpTimer t(h_update_);
+  auto r = ReplaceIn(txn.impl(), coll, id, doc);
+  if (!r.ok()) t.Fail();
+  return r;
+}
+
+absl::StatusOr<uint64_t> DocStoreImpl::Delete(std::string_view coll, const Document& filter,
+                                              bool one) {
+  ScopedOpTimer t(h_delete_);
+  uint64_t n = 0;
+  absl::Status s = Autocommit("doc.delete", false, [&](TxnImpl& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(n, DeleteIn(txn, coll, filter, one));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) {
+    t.Fail();
+    return s;
+  }
+  return n;
+}
+
+absl::StatusOr<uint64_t> DocStoreImpl::Delete(Transaction& txn, std::string_view coll,
+                                              const Document& filter, bool one) {
+  ScopedOpTimer t(h_delete_);
+  auto r = DeleteIn(txn.impl(), coll, filter, one);
+  if (!r.ok()) t.Fail();
+  return r;
+}
+
+}  // namespace tessera::doc
