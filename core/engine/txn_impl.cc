@@ -76,11 +76,74 @@ absl::Status TxnImpl::MultiGet(Cf cf, const std::vector<std::string>& keys,
   return absl::OkStatus();
 }
 
+namespace {
+
+// RocksDB 7.8's transaction iterator merges the transaction's own writes into the base iterator
+// without applying iterate_lower_bound / iterate_upper_bound to them, so it can step outside
+// [lower, upper) onto the transaction's writes elsewhere. This wrapper enforces the bounds: it is
+// invalid outside them, and seeks to the first / last key inside them.
+class BoundsCheckingIterator final : public rocksdb::Iterator {
+ public:
+  BoundsCheckingIterator(rocksdb::Iterator* base, const std::string& lower,
+                         const std::string& upper)
+      : base_(base), lower_(lower), upper_(upper) {}
+
+  bool Valid() const override {
+    if (!base_->Valid()) return false;
+    rocksdb::Slice k = base_->key();
+    if (!lower_.empty() && k.compare(lower_) < 0) return false;
+    if (!upper_.empty() && k.compare(upper_) >= 0) return false;
+    return true;
+  }
+  void SeekToFirst() override {
+    if (lower_.empty()) {
+      base_->SeekToFirst();
+    } else {
+      base_->Seek(lower_);
+    }
+  }
+  void SeekToLast() override {
+    if (upper_.empty()) {
+      base_->SeekToLast();
+      return;
+    }
+    base_->SeekForPrev(upper_);
+    if (base_->Valid() && base_->key().compare(upper_) >= 0) base_->Prev();
+  }
+  void Seek(const rocksdb::Slice& target) override {
+    if (!lower_.empty() && target.compare(lower_) < 0) {
+      base_->Seek(lower_);
+    } else {
+      base_->Seek(target);
+    }
+  }
+  void SeekForPrev(const rocksdb::Slice& target) override {
+    if (!upper_.empty() && target.compare(upper_) >= 0) {
+      SeekToLast();
+    } else {
+      base_->SeekForPrev(target);
+    }
+  }
+  void Next() override { base_->Next(); }
+  void Prev() override { base_->Prev(); }
+  rocksdb::Slice key() const override { return base_->key(); }
+  rocksdb::Slice value() const override { return base_->value(); }
+  rocksdb::Status status() const override { return base_->status(); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> base_;
+  const std::string& lower_;  // owned by the BoundedIterator, which outlives this
+  const std::string& upper_;
+};
+
+}  // namespace
+
 std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower, std::string upper) {
   auto it = std::make_unique<BoundedIterator>(std::move(lower), std::move(upper));
   rocksdb::ReadOptions ro = ReadOpts();
   it->SetBounds(&ro);
-  it->Reset(txn_->GetIterator(ro, engine_->cf(cf)));
+  it->Reset(new BoundsCheckingIterator(txn_->GetIterator(ro, engine_->cf(cf)), it->lower(),
+                                       it->upper()));
   return it;
 }
 

@@ -194,6 +194,24 @@ TEST_F(DocStoreTest, TransactionsSpanCollectionsAndRollBack) {
   EXPECT_FALSE(after.has_value());
 }
 
+TEST_F(DocStoreTest, TransactionScanIgnoresItsOwnWritesOutsideTheRange) {
+  // Regression: RocksDB's transaction iterator does not bound the transaction's own writes.
+  InsertAll("a", {J(R"({"_id": 1})")});
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
+  ASSERT_OK(docs_->Insert(*txn, "b", {J(R"({"_id": 2})")}).status());
+  ASSERT_OK(docs_->Insert(*txn, "a", {J(R"({"_id": 0})")}).status());
+  ASSERT_OK_AND_ASSIGN(auto cursor, docs_->Find(*txn, "a", J("{}"), {}));
+  std::vector<Json> ids;
+  for (; cursor->Valid(); cursor->Next()) ids.push_back(cursor->entry()["_id"]);
+  EXPECT_EQ(ids, (std::vector<Json>{0, 1}));
+  cursor.reset();
+  ASSERT_OK_AND_ASSIGN(uint64_t n, docs_->Count(*txn, "a", J("{}")));
+  EXPECT_EQ(n, 2u);
+  ASSERT_OK_AND_ASSIGN(DocUpdateResult r, docs_->Update(*txn, "a", J("{}"), J(R"({"$set": {"x": 1}})"), {}));
+  EXPECT_EQ(r.matched, 2u);
+  ASSERT_OK(txn->Commit());
+}
+
 TEST_F(DocStoreTest, DocumentsSurviveReopen) {
   InsertAll("s", {J(R"({"_id": 1, "x": [1, {"y": 2}]})")});
   ReopenDocs();

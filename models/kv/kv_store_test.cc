@@ -50,6 +50,24 @@ TEST_F(KvStoreTest, MissingNamespaceReadsAsEmpty) {
   EXPECT_TRUE(names.empty());  // reads and deletes do not create namespaces
 }
 
+TEST_F(KvStoreTest, ScanInTransactionStaysInsideItsRange) {
+  // Regression: RocksDB's transaction iterator does not bound the transaction's own writes, so a
+  // scan could return the transaction's writes to other namespaces or outside from/to.
+  ASSERT_OK(kv_->Put("a", "k1", "v"));
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
+  ASSERT_OK(kv_->Put(*txn, "b", "k0", "other namespace"));
+  ASSERT_OK(kv_->Put(*txn, "a", "k2", "mine"));
+  ASSERT_OK(kv_->Put(*txn, "a", "z9", "outside"));
+  for (bool reverse : {false, true}) {
+    ASSERT_OK_AND_ASSIGN(auto c, kv_->Scan(*txn, "a", {.to = "z", .reverse = reverse}));
+    Strings keys;
+    for (; c->Valid(); c->Next()) keys.emplace_back(c->entry().key);
+    ASSERT_OK(c->status());
+    EXPECT_EQ(keys, reverse ? (Strings{"k2", "k1"}) : (Strings{"k1", "k2"}));
+  }
+  ASSERT_OK(txn->Rollback());
+}
+
 TEST_F(KvStoreTest, NamespacesAreIsolated) {
   ASSERT_OK(kv_->Put("a", "k", "1"));
   ASSERT_OK(kv_->Put("b", "k", "2"));
