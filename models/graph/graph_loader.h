@@ -1,0 +1,35 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Bulk load of an edge list (CSV or TSV) into a graph, in bounded transactions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/engine/engine.h"
+#include "tessera/graph.h"
+
+namespace tessera::graph {
+
+// One parsed row.
+struct EdgeRow {
+  std::string src;
+  std::string dst;
+  std::string type;  // "" = the default type
+  double weight = 1.0;
+};
+
+// Parses one line: fields split on a tab when the line has one, else on commas; fields trimmed.
+// Returns false for a blank or '#' comment line; InvalidArgument (naming the line number) for a
+// malformed one.
+absl::StatusOr<bool> ParseEdgeRow(std::string_view line, size_t line_no, EdgeRow* row);
+
+// Loads `file` into `graph` (created if needed). Each batch of options.batch_edges rows is one
+// transaction.
+absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const ObjectInfo& graph,
+                                                 const std::string& file,
+                                                 const GraphLoadOptions& options);
+
+}  // namespace tessera::graph
