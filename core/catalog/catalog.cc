@@ -168,6 +168,7 @@ absl::Status Catalog::SetOptions(Model model, std::string_view name, std::string
                 util::StrCat("set options of ", ModelName(model), " ", name)));
   absl::MutexLock l(&mu_);
   by_name_[{model, std::string(name)}].options = std::string(options);
+  PublishViewLocked();  // compaction hooks read the options from the view
   return absl::OkStatus();
 }
 
@@ -222,7 +223,11 @@ std::shared_ptr<const CatalogView> Catalog::view() const {
 
 void Catalog::PublishViewLocked() {
   auto v = std::make_shared<CatalogView>();
-  for (const auto& [id, key] : by_id_) v->models[id] = key.first;
+  for (const auto& [id, key] : by_id_) {
+    v->models[id] = key.first;
+    auto it = by_name_.find(key);
+    if (it != by_name_.end() && !it->second.options.empty()) v->options[id] = it->second.options;
+  }
   v->next_id = next_id_;
   view_ = std::move(v);
 }

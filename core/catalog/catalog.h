@@ -27,8 +27,9 @@ class Engine;
 
 // What the compaction filter needs to know, copied on every DDL.
 struct CatalogView {
-  std::unordered_map<uint64_t, Model> models;  // live object id -> model
-  uint64_t next_id = 1;                        // ids below this and absent were dropped
+  std::unordered_map<uint64_t, Model> models;         // live object id -> model
+  uint64_t next_id = 1;                               // ids below this and absent were dropped
+  std::unordered_map<uint64_t, std::string> options;  // live object id -> its options string
 };
 
 // Thread safety: safe for concurrent use.

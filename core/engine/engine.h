@@ -18,6 +18,7 @@
 #include "core/catalog/catalog.h"
 #include "core/changelog/change_log.h"
 #include "core/engine/column_families.h"
+#include "core/engine/compaction_hook.h"
 #include "core/engine/read_source.h"
 #include "core/obs/logger.h"
 #include "core/obs/metrics.h"
@@ -88,6 +89,18 @@ class Engine {
   // rocksdb statistics, or null when off.
   rocksdb::Statistics* statistics() { return statistics_.get(); }
 
+  // Registers (null: removes) the compaction hook consulted for the data keys of `model`'s
+  // objects (see compaction_hook.h). Thread-safe; compactions started later use it.
+  void SetCompactionHook(Model model, std::shared_ptr<const ModelCompactionHook> hook) {
+    absl::MutexLock l(&hooks_mu_);
+    hooks_[static_cast<size_t>(model) % hooks_.size()] = std::move(hook);
+  }
+  // The hook registered for `model`, or null.
+  std::shared_ptr<const ModelCompactionHook> compaction_hook(Model model) const {
+    absl::MutexLock l(&hooks_mu_);
+    return hooks_[static_cast<size_t>(model) % hooks_.size()];
+  }
+
  private:
   friend class EngineOpener;
   Engine(std::string path, const Options& options);
@@ -109,6 +122,8 @@ class Engine {
   std::atomic<uint32_t> txn_counter_{0};
   absl::Mutex pool_mu_;
   std::vector<rocksdb::Transaction*> txn_pool_ ABSL_GUARDED_BY(pool_mu_);
+  mutable absl::Mutex hooks_mu_;
+  std::array<std::shared_ptr<const ModelCompactionHook>, 8> hooks_ ABSL_GUARDED_BY(hooks_mu_);
 };
 
 }  // namespace tessera::internal

@@ -101,7 +101,8 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path
         cf.memtable_prefix_bloom_size_ratio = 0.05;
         cf.memtable_whole_key_filtering = true;
         cf.merge_operator = NewTesseraMergeOperator();
-        cf.compaction_filter_factory = NewTesseraCompactionFilterFactory(view, true);
+        cf.compaction_filter_factory = NewTesseraCompactionFilterFactory(
+            view, true, [raw](Model m) { return raw->compaction_hook(m); });
         break;
       case Cf::kIndex:
       case Cf::kAdj:

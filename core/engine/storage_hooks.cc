@@ -3,6 +3,7 @@
 // The merge operator and compaction filter (see storage_hooks.h).
 #include "core/engine/storage_hooks.h"
 
+#include <array>
 #include <string>
 
 #include "core/codec/coding.h"
@@ -56,8 +57,9 @@ class TesseraMergeOperator : public rocksdb::MergeOperator {
 
 class TesseraCompactionFilter : public rocksdb::CompactionFilter {
  public:
-  TesseraCompactionFilter(std::shared_ptr<const CatalogView> view, bool data_cf)
-      : view_(std::move(view)), data_cf_(data_cf), now_us_(Engine::NowMicros()) {}
+  TesseraCompactionFilter(std::shared_ptr<const CatalogView> view, bool data_cf,
+                          const CompactionHookLookup* hooks)
+      : view_(std::move(view)), data_cf_(data_cf), hooks_(hooks), now_us_(Engine::NowMicros()) {}
 
   const char* Name() const override { return "tessera.gc.v1"; }
 
@@ -78,31 +80,58 @@ class TesseraCompactionFilter : public rocksdb::CompactionFilter {
         return Decision::kRemove;
       }
     }
+    if (data_cf_ && type == ValueType::kValue && hooks_ != nullptr && *hooks_) {
+      ModelCompactionFilter* filter = ModelFilter(it->second);
+      if (filter != nullptr) {
+        auto opt = view_->options.find(id);
+        std::string_view options = opt == view_->options.end() ? "" : opt->second;
+        if (filter->Remove(id, options, std::string_view(key.data(), key.size()),
+                           std::string_view(value.data(), value.size()))) {
+          return Decision::kRemove;
+        }
+      }
+    }
     return Decision::kKeep;
   }
 
  private:
+  // The model's filter for this compaction, created on first use (null: no hook).
+  ModelCompactionFilter* ModelFilter(Model model) const {
+    size_t slot = static_cast<size_t>(model) % model_filters_.size();
+    if (!looked_up_[slot]) {
+      looked_up_[slot] = true;
+      if (auto hook = (*hooks_)(model)) model_filters_[slot] = hook->NewFilter(now_us_);
+    }
+    return model_filters_[slot].get();
+  }
+
   std::shared_ptr<const CatalogView> view_;
   bool data_cf_;
+  const CompactionHookLookup* hooks_;  // owned by the factory, which outlives its filters
   int64_t now_us_;
+  // RocksDB calls FilterV2 (const) from one thread per filter object; these are per-compaction
+  // state, hence mutable.
+  mutable std::array<std::unique_ptr<ModelCompactionFilter>, 8> model_filters_;
+  mutable std::array<bool, 8> looked_up_{};
 };
 
 class TesseraCompactionFilterFactory : public rocksdb::CompactionFilterFactory {
  public:
   TesseraCompactionFilterFactory(std::function<std::shared_ptr<const CatalogView>()> view,
-                                 bool data_cf)
-      : view_(std::move(view)), data_cf_(data_cf) {}
+                                 bool data_cf, CompactionHookLookup hooks)
+      : view_(std::move(view)), data_cf_(data_cf), hooks_(std::move(hooks)) {}
 
   const char* Name() const override { return "tessera.gc.v1"; }
 
   std::unique_ptr<rocksdb::CompactionFilter> CreateCompactionFilter(
       const rocksdb::CompactionFilter::Context&) override {
-    return std::make_unique<TesseraCompactionFilter>(view_(), data_cf_);
+    return std::make_unique<TesseraCompactionFilter>(view_(), data_cf_, &hooks_);
   }
 
  private:
   std::function<std::shared_ptr<const CatalogView>()> view_;
   bool data_cf_;
+  CompactionHookLookup hooks_;
 };
 
 }  // namespace
@@ -112,8 +141,10 @@ std::shared_ptr<rocksdb::MergeOperator> NewTesseraMergeOperator() {
 }
 
 std::shared_ptr<rocksdb::CompactionFilterFactory> NewTesseraCompactionFilterFactory(
-    std::function<std::shared_ptr<const CatalogView>()> view, bool data_cf) {
-  return std::make_shared<TesseraCompactionFilterFactory>(std::move(view), data_cf);
+    std::function<std::shared_ptr<const CatalogView>()> view, bool data_cf,
+    CompactionHookLookup hooks) {
+  return std::make_shared<TesseraCompactionFilterFactory>(std::move(view), data_cf,
+                                                          std::move(hooks));
 }
 
 }  // namespace tessera::internal
