@@ -1,0 +1,66 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// The series index (layout in ts_keys.h): series identity -> id, id -> record, and postings from
+// tag key/value pairs and field names to series ids, all in the index column family. Choosing
+// series by tags reads only these keys, never point data. Records are cached in memory once
+// committed (ids are never reused, so the cache cannot go stale, only unused).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "core/engine/engine.h"
+#include "models/ts/chunk_codec.h"
+#include "tessera/ts.h"
+
+namespace tessera::ts {
+
+// One series of a measurement.
+struct SeriesRecord {
+  uint64_t sid = 0;                    // series id, unique within the measurement
+  ValueType type = ValueType::kFloat;  // the field's value type, fixed at creation
+  std::string field;                   // field name
+  TsTags tags;                         // sorted by key
+};
+
+// Thread safety: safe for concurrent use.
+class SeriesIndex {
+ public:
+  explicit SeriesIndex(internal::Engine* engine) : engine_(engine) {}
+
+  // The series of (field, tags) in measurement `mid` (tags sorted by key), created in its own
+  // transaction when new. InvalidArgument if it exists with another value type.
+  absl::StatusOr<SeriesRecord> Resolve(uint64_t mid, const std::string& field, const TsTags& tags,
+                                       ValueType type);
+
+  // The series of `mid` with field `field` (every field if nullopt) matching all of `where`,
+  // ordered by series id.
+  absl::StatusOr<std::vector<SeriesRecord>> Select(internal::ReadSource& src, uint64_t mid,
+                                                   const std::optional<std::string>& field,
+                                                   const std::vector<TsTagFilter>& where);
+
+  // One series by id (cached). DataLoss if it is missing.
+  absl::StatusOr<SeriesRecord> Load(internal::ReadSource& src, uint64_t mid, uint64_t sid);
+
+  // Forgets the cached series of a dropped measurement.
+  void Forget(uint64_t mid);
+
+ private:
+  struct Cache {
+    std::unordered_map<std::string, SeriesRecord> by_identity;
+    std::unordered_map<uint64_t, SeriesRecord> by_id;
+  };
+  void Remember(uint64_t mid, const std::string& identity, const SeriesRecord& r);
+
+  internal::Engine* const engine_;
+  absl::Mutex mu_;
+  std::unordered_map<uint64_t, Cache> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace tessera::ts

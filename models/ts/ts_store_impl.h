@@ -1,0 +1,97 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// TsStoreImpl: the time-series model behind tessera/ts.h. Writes, sealing, retention and
+// downsampling are in ts_store_write.cc; queries and statistics in ts_store_query.cc.
+//
+// Write path: points are validated, their series resolved (created in their own transactions),
+// and every value is Put as a head key in one transaction with one change event per measurement
+// per batch. After the commit, windows of the touched series that have closed (older than the
+// window before the series' newest) are sealed: head points merged into the window's chunk, in a
+// transaction of their own with a snapshot, so a concurrent write to the same keys conflicts and
+// retries rather than being lost.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "core/engine/engine.h"
+#include "core/obs/metrics.h"
+#include "models/ts/measurement_options.h"
+#include "models/ts/series_index.h"
+#include "tessera/ts.h"
+
+namespace tessera::ts {
+
+// Thread safety: safe for concurrent use.
+class TsStoreImpl final : public TsStore {
+ public:
+  explicit TsStoreImpl(DB* db);
+
+  absl::Status Write(const std::vector<TsPoint>& points) override;
+  absl::StatusOr<size_t> WriteLineProtocol(std::string_view text, TsPrecision precision,
+                                           size_t first_line) override;
+  absl::Status Flush(std::string_view measurement) override;
+  absl::StatusOr<std::vector<TsRow>> Query(const TsQuery& query) override;
+  absl::StatusOr<std::vector<TsRow>> Last(const TsQuery& query) override;
+  absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
+      std::string_view measurement, const std::vector<TsTagFilter>& where) override;
+  absl::StatusOr<std::vector<std::string>> ListMeasurements() override;
+  absl::StatusOr<TsStats> Stats(std::string_view measurement) override;
+  absl::Status SetRetention(std::string_view measurement, int64_t duration_ns) override;
+  absl::Status EnforceRetention() override;
+  absl::Status AddDownsample(std::string_view src, std::string_view dst, const TsAggregate& fn,
+                             int64_t every_ns) override;
+  absl::Status DropMeasurement(std::string_view measurement) override;
+
+ private:
+  // One value to store.
+  struct Row {
+    const SeriesRecord* series;
+    int64_t ts;
+    uint64_t bits;
+  };
+  // The windows of a series known to hold unsealed head points.
+  struct OpenWindows {
+    bool loaded = false;
+    std::set<int64_t> windows;
+    int64_t newest = INT64_MIN;
+  };
+
+  absl::Status WriteImpl(const std::vector<TsPoint>& points, int depth);
+  absl::Status AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,
+                          const std::vector<Row>& rows, int depth);
+  absl::Status SealWindow(uint64_t mid, uint64_t sid, ValueType type, int64_t window);
+  absl::Status LoadOpenWindows(uint64_t mid, uint64_t sid);
+  absl::Status Downsample(const ObjectInfo& src, const DownsampleRule& rule,
+                          const std::vector<std::pair<const SeriesRecord*, int64_t>>& buckets,
+                          int depth);
+  absl::Status EnforceRetentionFor(const ObjectInfo& info, int64_t retention_ns);
+  // ns since the epoch.
+  static int64_t NowNs();
+  // The oldest visible time of a measurement (INT64_MIN without retention).
+  static int64_t Cutoff(const MeasurementOptions& o);
+  // The ts measurements named by `measurement` ("" = all).
+  absl::StatusOr<std::vector<ObjectInfo>> Measurements(std::string_view measurement);
+  absl::Status UpdateOptions(std::string_view measurement,
+                             const std::function<absl::Status(MeasurementOptions*)>& change);
+
+  DB* const db_;
+  internal::Engine* const engine_;
+  SeriesIndex index_;
+  internal::Histogram* h_write_;
+  internal::Histogram* h_query_;
+  internal::Histogram* h_last_;
+  internal::Histogram* h_seal_;
+  absl::Mutex options_mu_;  // serialises read-modify-write of measurement options
+  absl::Mutex mu_;
+  std::map<std::pair<uint64_t, uint64_t>, OpenWindows> open_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, int64_t> last_retention_ns_ ABSL_GUARDED_BY(mu_);  // by measurement id
+};
+
+}  // namespace tessera::ts

@@ -1,0 +1,211 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Queries and statistics of the time-series model (ts_store_impl.h).
+
+#include <algorithm>
+#include <map>
+
+#include "core/util/rocks_status.h"
+#include "core/util/strings.h"
+#include "models/ts/series_reader.h"
+#include "models/ts/ts_aggregate.h"
+#include "models/ts/ts_keys.h"
+#include "models/ts/ts_store_impl.h"
+#include "tessera/status.h"
+
+namespace tessera::ts {
+namespace {
+
+using internal::Cf;
+using internal::ScopedOpTimer;
+
+TsValue ToValue(ValueType type, uint64_t bits) {
+  switch (type) {
+    case ValueType::kFloat:
+      return BitsDouble(bits);
+    case ValueType::kInt:
+      return static_cast<int64_t>(bits);
+    case ValueType::kBool:
+      return bits != 0;
+  }
+  return int64_t{0};
+}
+
+std::string TagValue(const TsTags& tags, const std::string& key) {
+  for (const auto& [k, v] : tags) {
+    if (k == key) return v;
+  }
+  return "";
+}
+
+// The group-by tags of a series, in the order of `by`.
+TsTags GroupTags(const SeriesRecord& r, const std::vector<std::string>& by) {
+  TsTags out;
+  for (const std::string& k : by) out.emplace_back(k, TagValue(r.tags, k));
+  return out;
+}
+
+absl::Status ValidateQuery(const TsQuery& q, bool last) {
+  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, q.measurement));
+  if (q.field.empty()) return absl::InvalidArgumentError("time-series query: the field is empty");
+  if (!last && q.aggregate) {
+    if (q.every <= 0) {
+      return absl::InvalidArgumentError(util::StrCat(
+          "time-series query: an aggregate needs a positive bucket width, got ", q.every, " ns"));
+    }
+    if (q.aggregate->fn == TsAggFn::kPercentile &&
+        !(q.aggregate->percentile >= 0 && q.aggregate->percentile <= 100)) {
+      return absl::InvalidArgumentError("time-series query: percentile must lie in [0, 100]");
+    }
+  }
+  for (const std::string& b : q.by) {
+    if (b.empty()) return absl::InvalidArgumentError("time-series query: empty group-by tag");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Query(const TsQuery& q) {
+  ScopedOpTimer t(h_query_);
+  auto fail = [&](absl::Status s) {
+    t.Fail();
+    return s;
+  };
+  if (auto s = ValidateQuery(q, false); !s.ok()) return fail(s);
+  if (auto s = engine_->CheckOpen(); !s.ok()) return fail(s);
+  std::vector<TsRow> out;
+  auto info = engine_->catalog().Find(Model::kTimeSeries, q.measurement);
+  if (!info) return out;
+  auto opts = DecodeMeasurementOptions(info->options);
+  if (!opts.ok()) return fail(opts.status());
+  const int64_t lo = std::max(q.from.value_or(INT64_MIN), Cutoff(*opts));
+  if (q.to && *q.to == INT64_MIN) return out;
+  const int64_t hi = q.to ? *q.to - 1 : INT64_MAX;
+  if (lo > hi) return out;
+  internal::ReadSource& src = engine_->latest();
+  auto series = index_.Select(src, info->id, q.field, q.where);
+  if (!series.ok()) return fail(series.status());
+  std::map<TsTags, std::vector<const SeriesRecord*>> groups;
+  for (const SeriesRecord& r : *series) groups[GroupTags(r, q.by)].push_back(&r);
+  for (const auto& [tags, members] : groups) {
+    std::vector<Sample> samples;
+    for (const SeriesRecord* r : members) {
+      auto pts = ReadSeries(src, info->id, r->sid, lo, hi);
+      if (!pts.ok()) return fail(pts.status());
+      for (const RawPoint& p : *pts) {
+        TsValue v = ToValue(r->type, p.bits);
+        samples.push_back(Sample{p.ts, v, AsDouble(v)});
+      }
+    }
+    // Series are read in id order, so equal times keep that order.
+    std::stable_sort(samples.begin(), samples.end(),
+                     [](const Sample& a, const Sample& b) { return a.ts < b.ts; });
+    std::vector<TsRow> rows;
+    if (q.aggregate) {
+      for (auto& [time, value] : AggregateBuckets(*q.aggregate, q.every, samples)) {
+        rows.push_back(TsRow{time, std::move(value), tags});
+      }
+    } else {
+      rows.reserve(samples.size());
+      for (Sample& s : samples) rows.push_back(TsRow{s.ts, std::move(s.value), tags});
+    }
+    if (q.desc) std::reverse(rows.begin(), rows.end());
+    if (q.limit != 0 && rows.size() > q.limit) rows.resize(q.limit);
+    for (TsRow& r : rows) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const TsQuery& q) {
+  ScopedOpTimer t(h_last_);
+  auto fail = [&](absl::Status s) {
+    t.Fail();
+    return s;
+  };
+  if (auto s = ValidateQuery(q, true); !s.ok()) return fail(s);
+  if (auto s = engine_->CheckOpen(); !s.ok()) return fail(s);
+  std::vector<TsRow> out;
+  auto info = engine_->catalog().Find(Model::kTimeSeries, q.measurement);
+  if (!info) return out;
+  auto opts = DecodeMeasurementOptions(info->options);
+  if (!opts.ok()) return fail(opts.status());
+  const int64_t lo = std::max(q.from.value_or(INT64_MIN), Cutoff(*opts));
+  if (q.to && *q.to == INT64_MIN) return out;
+  const int64_t hi = q.to ? *q.to - 1 : INT64_MAX;
+  if (lo > hi) return out;
+  internal::ReadSource& src = engine_->latest();
+  auto series = index_.Select(src, info->id, q.field, q.where);
+  if (!series.ok()) return fail(series.status());
+  std::map<TsTags, TsRow> best;
+  for (const SeriesRecord& r : *series) {
+    auto p = ReadLastPoint(src, info->id, r.sid, lo, hi);
+    if (!p.ok()) return fail(p.status());
+    if (!*p) continue;
+    TsTags tags = q.by.empty() ? r.tags : GroupTags(r, q.by);
+    auto it = best.find(tags);
+    if (it == best.end() || (*p)->ts > it->second.time) {
+      best[tags] = TsRow{(*p)->ts, ToValue(r.type, (*p)->bits), tags};
+    }
+  }
+  for (auto& [tags, row] : best) out.push_back(std::move(row));
+  if (q.desc) std::reverse(out.begin(), out.end());
+  if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
+  return out;
+}
+
+absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeries(
+    std::string_view measurement, const std::vector<TsTagFilter>& where) {
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> ms, Measurements(measurement));
+  std::vector<TsSeriesInfo> out;
+  for (const ObjectInfo& info : ms) {
+    ASSIGN_OR_RETURN(std::vector<SeriesRecord> series,
+                     index_.Select(engine_->latest(), info.id, std::nullopt, where));
+    std::vector<TsSeriesInfo> part;
+    for (SeriesRecord& r : series) {
+      part.push_back(TsSeriesInfo{info.name, std::move(r.tags), std::move(r.field)});
+    }
+    std::sort(part.begin(), part.end(), [](const TsSeriesInfo& a, const TsSeriesInfo& b) {
+      return std::tie(a.tags, a.field) < std::tie(b.tags, b.field);
+    });
+    for (TsSeriesInfo& s : part) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> TsStoreImpl::ListMeasurements() {
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> ms, Measurements(""));
+  std::vector<std::string> out;
+  for (ObjectInfo& m : ms) out.push_back(std::move(m.name));
+  return out;
+}
+
+absl::StatusOr<TsStats> TsStoreImpl::Stats(std::string_view measurement) {
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> ms, Measurements(measurement));
+  TsStats st;
+  internal::ReadSource& src = engine_->latest();
+  for (const ObjectInfo& info : ms) {
+    ASSIGN_OR_RETURN(MeasurementOptions o, DecodeMeasurementOptions(info.options));
+    const int64_t cutoff = Cutoff(o);
+    ASSIGN_OR_RETURN(std::vector<SeriesRecord> series,
+                     index_.Select(src, info.id, std::nullopt, {}));
+    st.series += static_cast<int64_t>(series.size());
+    for (const SeriesRecord& r : series) {
+      // Bytes: every stored key and value of the series, visible or not yet reclaimed.
+      const std::string prefix = SeriesPrefix(info.id, r.sid);
+      auto it = src.NewIterator(Cf::kData, prefix, codec::PrefixSuccessor(prefix));
+      for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
+        st.bytes += static_cast<int64_t>((*it)->key().size() + (*it)->value().size());
+      }
+      RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series stats"));
+      ASSIGN_OR_RETURN(std::vector<RawPoint> pts,
+                       ReadSeries(src, info.id, r.sid, cutoff, INT64_MAX));
+      st.points += static_cast<int64_t>(pts.size());
+    }
+  }
+  st.bytes_per_point =
+      st.points == 0 ? 0.0 : static_cast<double>(st.bytes) / static_cast<double>(st.points);
+  return st;
+}
+
+}  // namespace tessera::ts

@@ -1,0 +1,563 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// Writes, sealing, retention and downsampling of the time-series model (ts_store_impl.h).
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/engine/txn_impl.h"
+#include "core/util/rocks_status.h"
+#include "core/util/strings.h"
+#include "models/ts/line_protocol.h"
+#include "models/ts/series_reader.h"
+#include "models/ts/ts_aggregate.h"
+#include "models/ts/ts_keys.h"
+#include "models/ts/ts_store_impl.h"
+#include "tessera/status.h"
+
+namespace tessera {
+
+absl::StatusOr<std::unique_ptr<TsStore>> TsStore::Open(DB* db) {
+  if (db == nullptr) return absl::InvalidArgumentError("TsStore::Open: db is null");
+  RETURN_IF_ERROR(db->engine().CheckOpen());
+  return std::unique_ptr<TsStore>(new ts::TsStoreImpl(db));
+}
+
+namespace ts {
+namespace {
+
+using internal::Cf;
+using internal::ScopedOpTimer;
+using internal::TxnImpl;
+
+constexpr int kMaxDownsampleDepth = 8;
+constexpr size_t kDownsampleBatch = 10000;
+// Writes run EnforceRetention for their measurement at most this often.
+constexpr int64_t kRetentionIntervalNs = int64_t{60} * 1000000000;
+
+absl::Status ValidatePoint(const TsPoint& p) {
+  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, p.measurement));
+  if (p.fields.empty()) {
+    return absl::InvalidArgumentError(
+        util::StrCat("time-series point of \"", p.measurement, "\" has no field"));
+  }
+  for (size_t i = 0; i < p.fields.size(); ++i) {
+    if (p.fields[i].first.empty()) {
+      return absl::InvalidArgumentError(
+          util::StrCat("time-series point of \"", p.measurement, "\" has an empty field key"));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (p.fields[j].first == p.fields[i].first) {
+        return absl::InvalidArgumentError(util::StrCat("time-series point of \"", p.measurement,
+                                                       "\" repeats field \"", p.fields[i].first,
+                                                       "\""));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TsTags> SortedTags(const TsPoint& p) {
+  TsTags tags = p.tags;
+  std::sort(tags.begin(), tags.end());
+  for (size_t i = 0; i < tags.size(); ++i) {
+    if (tags[i].first.empty()) {
+      return absl::InvalidArgumentError(
+          util::StrCat("time-series point of \"", p.measurement, "\" has an empty tag key"));
+    }
+    if (i > 0 && tags[i].first == tags[i - 1].first) {
+      return absl::InvalidArgumentError(util::StrCat("time-series point of \"", p.measurement,
+                                                     "\" repeats tag \"", tags[i].first, "\""));
+    }
+  }
+  return tags;
+}
+
+std::pair<ValueType, uint64_t> Encode(const TsValue& v) {
+  if (const double* d = std::get_if<double>(&v)) return {ValueType::kFloat, DoubleBits(*d)};
+  if (const int64_t* i = std::get_if<int64_t>(&v)) {
+    return {ValueType::kInt, static_cast<uint64_t>(*i)};
+  }
+  return {ValueType::kBool, std::get<bool>(v) ? 1u : 0u};
+}
+
+}  // namespace
+
+TsStoreImpl::TsStoreImpl(DB* db) : db_(db), engine_(&db->engine()), index_(engine_) {
+  auto& m = engine_->metrics();
+  h_write_ = m.GetHistogram("ts.write");
+  h_query_ = m.GetHistogram("ts.query");
+  h_last_ = m.GetHistogram("ts.last");
+  h_seal_ = m.GetHistogram("ts.seal");
+}
+
+int64_t TsStoreImpl::NowNs() { return internal::Engine::NowMicros() * 1000; }
+
+int64_t TsStoreImpl::Cutoff(const MeasurementOptions& o) {
+  if (o.retention_ns <= 0) return INT64_MIN;
+  return NowNs() - o.retention_ns;
+}
+
+absl::Status TsStoreImpl::Write(const std::vector<TsPoint>& points) {
+  ScopedOpTimer t(h_write_);
+  absl::Status s = WriteImpl(points, 0);
+  if (!s.ok()) t.Fail();
+  return s;
+}
+
+absl::StatusOr<size_t> TsStoreImpl::WriteLineProtocol(std::string_view text, TsPrecision precision,
+                                                      size_t first_line) {
+  if (first_line == 0) first_line = 1;
+  ASSIGN_OR_RETURN(
+      std::vector<LinePoint> lines,
+      ParseLines(text, static_cast<Precision>(static_cast<int>(precision)), first_line));
+  const int64_t now = NowNs();
+  std::vector<TsPoint> points;
+  points.reserve(lines.size());
+  for (LinePoint& lp : lines) {
+    TsPoint p;
+    p.measurement = std::move(lp.measurement);
+    p.tags = std::move(lp.tags);
+    p.time = lp.timestamp.value_or(now);
+    for (LineField& f : lp.fields) {
+      if (const double* d = std::get_if<double>(&f.value)) {
+        p.fields.emplace_back(f.key, *d);
+      } else if (const int64_t* i = std::get_if<int64_t>(&f.value)) {
+        p.fields.emplace_back(f.key, *i);
+      } else if (const uint64_t* u = std::get_if<uint64_t>(&f.value)) {
+        if (*u > static_cast<uint64_t>(INT64_MAX)) {
+          return absl::InvalidArgumentError(util::StrCat(
+              "line ", lp.line_number, ": field \"", f.key, "\": unsigned value ", *u,
+              " is above 9223372036854775807, the largest integer the time-series model stores"));
+        }
+        p.fields.emplace_back(f.key, static_cast<int64_t>(*u));
+      } else if (const bool* b = std::get_if<bool>(&f.value)) {
+        p.fields.emplace_back(f.key, *b);
+      } else {
+        return absl::InvalidArgumentError(util::StrCat(
+            "line ", lp.line_number, ": field \"", f.key,
+            "\" is a string; the time-series model stores float, integer and boolean fields"));
+      }
+    }
+    if (auto s = ValidatePoint(p); !s.ok()) {
+      return absl::InvalidArgumentError(
+          util::StrCat("line ", lp.line_number, ": ", util::ToStd(s.message())));
+    }
+    points.push_back(std::move(p));
+  }
+  RETURN_IF_ERROR(Write(points));
+  return points.size();
+}
+
+absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int depth) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  // Validate everything before anything is created.
+  std::map<std::string, std::vector<std::pair<const TsPoint*, TsTags>>> by_measurement;
+  for (const TsPoint& p : points) {
+    RETURN_IF_ERROR(ValidatePoint(p));
+    ASSIGN_OR_RETURN(TsTags tags, SortedTags(p));
+    by_measurement[p.measurement].emplace_back(&p, std::move(tags));
+  }
+  struct Group {
+    ObjectInfo info;
+    MeasurementOptions opts;
+    std::vector<Row> rows;
+  };
+  std::vector<Group> groups;
+  std::vector<std::unique_ptr<SeriesRecord>> records;  // owned here for the rows' pointers
+  std::map<std::pair<uint64_t, std::string>, const SeriesRecord*> resolved;
+  for (auto& [name, pts] : by_measurement) {
+    Group g;
+    ASSIGN_OR_RETURN(g.info, engine_->catalog().GetOrCreate(Model::kTimeSeries, name));
+    ASSIGN_OR_RETURN(g.opts, DecodeMeasurementOptions(g.info.options));
+    const int64_t cutoff = Cutoff(g.opts);
+    for (auto& [p, tags] : pts) {
+      for (const auto& [field, value] : p->fields) {
+        auto [type, bits] = Encode(value);
+        const std::string identity = EncodeIdentity(field, tags);
+        const SeriesRecord*& rec = resolved[{g.info.id, identity}];
+        if (rec == nullptr) {
+          ASSIGN_OR_RETURN(SeriesRecord r, index_.Resolve(g.info.id, field, tags, type));
+          records.push_back(std::make_unique<SeriesRecord>(std::move(r)));
+          rec = records.back().get();
+        } else if (rec->type != type) {
+          RETURN_IF_ERROR(index_.Resolve(g.info.id, field, tags, type).status());
+        }
+        if (p->time < cutoff) continue;  // already past retention: never visible, not written
+        g.rows.push_back(Row{rec, p->time, bits});
+      }
+    }
+    groups.push_back(std::move(g));
+  }
+  RETURN_IF_ERROR(engine_->RunInTxn(
+      "ts.write", /*snapshot=*/false, RetryOptions(), [&](TxnImpl& txn) -> absl::Status {
+        for (const Group& g : groups) {
+          if (g.rows.empty()) continue;
+          std::set<std::pair<uint64_t, int64_t>> windows;
+          int64_t lo = INT64_MAX, hi = INT64_MIN;
+          std::string bits;
+          for (const Row& r : g.rows) {
+            const int64_t w = FloorTo(r.ts, kWindowNs);
+            bits.clear();
+            codec::PutFixed64BE(&bits, r.bits);
+            RETURN_IF_ERROR(txn.Put(Cf::kData, HeadKey(g.info.id, r.series->sid, w, r.ts), bits));
+            windows.emplace(r.series->sid, w);
+            lo = std::min(lo, r.ts);
+            hi = std::max(hi, r.ts);
+          }
+          for (const auto& [sid, w] : windows) {
+            RETURN_IF_ERROR(txn.Put(Cf::kIndex, OpenWindowKey(g.info.id, sid, w), ""));
+          }
+          // One event per measurement per batch (docs/models/time-series.md says why).
+          ChangeEvent e;
+          e.model = Model::kTimeSeries;
+          e.object_id = g.info.id;
+          e.object = g.info.name;
+          e.op = ChangeOp::kCreate;
+          e.key = std::to_string(lo);
+          e.image_format = ImageFormat::kJson;
+          e.after = nlohmann::json{
+              {"points", g.rows.size()},
+              {"series", windows.size()},
+              {"from", lo},
+              {"to",
+               hi}}.dump();
+          RETURN_IF_ERROR(txn.AddEvent(std::move(e)));
+        }
+        return absl::OkStatus();
+      }));
+  for (const Group& g : groups) {
+    if (!g.rows.empty()) RETURN_IF_ERROR(AfterWrite(g.info, g.opts, g.rows, depth));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::LoadOpenWindows(uint64_t mid, uint64_t sid) {
+  {
+    absl::MutexLock l(&mu_);
+    if (open_[{mid, sid}].loaded) return absl::OkStatus();
+  }
+  std::string lower = IndexPrefix(mid, kIdxOpenWindow);
+  codec::PutFixed64BE(&lower, sid);
+  auto it = engine_->latest().NewIterator(Cf::kIndex, lower, codec::PrefixSuccessor(lower));
+  std::vector<int64_t> found;
+  for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
+    if ((*it)->key().size() != lower.size() + 8) {
+      return absl::DataLossError("time-series: malformed open-window key");
+    }
+    found.push_back(DecodeTime((*it)->key().data() + lower.size()));
+  }
+  RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series open windows"));
+  absl::MutexLock l(&mu_);
+  OpenWindows& ow = open_[{mid, sid}];
+  if (!ow.loaded) {
+    ow.loaded = true;
+    for (int64_t w : found) {
+      ow.windows.insert(w);
+      ow.newest = std::max(ow.newest, w);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,
+                                     const std::vector<Row>& rows, int depth) {
+  const uint64_t mid = info.id;
+  // Sealing: windows older than the one before the series' newest window are closed.
+  std::map<const SeriesRecord*, std::set<int64_t>> touched;
+  for (const Row& r : rows) touched[r.series].insert(FloorTo(r.ts, kWindowNs));
+  for (const auto& [rec, windows] : touched) {
+    RETURN_IF_ERROR(LoadOpenWindows(mid, rec->sid));
+    std::vector<int64_t> to_seal;
+    {
+      absl::MutexLock l(&mu_);
+      OpenWindows& ow = open_[{mid, rec->sid}];
+      for (int64_t w : windows) ow.windows.insert(w);
+      ow.newest = std::max(ow.newest, *windows.rbegin());
+      if (ow.newest > INT64_MIN + 2 * kWindowNs) {
+        const int64_t limit = ow.newest - kWindowNs;  // windows below this are closed
+        for (auto it = ow.windows.begin(); it != ow.windows.end() && *it < limit;) {
+          to_seal.push_back(*it);
+          it = ow.windows.erase(it);
+        }
+      }
+    }
+    for (int64_t w : to_seal) {
+      absl::Status s = SealWindow(mid, rec->sid, rec->type, w);
+      if (!s.ok()) {
+        absl::MutexLock l(&mu_);
+        open_[{mid, rec->sid}].windows.insert(w);
+        return s;
+      }
+    }
+  }
+  // Continuous aggregation.
+  if (depth < kMaxDownsampleDepth) {
+    for (const DownsampleRule& rule : opts.rules) {
+      std::set<std::pair<const SeriesRecord*, int64_t>> buckets;
+      for (const Row& r : rows) buckets.emplace(r.series, FloorTo(r.ts, rule.every));
+      RETURN_IF_ERROR(Downsample(
+          info, rule,
+          std::vector<std::pair<const SeriesRecord*, int64_t>>(buckets.begin(), buckets.end()),
+          depth));
+    }
+  }
+  // Retention, at most once a minute per measurement from the write path.
+  if (opts.retention_ns > 0) {
+    const int64_t now = NowNs();
+    bool due = false;
+    {
+      absl::MutexLock l(&mu_);
+      auto [it, inserted] = last_retention_ns_.emplace(mid, now);
+      if (inserted || now - it->second >= kRetentionIntervalNs) {
+        it->second = now;
+        due = true;
+      }
+    }
+    if (due) RETURN_IF_ERROR(EnforceRetentionFor(info, opts.retention_ns));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::SealWindow(uint64_t mid, uint64_t sid, ValueType type, int64_t window) {
+  ScopedOpTimer t(h_seal_);
+  absl::Status s = engine_->RunInTxn(
+      "ts.seal", /*snapshot=*/true, RetryOptions(), [&](TxnImpl& txn) -> absl::Status {
+        const std::string ck = ChunkKey(mid, sid, window);
+        std::string raw;
+        bool found = false;
+        RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, ck, &raw, &found));
+        std::vector<RawPoint> chunk;
+        if (found) {
+          ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(raw));
+          if (c.type != type) return absl::DataLossError("time-series: chunk of another type");
+          chunk = std::move(c.points);
+        }
+        std::vector<RawPoint> head;
+        std::vector<std::string> head_keys;
+        {
+          auto it = txn.NewIterator(Cf::kData, ck, codec::PrefixSuccessor(ck));
+          for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
+            const rocksdb::Slice k = (*it)->key();
+            if (k.size() == kChunkKeyBytes) continue;
+            const rocksdb::Slice v = (*it)->value();
+            if (k.size() != kHeadKeyBytes || v.size() != 8) {
+              return absl::DataLossError("time-series: malformed head key");
+            }
+            head.push_back(RawPoint{DecodeTime(k.data() + 24), codec::DecodeFixed64BE(v.data())});
+            head_keys.emplace_back(k.data(), k.size());
+          }
+          RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series seal"));
+        }
+        if (!head.empty()) {
+          ASSIGN_OR_RETURN(std::string encoded,
+                           EncodeChunk(type, MergeWindow(std::move(chunk), head)));
+          RETURN_IF_ERROR(txn.Put(Cf::kData, ck, encoded));
+          for (const std::string& k : head_keys) RETURN_IF_ERROR(txn.Delete(Cf::kData, k));
+        }
+        return txn.Delete(Cf::kIndex, OpenWindowKey(mid, sid, window));
+      });
+  if (!s.ok()) t.Fail();
+  return s;
+}
+
+absl::Status TsStoreImpl::Flush(std::string_view measurement) {
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> ms, Measurements(measurement));
+  for (const ObjectInfo& info : ms) {
+    const std::string prefix = IndexPrefix(info.id, kIdxOpenWindow);
+    std::vector<std::pair<uint64_t, int64_t>> open;
+    {
+      auto it = engine_->latest().NewIterator(Cf::kIndex, prefix, codec::PrefixSuccessor(prefix));
+      for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
+        const rocksdb::Slice k = (*it)->key();
+        if (k.size() != prefix.size() + 16) {
+          return absl::DataLossError("time-series: malformed open-window key");
+        }
+        open.emplace_back(codec::DecodeFixed64BE(k.data() + prefix.size()),
+                          DecodeTime(k.data() + prefix.size() + 8));
+      }
+      RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series flush"));
+    }
+    for (const auto& [sid, w] : open) {
+      ASSIGN_OR_RETURN(SeriesRecord rec, index_.Load(engine_->latest(), info.id, sid));
+      RETURN_IF_ERROR(SealWindow(info.id, sid, rec.type, w));
+      absl::MutexLock l(&mu_);
+      auto it = open_.find({info.id, sid});
+      if (it != open_.end()) it->second.windows.erase(w);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::Downsample(
+    const ObjectInfo& src, const DownsampleRule& rule,
+    const std::vector<std::pair<const SeriesRecord*, int64_t>>& buckets, int depth) {
+  std::vector<TsPoint> out;
+  for (const auto& [rec, start] : buckets) {
+    const int64_t end = start > INT64_MAX - rule.every ? INT64_MAX : start + rule.every - 1;
+    ASSIGN_OR_RETURN(std::vector<RawPoint> pts,
+                     ReadSeries(engine_->latest(), src.id, rec->sid, start, end));
+    if (pts.empty()) continue;
+    std::vector<Sample> samples;
+    samples.reserve(pts.size());
+    for (const RawPoint& p : pts) {
+      TsValue v = rec->type == ValueType::kFloat ? TsValue(BitsDouble(p.bits))
+                  : rec->type == ValueType::kInt ? TsValue(static_cast<int64_t>(p.bits))
+                                                 : TsValue(p.bits != 0);
+      samples.push_back(Sample{p.ts, v, AsDouble(v)});
+    }
+    TsPoint tp;
+    tp.measurement = rule.dst;
+    tp.tags = rec->tags;
+    tp.time = start;
+    tp.fields.emplace_back(rec->field, AggregateSamples(rule.fn, samples));
+    out.push_back(std::move(tp));
+    if (out.size() >= kDownsampleBatch) {
+      RETURN_IF_ERROR(WriteImpl(out, depth + 1));
+      out.clear();
+    }
+  }
+  if (!out.empty()) RETURN_IF_ERROR(WriteImpl(out, depth + 1));
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::UpdateOptions(
+    std::string_view measurement, const std::function<absl::Status(MeasurementOptions*)>& change) {
+  absl::MutexLock l(&options_mu_);
+  ASSIGN_OR_RETURN(ObjectInfo info,
+                   engine_->catalog().GetOrCreate(Model::kTimeSeries, measurement));
+  ASSIGN_OR_RETURN(MeasurementOptions o, DecodeMeasurementOptions(info.options));
+  RETURN_IF_ERROR(change(&o));
+  return engine_->catalog().SetOptions(Model::kTimeSeries, measurement,
+                                       EncodeMeasurementOptions(o));
+}
+
+absl::Status TsStoreImpl::SetRetention(std::string_view measurement, int64_t duration_ns) {
+  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, measurement));
+  if (duration_ns < 0) {
+    return absl::InvalidArgumentError(
+        util::StrCat("time-series retention must not be negative, got ", duration_ns, " ns"));
+  }
+  RETURN_IF_ERROR(UpdateOptions(measurement, [&](MeasurementOptions* o) {
+    o->retention_ns = duration_ns;
+    return absl::OkStatus();
+  }));
+  if (duration_ns == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(ObjectInfo info, engine_->catalog().Get(Model::kTimeSeries, measurement));
+  return EnforceRetentionFor(info, duration_ns);
+}
+
+absl::Status TsStoreImpl::EnforceRetention() {
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> ms, Measurements(""));
+  for (const ObjectInfo& info : ms) {
+    ASSIGN_OR_RETURN(MeasurementOptions o, DecodeMeasurementOptions(info.options));
+    if (o.retention_ns > 0) RETURN_IF_ERROR(EnforceRetentionFor(info, o.retention_ns));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::EnforceRetentionFor(const ObjectInfo& info, int64_t retention_ns) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  const int64_t cutoff_window = FloorTo(NowNs() - retention_ns, kWindowNs);
+  // Every window that starts before the cutoff's window ends at or before the cutoff.
+  ASSIGN_OR_RETURN(std::vector<SeriesRecord> series,
+                   index_.Select(engine_->latest(), info.id, std::nullopt, {}));
+  rocksdb::WriteBatch batch;
+  for (const SeriesRecord& r : series) {
+    batch.DeleteRange(engine_->cf(Cf::kData), ChunkKey(info.id, r.sid, INT64_MIN),
+                      ChunkKey(info.id, r.sid, cutoff_window));
+    batch.DeleteRange(engine_->cf(Cf::kIndex), OpenWindowKey(info.id, r.sid, INT64_MIN),
+                      OpenWindowKey(info.id, r.sid, cutoff_window));
+  }
+  if (series.empty()) return absl::OkStatus();
+  rocksdb::TransactionDBWriteOptimizations opt;
+  opt.skip_concurrency_control = true;  // range deletions cannot take row locks
+  RETURN_IF_ERROR(internal::FromRocks(engine_->db()->Write(engine_->write_options(), opt, &batch),
+                                      util::StrCat("time-series retention of ", info.name)));
+  absl::MutexLock l(&mu_);
+  for (const SeriesRecord& r : series) {
+    auto it = open_.find({info.id, r.sid});
+    if (it == open_.end()) continue;
+    auto& ws = it->second.windows;
+    ws.erase(ws.begin(), ws.lower_bound(cutoff_window));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::AddDownsample(std::string_view src, std::string_view dst,
+                                        const TsAggregate& fn, int64_t every_ns) {
+  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, src));
+  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, dst));
+  if (every_ns <= 0) {
+    return absl::InvalidArgumentError(
+        util::StrCat("downsample bucket width must be positive, got ", every_ns, " ns"));
+  }
+  if (fn.fn == TsAggFn::kPercentile && !(fn.percentile >= 0 && fn.percentile <= 100)) {
+    return absl::InvalidArgumentError("downsample percentile must lie in [0, 100]");
+  }
+  // Refuse cycles: follow dst's rules; reaching src would feed src from itself.
+  std::vector<std::string> todo{std::string(dst)};
+  std::set<std::string> seen;
+  while (!todo.empty()) {
+    std::string m = std::move(todo.back());
+    todo.pop_back();
+    if (m == src) {
+      return absl::InvalidArgumentError(
+          util::StrCat("downsampling ", src, " into ", dst, " would make a cycle of rules"));
+    }
+    if (!seen.insert(m).second) continue;
+    if (auto info = engine_->catalog().Find(Model::kTimeSeries, m)) {
+      ASSIGN_OR_RETURN(MeasurementOptions o, DecodeMeasurementOptions(info->options));
+      for (const DownsampleRule& r : o.rules) todo.push_back(r.dst);
+    }
+  }
+  DownsampleRule rule{std::string(dst), fn, every_ns};
+  RETURN_IF_ERROR(UpdateOptions(src, [&](MeasurementOptions* o) {
+    auto same = [&](const DownsampleRule& r) { return r.dst == rule.dst; };
+    o->rules.erase(std::remove_if(o->rules.begin(), o->rules.end(), same), o->rules.end());
+    o->rules.push_back(rule);
+    return absl::OkStatus();
+  }));
+  // Roll up what exists.
+  ASSIGN_OR_RETURN(ObjectInfo info, engine_->catalog().Get(Model::kTimeSeries, src));
+  ASSIGN_OR_RETURN(MeasurementOptions o, DecodeMeasurementOptions(info.options));
+  const int64_t cutoff = Cutoff(o);
+  ASSIGN_OR_RETURN(std::vector<SeriesRecord> series,
+                   index_.Select(engine_->latest(), info.id, std::nullopt, {}));
+  for (const SeriesRecord& rec : series) {
+    ASSIGN_OR_RETURN(std::vector<RawPoint> pts,
+                     ReadSeries(engine_->latest(), info.id, rec.sid, cutoff, INT64_MAX));
+    std::set<int64_t> starts;
+    for (const RawPoint& p : pts) starts.insert(FloorTo(p.ts, every_ns));
+    std::vector<std::pair<const SeriesRecord*, int64_t>> buckets;
+    for (int64_t s : starts) buckets.emplace_back(&rec, s);
+    RETURN_IF_ERROR(Downsample(info, rule, buckets, 0));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TsStoreImpl::DropMeasurement(std::string_view measurement) {
+  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, measurement));
+  ASSIGN_OR_RETURN(ObjectInfo info, engine_->catalog().Get(Model::kTimeSeries, measurement));
+  RETURN_IF_ERROR(engine_->catalog().Drop(Model::kTimeSeries, measurement));
+  index_.Forget(info.id);
+  absl::MutexLock l(&mu_);
+  open_.erase(open_.lower_bound({info.id, 0}), open_.lower_bound({info.id + 1, 0}));
+  last_retention_ns_.erase(info.id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ObjectInfo>> TsStoreImpl::Measurements(std::string_view measurement) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  if (measurement.empty()) return engine_->catalog().List(Model::kTimeSeries);
+  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, measurement));
+  std::vector<ObjectInfo> out;
+  if (auto info = engine_->catalog().Find(Model::kTimeSeries, measurement)) out.push_back(*info);
+  return out;
+}
+
+}  // namespace ts
+}  // namespace tessera
