@@ -160,9 +160,13 @@ TEST_F(ShellAdminCommandsTest, HelpListsExactlyTheCommandTable) {
     listed.insert(entry["command"].get<std::string>());
     EXPECT_FALSE(entry["summary"].get<std::string>().empty());
   }
-  std::set<std::string> expected = {"kv put", "kv get", "kv del", "kv scan",  "kv incr",
-                                    "kv cas", "begin",  "commit", "rollback", "changes",
-                                    "list",   "stats",  "help",   "quit",     "exit"};
+  std::set<std::string> expected;
+  for (const CommandSpec& spec : CommandTable()) expected.insert(std::string(spec.name));
+  // Every model's group is there.
+  for (const char* name : {"kv put", "doc find", "wide get", "graph getv", "ts query", "begin",
+                           "changes", "list", "stats", "help", "quit", "exit"}) {
+    EXPECT_TRUE(listed.contains(name)) << name;
+  }
   EXPECT_EQ(listed, expected);
   EXPECT_EQ(list.size(), CommandTable().size());
 }
@@ -177,6 +181,11 @@ TEST_F(ShellAdminCommandsTest, EveryListedCommandIsAcceptedAndItsExampleParses) 
     bool needs_txn = spec.name == "commit" || spec.name == "rollback";
     if (needs_txn && session_->txn() == nullptr) Run("begin");
     if (spec.name == "quit" || spec.name == "exit") continue;
+    // Import and export examples name files that need not exist here: check that they parse.
+    if (spec.name.ends_with(" import") || spec.name.ends_with(" export")) {
+      EXPECT_TRUE(Tokenize(spec.example).ok()) << spec.example;
+      continue;
+    }
     Run(spec.example);
   }
 }

@@ -8,6 +8,7 @@
 //   ASSIGN_OR_RETURN(Json result, session->Execute("kv get users alice"));
 #pragma once
 
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -18,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "tessera/db.h"
 #include "tessera/kv.h"
+#include "tessera/model.h"
 #include "tessera/transaction.h"
 #include "tools/shell/output.h"
 #include "tools/shell/tokenizer.h"
@@ -63,6 +65,21 @@ class Session {
 
   DB& db() { return *db_; }
   KvStore& kv() { return *kv_; }
+
+  // The handle of `model`'s store, opened on first use by that model's commands
+  // (commands_<model>.cc) and kept for the session. Type-erased so that the session does not
+  // depend on every model library.
+  template <typename Store>
+  absl::StatusOr<Store*> ModelStore(Model model,
+                                    absl::StatusOr<std::unique_ptr<Store>> (*open)(DB*)) {
+    std::shared_ptr<void>& slot = model_stores_[static_cast<size_t>(model)];
+    if (slot == nullptr) {
+      absl::StatusOr<std::unique_ptr<Store>> store = open(db_);
+      if (!store.ok()) return store.status();
+      slot = std::shared_ptr<Store>(std::move(*store));
+    }
+    return static_cast<Store*>(slot.get());
+  }
   Format format() const { return format_; }
 
   // The transaction opened by `begin`, or null outside one.
@@ -82,6 +99,7 @@ class Session {
   DB* db_;
   std::unique_ptr<KvStore> kv_;
   Format format_;
+  std::array<std::shared_ptr<void>, 8> model_stores_;  // indexed by Model
   std::unique_ptr<Transaction> txn_;
   bool quit_requested_ = false;
 };

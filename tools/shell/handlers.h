@@ -17,6 +17,53 @@ absl::StatusOr<Json> KvScan(Session& session, const Invocation& call);
 absl::StatusOr<Json> KvIncr(Session& session, const Invocation& call);
 absl::StatusOr<Json> KvCas(Session& session, const Invocation& call);
 
+// commands_wide.cc
+absl::StatusOr<Json> WideCreate(Session& session, const Invocation& call);
+absl::StatusOr<Json> WidePut(Session& session, const Invocation& call);
+absl::StatusOr<Json> WideGet(Session& session, const Invocation& call);
+absl::StatusOr<Json> WideScan(Session& session, const Invocation& call);
+absl::StatusOr<Json> WideDel(Session& session, const Invocation& call);
+absl::StatusOr<Json> WideIncr(Session& session, const Invocation& call);
+absl::StatusOr<Json> WideCheckput(Session& session, const Invocation& call);
+
+// commands_ts.cc
+absl::StatusOr<Json> TsWrite(Session& session, const Invocation& call);
+absl::StatusOr<Json> TsImport(Session& session, const Invocation& call);
+absl::StatusOr<Json> TsQuery(Session& session, const Invocation& call);
+absl::StatusOr<Json> TsLast(Session& session, const Invocation& call);
+absl::StatusOr<Json> TsSeries(Session& session, const Invocation& call);
+absl::StatusOr<Json> TsRetention(Session& session, const Invocation& call);
+absl::StatusOr<Json> TsDownsample(Session& session, const Invocation& call);
+absl::StatusOr<Json> TsStats(Session& session, const Invocation& call);
+
+// commands_graph.cc
+absl::StatusOr<Json> GraphAddv(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphGetv(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphDelv(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphAdde(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphDele(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphNeighbors(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphKhop(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphPath(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphPagerank(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphComponents(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphTriangles(Session& session, const Invocation& call);
+absl::StatusOr<Json> GraphLoad(Session& session, const Invocation& call);
+
+// commands_doc.cc
+absl::StatusOr<Json> DocInsert(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocGet(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocFind(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocCount(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocUpdate(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocDelete(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocExplainCmd(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocIndexCreate(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocIndexList(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocIndexDrop(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocImport(Session& session, const Invocation& call);
+absl::StatusOr<Json> DocExport(Session& session, const Invocation& call);
+
 // commands_admin.cc
 absl::StatusOr<Json> Begin(Session& session, const Invocation& call);
 absl::StatusOr<Json> Commit(Session& session, const Invocation& call);
