@@ -174,6 +174,7 @@ absl::Status Catalog::SetOptions(Model model, std::string_view name, std::string
 
 absl::Status Catalog::Drop(Model model, std::string_view name) {
   RETURN_IF_ERROR(engine_->CheckOpen());
+  RETURN_IF_ERROR(ValidateName(model, name));  // a bad name is InvalidArgument, not NotFound
   absl::MutexLock ddl(&ddl_mu_);
   ASSIGN_OR_RETURN(ObjectInfo info, Get(model, name));
   // Unpublish first so that no new operation resolves the name, then delete the keys.
@@ -205,6 +206,12 @@ absl::Status Catalog::Drop(Model model, std::string_view name) {
   engine_->logger().Log(LogLevel::kInfo, {engine_->path(), name, 0}, "catalog.drop",
                         {{"model", ModelName(model)}, {"id", info.id}});
   return absl::OkStatus();
+}
+
+std::vector<std::string> Catalog::Names(Model model) const {
+  std::vector<std::string> out;
+  for (ObjectInfo& info : List(model)) out.push_back(std::move(info.name));
+  return out;
 }
 
 std::vector<ObjectInfo> Catalog::List(std::optional<Model> model) const {

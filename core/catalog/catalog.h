@@ -59,6 +59,8 @@ class Catalog {
   // Removes the object and range-deletes its keys in every keyed column family, atomically.
   absl::Status Drop(Model model, std::string_view name);
   // Objects ordered by model then name.
+  // The names of `model`'s objects, in order.
+  std::vector<std::string> Names(Model model) const;
   std::vector<ObjectInfo> List(std::optional<Model> model) const;
   // The current view for compaction filters.
   std::shared_ptr<const CatalogView> view() const;

@@ -165,7 +165,15 @@ std::string EncodeComponent(const Json& v, bool descending) {
   return out;
 }
 
-absl::StatusOr<Json> DecodeComponent(std::string_view* in) { return Decode(in, 0); }
+absl::StatusOr<Json> DecodeComponent(std::string_view* in, bool descending) {
+  if (!descending) return Decode(in, 0);
+  std::string flipped(*in);
+  for (char& c : flipped) c = static_cast<char>(~c);
+  std::string_view rest = flipped;
+  absl::StatusOr<Json> v = Decode(&rest, 0);
+  if (v.ok()) in->remove_prefix(flipped.size() - rest.size());
+  return v;
+}
 
 std::string DataKey(uint64_t coll, std::string_view pk) {
   std::string k;

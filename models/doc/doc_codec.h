@@ -58,8 +58,9 @@ std::string EncodeComponent(const Json& v, bool descending = false);
 // The class byte a value of `v`'s type starts with.
 uint8_t ClassByte(const Json& v);
 
-// Decodes one ascending component from the front of `*in`. DataLossError on malformed input.
-absl::StatusOr<Json> DecodeComponent(std::string_view* in);
+// Decodes one component (stored complemented when `descending`) from the front of `*in` and
+// consumes it. DataLossError on malformed input.
+absl::StatusOr<Json> DecodeComponent(std::string_view* in, bool descending = false);
 
 // The data key of the document with primary key component `pk` in collection `coll`.
 std::string DataKey(uint64_t coll, std::string_view pk);

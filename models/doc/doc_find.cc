@@ -45,6 +45,7 @@ class ScanStream final : public MatchStream {
       if (match) {
         out->pk.assign(k.data() + 8, k.size() - 8);
         out->doc = std::move(*doc);
+        out->stored_bytes = v.size();
       }
       (*it_)->Next();
       if (match) return true;
@@ -116,6 +117,7 @@ class IndexStream final : public MatchStream {
       if (!q_.filter.Matches(*doc)) continue;
       out->pk = std::move(pk);
       out->doc = std::move(*doc);
+      out->stored_bytes = raw.size();
       return true;
     }
     return false;
@@ -182,7 +184,8 @@ class FindCursor final : public Cursor<Document> {
     size_t bytes = 0;
     Match m;
     while (stream_->Next(&m)) {
-      bytes += 64 + JsonText(m.doc).size();  // a rough estimate of the memory the document takes
+      // A rough estimate of the memory the parsed document takes: a few times its stored size.
+      bytes += 64 + 4 * m.stored_bytes;
       docs.push_back(std::move(m.doc));
       if (keep != 0 && docs.size() >= 2 * keep + 1024) {
         std::nth_element(docs.begin(), docs.begin() + keep, docs.end(), less);

@@ -27,6 +27,7 @@ inline constexpr size_t kMaxSortBytes = size_t{256} << 20;
 struct Match {
   std::string pk;
   Json doc;
+  size_t stored_bytes = 0;  // the size of the stored (MessagePack) form
 };
 
 // Everything a query needs; the cursor owns it.

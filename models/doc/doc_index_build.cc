@@ -178,12 +178,8 @@ absl::StatusOr<std::string> DocStoreImpl::CreateIndex(std::string_view coll,
 }
 
 absl::Status DocStoreImpl::DropIndex(std::string_view coll, std::string_view name) {
-  RETURN_IF_ERROR(engine_->CheckOpen());
-  std::optional<ObjectInfo> info = engine_->catalog().Find(Model::kDocument, coll);
-  if (!info) {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
-    return absl::NotFoundError(util::StrCat("collection ", coll, " does not exist"));
-  }
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
+  if (!info) return absl::NotFoundError(util::StrCat("collection ", coll, " does not exist"));
   uint32_t no = 0;
   RETURN_IF_ERROR(Autocommit("doc.index.drop", false, [&](TxnImpl& txn) -> absl::Status {
     std::string unused;

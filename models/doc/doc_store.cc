@@ -58,15 +58,19 @@ absl::Status DocStoreImpl::CreateCollection(std::string_view coll) {
 }
 
 absl::Status DocStoreImpl::DropCollection(std::string_view coll) {
-  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
   return engine_->catalog().Drop(Model::kDocument, coll);
 }
 
 absl::StatusOr<std::vector<std::string>> DocStoreImpl::ListCollections() {
   RETURN_IF_ERROR(engine_->CheckOpen());
-  std::vector<std::string> out;
-  for (auto& o : engine_->catalog().List(Model::kDocument)) out.push_back(o.name);
-  return out;
+  return engine_->catalog().Names(Model::kDocument);
+}
+
+absl::StatusOr<std::optional<ObjectInfo>> DocStoreImpl::FindCollection(std::string_view coll) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  std::optional<ObjectInfo> info = engine_->catalog().Find(Model::kDocument, coll);
+  if (!info) RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
+  return info;
 }
 
 absl::StatusOr<std::shared_ptr<const CollectionMeta>> DocStoreImpl::MetaOf(const ObjectInfo& info) {
@@ -120,10 +124,8 @@ absl::StatusOr<std::unique_ptr<Cursor<Document>>> DocStoreImpl::FindIn(
     std::unique_ptr<Snapshot> snapshot, internal::ReadSource* src, std::string_view coll,
     const Document& filter, const DocFindOptions& options, std::shared_ptr<DocExplain> stats) {
   ScopedOpTimer t(h_find_);
-  RETURN_IF_ERROR(engine_->CheckOpen());
-  std::optional<ObjectInfo> info = engine_->catalog().Find(Model::kDocument, coll);
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
   if (!info) {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
     // Still check the arguments, so that a mistake is reported even on an empty collection.
     ObjectInfo none;
     auto q = Prepare(none, filter, options);
@@ -131,6 +133,13 @@ absl::StatusOr<std::unique_ptr<Cursor<Document>>> DocStoreImpl::FindIn(
     return std::unique_ptr<Cursor<Document>>(std::make_unique<EmptyCursor>());
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Query> q, Prepare(*info, filter, options));
+  if (stats != nullptr) {
+    if (q->plan.index != nullptr) {
+      stats->index = q->plan.index->name;
+      stats->bounds = q->plan.bounds;
+    }
+    stats->sort_from_index = q->plan.sort_from_index;
+  }
   auto r = NewFindCursor(engine_, std::move(snapshot), src, std::move(q), std::move(stats));
   if (!r.ok()) t.Fail();
   return r;
@@ -153,14 +162,10 @@ absl::StatusOr<std::unique_ptr<Cursor<Document>>> DocStoreImpl::Find(
 
 absl::StatusOr<uint64_t> DocStoreImpl::CountIn(internal::ReadSource* src, std::string_view coll,
                                                const Document& filter) {
-  RETURN_IF_ERROR(engine_->CheckOpen());
-  std::optional<ObjectInfo> info = engine_->catalog().Find(Model::kDocument, coll);
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
   ObjectInfo none;
   ASSIGN_OR_RETURN(std::unique_ptr<Query> q, Prepare(info ? *info : none, filter, {}));
-  if (!info) {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
-    return 0;
-  }
+  if (!info) return 0;
   std::unique_ptr<MatchStream> stream = NewMatchStream(src, *q, nullptr);
   uint64_t n = 0;
   Match m;
@@ -183,16 +188,7 @@ absl::StatusOr<DocExplain> DocStoreImpl::Explain(std::string_view coll, const Do
                                                  const DocFindOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snap, db_->GetSnapshot());
   internal::ReadSource* src = &snap->source();
-  auto stats = std::make_shared<DocExplain>();
-  std::optional<ObjectInfo> info = engine_->catalog().Find(Model::kDocument, coll);
-  if (info) {
-    ASSIGN_OR_RETURN(std::unique_ptr<Query> q, Prepare(*info, filter, options));
-    if (q->plan.index != nullptr) {
-      stats->index = q->plan.index->name;
-      stats->bounds = q->plan.bounds;
-    }
-    stats->sort_from_index = q->plan.sort_from_index;
-  }
+  auto stats = std::make_shared<DocExplain>();  // FindIn records the plan, the cursor the work
   {
     ASSIGN_OR_RETURN(std::unique_ptr<Cursor<Document>> c,
                      FindIn(std::move(snap), src, coll, filter, options, stats));
@@ -206,16 +202,13 @@ absl::StatusOr<std::optional<Document>> DocStoreImpl::GetIn(internal::ReadSource
                                                             std::string_view coll,
                                                             const Document& id) {
   ScopedOpTimer t(h_get_);
-  RETURN_IF_ERROR(engine_->CheckOpen());
   RETURN_IF_ERROR(ValidateId(id));
-  std::optional<uint64_t> cid = engine_->catalog().FindId(Model::kDocument, coll);
-  if (!cid) {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
-    return std::optional<Document>();
-  }
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
+  if (!info) return std::optional<Document>();
   std::string raw;
   bool found = false;
-  RETURN_IF_ERROR(src->Get(internal::Cf::kData, DataKey(*cid, EncodeComponent(id)), &raw, &found));
+  RETURN_IF_ERROR(
+      src->Get(internal::Cf::kData, DataKey(info->id, EncodeComponent(id)), &raw, &found));
   if (!found) return std::optional<Document>();
   ASSIGN_OR_RETURN(Json doc, DecodeDocument(raw));
   return std::optional<Document>(std::move(doc));
@@ -233,13 +226,9 @@ absl::StatusOr<std::optional<Document>> DocStoreImpl::Get(const ReadView& view,
 }
 
 absl::StatusOr<std::vector<DocIndexInfo>> DocStoreImpl::ListIndexes(std::string_view coll) {
-  RETURN_IF_ERROR(engine_->CheckOpen());
-  std::optional<ObjectInfo> info = engine_->catalog().Find(Model::kDocument, coll);
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
   std::vector<DocIndexInfo> out;
-  if (!info) {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
-    return out;
-  }
+  if (!info) return out;
   ASSIGN_OR_RETURN(std::shared_ptr<const CollectionMeta> meta, MetaOf(*info));
   for (const IndexDef& d : meta->indexes) {
     if (d.ready) out.push_back(d.Info());

@@ -87,6 +87,8 @@ class DocStoreImpl final : public DocStore {
 
  private:
   // --- shared helpers (doc_store.cc) ---
+  // The collection `coll`, or nullopt when it does not exist (an invalid name is an error).
+  absl::StatusOr<std::optional<ObjectInfo>> FindCollection(std::string_view coll);
   // The parsed index definitions of `info` (cached per options string).
   absl::StatusOr<std::shared_ptr<const CollectionMeta>> MetaOf(const ObjectInfo& info);
   // Parses a find and plans it against the collection `info`.
@@ -123,9 +125,12 @@ class DocStoreImpl final : public DocStore {
   absl::StatusOr<std::optional<Json>> ReadLocked(internal::TxnImpl& txn, const CollCtx& ctx,
                                                  const std::string& pk);
   // Writes `changes` with their index entries and change events: checks everything first
-  // (limits, parallel arrays, unique indexes), so an error writes nothing.
+  // (limits, parallel arrays, unique indexes), so an error writes nothing. `touched` (may be
+  // null) lists the only top-level fields updates changed: indexes on other fields (and without a
+  // partial filter) need no maintenance for them.
   absl::Status ApplyChanges(internal::TxnImpl& txn, const CollCtx& ctx,
-                            std::vector<DocChange>& changes);
+                            std::vector<DocChange>& changes,
+                            const std::vector<std::string>* touched = nullptr);
 
   absl::Status Autocommit(std::string_view label, bool snapshot,
                           absl::FunctionRef<absl::Status(internal::TxnImpl&)> body) {

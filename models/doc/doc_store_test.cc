@@ -207,7 +207,8 @@ TEST_F(DocStoreTest, TransactionScanIgnoresItsOwnWritesOutsideTheRange) {
   cursor.reset();
   ASSERT_OK_AND_ASSIGN(uint64_t n, docs_->Count(*txn, "a", J("{}")));
   EXPECT_EQ(n, 2u);
-  ASSERT_OK_AND_ASSIGN(DocUpdateResult r, docs_->Update(*txn, "a", J("{}"), J(R"({"$set": {"x": 1}})"), {}));
+  ASSERT_OK_AND_ASSIGN(DocUpdateResult r,
+                       docs_->Update(*txn, "a", J("{}"), J(R"({"$set": {"x": 1}})"), {}));
   EXPECT_EQ(r.matched, 2u);
   ASSERT_OK(txn->Commit());
 }

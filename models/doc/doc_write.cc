@@ -142,11 +142,8 @@ absl::StatusOr<std::optional<CollCtx>> DocStoreImpl::LockForWrite(TxnImpl& txn,
   if (create) {
     ASSIGN_OR_RETURN(info, engine_->catalog().GetOrCreate(Model::kDocument, coll));
   } else {
-    info = engine_->catalog().Find(Model::kDocument, coll);
-    if (!info) {
-      RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kDocument, coll));
-      return std::optional<CollCtx>();
-    }
+    ASSIGN_OR_RETURN(info, FindCollection(coll));
+    if (!info) return std::optional<CollCtx>();
   }
   std::string unused;
   bool found = false;
@@ -172,8 +169,19 @@ absl::StatusOr<std::optional<Json>> DocStoreImpl::ReadLocked(TxnImpl& txn, const
 }
 
 absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
-                                        std::vector<DocChange>& changes) {
+                                        std::vector<DocChange>& changes,
+                                        const std::vector<std::string>* touched) {
   const uint64_t coll = ctx.info.id;
+  // Whether updates (before and after) can change the entries of `def`.
+  auto maybe_changed = [touched](const IndexDef& def) {
+    if (touched == nullptr || def.partial_filter != nullptr) return true;
+    for (const IndexField& f : def.fields) {
+      if (std::find(touched->begin(), touched->end(), f.path.parts[0]) != touched->end()) {
+        return true;
+      }
+    }
+    return false;
+  };
   struct IndexWork {
     std::vector<std::pair<std::string, std::string>> removed;  // (entry, pk)
     std::vector<std::pair<std::string, std::string>> added;    // (entry, pk)
@@ -194,6 +202,7 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
     }
     for (size_t i = 0; i < ctx.meta->indexes.size(); ++i) {
       const IndexDef& def = ctx.meta->indexes[i];
+      if (ch.before && ch.after && !maybe_changed(def)) continue;
       std::vector<std::string> old_entries, new_entries;
       bool unused = false;
       if (ch.before) RETURN_IF_ERROR(IndexEntries(def, *ch.before, &old_entries, &unused));
@@ -237,18 +246,7 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
         std::string_view rest = entry;
         Json key = Json::object();
         for (const IndexField& f : def.fields) {
-          std::string asc;
-          // Decode the component (complemented back for descending fields).
-          absl::StatusOr<Json> v = [&]() -> absl::StatusOr<Json> {
-            if (!f.descending) return DecodeComponent(&rest);
-            std::string flipped(rest);
-            for (char& ch : flipped) ch = static_cast<char>(~ch);
-            std::string_view in = flipped;
-            size_t before = in.size();
-            absl::StatusOr<Json> r = DecodeComponent(&in);
-            rest.remove_prefix(before - in.size());
-            return r;
-          }();
+          absl::StatusOr<Json> v = DecodeComponent(&rest, f.descending);
           key[f.path.dotted] = v.ok() ? *v : Json("?");
         }
         return absl::AlreadyExistsError(util::StrCat("duplicate key in unique index \"", def.name,
@@ -424,7 +422,8 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string
     result.upserted_id = doc["_id"];
     changes.push_back({pk, std::nullopt, std::move(doc)});
   }
-  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes));
+  std::optional<std::vector<std::string>> touched = u->TouchedFields();
+  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes, touched ? &*touched : nullptr));
   return result;
 }
 

@@ -46,14 +46,11 @@ class GraphStoreImpl final : public GraphStore {
   }
 
   absl::Status DropGraph(std::string_view graph) override {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kGraph, graph));
     return engine_->catalog().Drop(Model::kGraph, graph);
   }
   absl::StatusOr<std::vector<std::string>> ListGraphs() override {
     RETURN_IF_ERROR(engine_->CheckOpen());
-    std::vector<std::string> out;
-    for (auto& o : engine_->catalog().List(Model::kGraph)) out.push_back(o.name);
-    return out;
+    return engine_->catalog().Names(Model::kGraph);
   }
 
   absl::Status AddVertex(std::string_view graph, std::string_view id, std::string_view label,

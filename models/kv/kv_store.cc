@@ -74,14 +74,11 @@ class KvStoreImpl final : public KvStore {
     return engine_->catalog().Create(Model::kKeyValue, ns, "").status();
   }
   absl::Status DropNamespace(std::string_view ns) override {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kKeyValue, ns));
     return engine_->catalog().Drop(Model::kKeyValue, ns);
   }
   absl::StatusOr<std::vector<std::string>> ListNamespaces() override {
     RETURN_IF_ERROR(engine_->CheckOpen());
-    std::vector<std::string> out;
-    for (auto& o : engine_->catalog().List(Model::kKeyValue)) out.push_back(o.name);
-    return out;
+    return engine_->catalog().Names(Model::kKeyValue);
   }
 
   // --- reads ---

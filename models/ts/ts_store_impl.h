@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -62,6 +63,17 @@ class TsStoreImpl final : public TsStore {
     std::set<int64_t> windows;
     int64_t newest = INT64_MIN;
   };
+
+  // What Query and Last read: the measurement, the visible time range and the chosen series.
+  struct QueryScope {
+    uint64_t mid = 0;                  // the measurement id
+    int64_t lo = 0;                    // first visible time (inclusive)
+    int64_t hi = 0;                    // last visible time (inclusive)
+    std::vector<SeriesRecord> series;  // the series the tags and field select
+  };
+  // Validates `q` and resolves its scope; nullopt when nothing can match (no such measurement,
+  // or an empty time range).
+  absl::StatusOr<std::optional<QueryScope>> ResolveScope(const TsQuery& q, bool last);
 
   absl::Status WriteImpl(const std::vector<TsPoint>& points, int depth);
   absl::Status AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,

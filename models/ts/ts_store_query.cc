@@ -66,32 +66,42 @@ absl::Status ValidateQuery(const TsQuery& q, bool last) {
 
 }  // namespace
 
+absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope(const TsQuery& q,
+                                                                                 bool last) {
+  RETURN_IF_ERROR(ValidateQuery(q, last));
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  auto info = engine_->catalog().Find(Model::kTimeSeries, q.measurement);
+  if (!info) return std::optional<QueryScope>();
+  ASSIGN_OR_RETURN(MeasurementOptions opts, DecodeMeasurementOptions(info->options));
+  QueryScope scope;
+  scope.mid = info->id;
+  scope.lo = std::max(q.from.value_or(INT64_MIN), Cutoff(opts));
+  if (q.to && *q.to == INT64_MIN) return std::optional<QueryScope>();
+  scope.hi = q.to ? *q.to - 1 : INT64_MAX;
+  if (scope.lo > scope.hi) return std::optional<QueryScope>();
+  ASSIGN_OR_RETURN(scope.series, index_.Select(engine_->latest(), info->id, q.field, q.where));
+  return std::optional<QueryScope>(std::move(scope));
+}
+
 absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Query(const TsQuery& q) {
   ScopedOpTimer t(h_query_);
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
   };
-  if (auto s = ValidateQuery(q, false); !s.ok()) return fail(s);
-  if (auto s = engine_->CheckOpen(); !s.ok()) return fail(s);
   std::vector<TsRow> out;
-  auto info = engine_->catalog().Find(Model::kTimeSeries, q.measurement);
-  if (!info) return out;
-  auto opts = DecodeMeasurementOptions(info->options);
-  if (!opts.ok()) return fail(opts.status());
-  const int64_t lo = std::max(q.from.value_or(INT64_MIN), Cutoff(*opts));
-  if (q.to && *q.to == INT64_MIN) return out;
-  const int64_t hi = q.to ? *q.to - 1 : INT64_MAX;
-  if (lo > hi) return out;
+  auto scope = ResolveScope(q, /*last=*/false);
+  if (!scope.ok()) return fail(scope.status());
+  if (!*scope) return out;
+  const uint64_t mid = (*scope)->mid;
+  const int64_t lo = (*scope)->lo, hi = (*scope)->hi;
   internal::ReadSource& src = engine_->latest();
-  auto series = index_.Select(src, info->id, q.field, q.where);
-  if (!series.ok()) return fail(series.status());
   std::map<TsTags, std::vector<const SeriesRecord*>> groups;
-  for (const SeriesRecord& r : *series) groups[GroupTags(r, q.by)].push_back(&r);
+  for (const SeriesRecord& r : (*scope)->series) groups[GroupTags(r, q.by)].push_back(&r);
   for (const auto& [tags, members] : groups) {
     std::vector<Sample> samples;
     for (const SeriesRecord* r : members) {
-      auto pts = ReadSeries(src, info->id, r->sid, lo, hi);
+      auto pts = ReadSeries(src, mid, r->sid, lo, hi);
       if (!pts.ok()) return fail(pts.status());
       for (const RawPoint& p : *pts) {
         TsValue v = ToValue(r->type, p.bits);
@@ -123,23 +133,14 @@ absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const TsQuery& q) {
     t.Fail();
     return s;
   };
-  if (auto s = ValidateQuery(q, true); !s.ok()) return fail(s);
-  if (auto s = engine_->CheckOpen(); !s.ok()) return fail(s);
   std::vector<TsRow> out;
-  auto info = engine_->catalog().Find(Model::kTimeSeries, q.measurement);
-  if (!info) return out;
-  auto opts = DecodeMeasurementOptions(info->options);
-  if (!opts.ok()) return fail(opts.status());
-  const int64_t lo = std::max(q.from.value_or(INT64_MIN), Cutoff(*opts));
-  if (q.to && *q.to == INT64_MIN) return out;
-  const int64_t hi = q.to ? *q.to - 1 : INT64_MAX;
-  if (lo > hi) return out;
+  auto scope = ResolveScope(q, /*last=*/true);
+  if (!scope.ok()) return fail(scope.status());
+  if (!*scope) return out;
   internal::ReadSource& src = engine_->latest();
-  auto series = index_.Select(src, info->id, q.field, q.where);
-  if (!series.ok()) return fail(series.status());
   std::map<TsTags, TsRow> best;
-  for (const SeriesRecord& r : *series) {
-    auto p = ReadLastPoint(src, info->id, r.sid, lo, hi);
+  for (const SeriesRecord& r : (*scope)->series) {
+    auto p = ReadLastPoint(src, (*scope)->mid, r.sid, (*scope)->lo, (*scope)->hi);
     if (!p.ok()) return fail(p.status());
     if (!*p) continue;
     TsTags tags = q.by.empty() ? r.tags : GroupTags(r, q.by);

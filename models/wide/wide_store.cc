@@ -172,15 +172,12 @@ class WideStoreImpl final : public WideStore {
   }
 
   absl::Status DropTable(std::string_view table) override {
-    RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kWideColumn, table));
     return engine_->catalog().Drop(Model::kWideColumn, table);
   }
 
   absl::StatusOr<std::vector<std::string>> ListTables() override {
     RETURN_IF_ERROR(engine_->CheckOpen());
-    std::vector<std::string> out;
-    for (auto& o : engine_->catalog().List(Model::kWideColumn)) out.push_back(o.name);
-    return out;
+    return engine_->catalog().Names(Model::kWideColumn);
   }
 
   absl::StatusOr<std::vector<WideFamily>> ListFamilies(std::string_view table) override {

@@ -15,11 +15,6 @@ using ::testing::HasSubstr;
 
 class ShellGraphCommandsTest : public ShellTest {
  protected:
-  void ExpectError(std::string_view command, absl::StatusCode code, std::string_view fragment) {
-    absl::Status s = RunError(command);
-    EXPECT_EQ(s.code(), code) << command << ": " << s;
-    EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(fragment))) << command;
-  }
   // alice -knows-> bob -knows-> carol, alice -likes(5)-> carol, dave isolated.
   void Social() {
     Run(R"(graph addv s alice Person {"age": 30})");

@@ -11,14 +11,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class ShellKvCommandsTest : public ShellTest {
- protected:
-  void ExpectInvalid(std::string_view command, std::string_view fragment) {
-    absl::Status s = RunError(command);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << command << ": " << s;
-    EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(fragment))) << command;
-  }
-};
+class ShellKvCommandsTest : public ShellTest {};
 
 TEST_F(ShellKvCommandsTest, PutAndGet) {
   EXPECT_EQ(Run("kv put users alice hello"), J(R"({"ok": true})"));

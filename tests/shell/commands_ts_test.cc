@@ -15,11 +15,6 @@ using ::testing::HasSubstr;
 
 class ShellTsCommandsTest : public ShellTest {
  protected:
-  void ExpectInvalid(std::string_view command, std::string_view fragment) {
-    absl::Status s = RunError(command);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << command << ": " << s;
-    EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(fragment))) << command;
-  }
   // Six points of cpu.usage: hosts a and b, minutes 0..2 of 2026-01-01.
   void WriteSample() {
     for (int m = 0; m < 3; ++m) {

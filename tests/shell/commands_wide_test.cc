@@ -11,14 +11,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class ShellWideCommandsTest : public ShellTest {
- protected:
-  void ExpectError(std::string_view command, absl::StatusCode code, std::string_view fragment) {
-    absl::Status s = RunError(command);
-    EXPECT_EQ(s.code(), code) << command << ": " << s;
-    EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(fragment))) << command;
-  }
-};
+class ShellWideCommandsTest : public ShellTest {};
 
 TEST_F(ShellWideCommandsTest, CreatePutGetWithVersions) {
   EXPECT_EQ(Run("wide create web contents versions 3"), J(R"({"ok": true})"));

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/util/test_util.h"
 #include "tools/shell/commands.h"
@@ -40,6 +41,16 @@ class ShellTest : public test::DbTest {
     absl::StatusOr<Json> result = session_->Execute(command);
     EXPECT_FALSE(result.ok()) << command << " succeeded: " << DumpJson(*result);
     return result.ok() ? absl::OkStatus() : result.status();
+  }
+
+  // Runs `command`, which must fail with `code` and a message containing `fragment`.
+  void ExpectError(std::string_view command, absl::StatusCode code, std::string_view fragment) {
+    absl::Status s = RunError(command);
+    EXPECT_EQ(s.code(), code) << command << ": " << s;
+    EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr(std::string(fragment))) << command;
+  }
+  void ExpectInvalid(std::string_view command, std::string_view fragment) {
+    ExpectError(command, absl::StatusCode::kInvalidArgument, fragment);
   }
 
   static Json J(std::string_view text) { return Json::parse(text); }
