@@ -84,7 +84,10 @@ class TesseraCompactionFilter : public rocksdb::CompactionFilter {
       ModelCompactionFilter* filter = ModelFilter(it->second);
       if (filter != nullptr) {
         auto opt = view_->options.find(id);
-        std::string_view options = opt == view_->options.end() ? "" : opt->second;
+        // Not `cond ? "" : opt->second`: that copies the string into a temporary the view would
+        // outlive (found by AddressSanitizer).
+        std::string_view options;
+        if (opt != view_->options.end()) options = opt->second;
         if (filter->Remove(id, options, std::string_view(key.data(), key.size()),
                            std::string_view(value.data(), value.size()))) {
           return Decision::kRemove;
