@@ -16,7 +16,7 @@ sanitize=1
 
 echo "== build"
 if [ "$sanitize" = 1 ]; then
-  "$ROOT/tools/dev/build.sh" -DTESSERA_BUILD_TESTS=OFF
+  "$ROOT/tools/dev/build.sh" -DCMAKE_BUILD_TYPE=Release -DTESSERA_BUILD_TESTS=OFF
 else
   "$ROOT/tools/dev/build.sh" -DTESSERA_BUILD_TESTS=ON
   echo "== unit and integration tests"
@@ -35,8 +35,9 @@ rm -rf "$example_db"
 
 if [ "$sanitize" = 1 ]; then
   echo "== unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  # -g1: line tables for sanitizer reports, without full debug info (much faster to compile/link).
   BUILD_DIR="$BUILD_DIR-asan" "$ROOT/tools/dev/build.sh" -DCMAKE_BUILD_TYPE=Debug \
-    -DTESSERA_ASAN=ON -DTESSERA_UBSAN=ON -DTESSERA_BUILD_BENCHMARKS=OFF -DTESSERA_INSTALL=OFF
+    -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DTESSERA_ASAN=ON -DTESSERA_UBSAN=ON -DTESSERA_BUILD_BENCHMARKS=OFF -DTESSERA_INSTALL=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS" --timeout 900
 fi
