@@ -20,19 +20,39 @@ namespace {
 using internal::BoundedIterator;
 using internal::Cf;
 
-// Documents in _id order from the data column family, filtered.
+// Documents in _id order (or reverse _id order) from the data column family, filtered: the
+// whole collection, or the _id ranges of a primary plan.
 class ScanStream final : public MatchStream {
  public:
-  ScanStream(internal::ReadSource* src, const Query& q, DocExplain* stats) : q_(q), stats_(stats) {
-    std::string lower;
-    codec::PutFixed64BE(&lower, q.coll);
-    std::string upper = codec::PrefixSuccessor(lower);
-    it_ = src->NewIterator(Cf::kData, std::move(lower), std::move(upper));
-    (*it_)->SeekToFirst();
+  ScanStream(internal::ReadSource* src, const Query& q, DocExplain* stats)
+      : src_(src), q_(q), stats_(stats) {
+    if (!q.plan.primary) {
+      std::string lower;
+      codec::PutFixed64BE(&lower, q.coll);
+      std::string upper = codec::PrefixSuccessor(lower);
+      whole_.emplace_back(std::move(lower), std::move(upper));
+    }
   }
 
   bool Next(Match* out) override {
-    while (status_.ok() && (*it_)->Valid()) {
+    const auto& ranges = q_.plan.primary ? q_.plan.ranges : whole_;
+    while (status_.ok()) {
+      if (it_ == nullptr || !(*it_)->Valid()) {
+        if (it_ != nullptr) {
+          status_ = internal::FromRocks((*it_)->status(), "document scan");
+          if (!status_.ok()) return false;
+        }
+        if (next_range_ >= ranges.size()) return false;
+        size_t i = q_.plan.reverse ? ranges.size() - 1 - next_range_ : next_range_;
+        ++next_range_;
+        it_ = src_->NewIterator(Cf::kData, ranges[i].first, ranges[i].second);
+        if (q_.plan.reverse) {
+          (*it_)->SeekToLast();
+        } else {
+          (*it_)->SeekToFirst();
+        }
+        continue;
+      }
       rocksdb::Slice k = (*it_)->key();
       rocksdb::Slice v = (*it_)->value();
       absl::StatusOr<Json> doc = DecodeDocument(std::string_view(v.data(), v.size()));
@@ -47,17 +67,23 @@ class ScanStream final : public MatchStream {
         out->doc = std::move(*doc);
         out->stored_bytes = v.size();
       }
-      (*it_)->Next();
+      if (q_.plan.reverse) {
+        (*it_)->Prev();
+      } else {
+        (*it_)->Next();
+      }
       if (match) return true;
     }
-    if (status_.ok()) status_ = internal::FromRocks((*it_)->status(), "document scan");
     return false;
   }
   absl::Status status() const override { return status_; }
 
  private:
+  internal::ReadSource* src_;
   const Query& q_;
   DocExplain* stats_;
+  std::vector<std::pair<std::string, std::string>> whole_;  // the collection's range, if no plan
+  size_t next_range_ = 0;
   std::unique_ptr<BoundedIterator> it_;
   absl::Status status_;
 };

@@ -68,6 +68,10 @@ absl::StatusOr<IndexDef> MakeIndexDef(const DocIndexSpec& spec, uint32_t no) {
     return absl::InvalidArgumentError(
         util::StrCat("index name is ", def.name.size(), " bytes; the limit is 128"));
   }
+  if (def.name == kIdIndexName) {
+    return absl::InvalidArgumentError(
+        "index name \"_id_\" is reserved for the documents' own _id order");
+  }
   def.unique = spec.unique;
   def.sparse = spec.sparse;
   if (!spec.partial.is_null()) {

@@ -211,11 +211,53 @@ void CheckSort(const IndexDef& def, const query::SortSpec& sort, Candidate* c) {
   }
 }
 
+// The plan that reads documents by _id: ranges of data keys from the _id conditions (if any),
+// in _id order. `score` ranks it against the index candidates (0: no _id condition).
+Plan PrimaryPlan(uint64_t coll, const std::vector<const FilterNode*>& conj,
+                 const query::SortSpec* sort, int* score) {
+  Plan plan;
+  *score = 0;
+  static const query::Path kId = [] {
+    query::Path p;
+    p.dotted = "_id";
+    p.parts = {"_id"};
+    return p;
+  }();
+  if (sort != nullptr && sort->fields().size() == 1 && sort->fields()[0].path.dotted == "_id") {
+    plan.sort_from_index = true;
+    plan.reverse = sort->fields()[0].descending;
+  }
+  std::optional<FieldBounds> b = BoundsFor(kId, conj, /*multikey=*/false);
+  if (!b) return plan;
+  if (b->points.size() > kMaxRanges) return plan;
+  std::string prefix;
+  codec::PutFixed64BE(&prefix, coll);
+  plan.primary = true;
+  plan.bounds = Json::object();
+  plan.bounds["_id"] = RenderBounds(*b);
+  if (b->is_range()) {
+    plan.ranges.push_back(RangeBytes(prefix, *b, /*descending=*/false));
+    *score = 6;  // a range on the documents themselves: no index entry to follow
+  } else {
+    for (const Json& v : b->points) {
+      std::string k = prefix + EncodeComponent(v);
+      plan.ranges.emplace_back(k, codec::PrefixSuccessor(k));
+    }
+    *score = b->points.size() == 1 ? 30 : 15;
+  }
+  if (plan.sort_from_index) *score += 3;
+  std::sort(plan.ranges.begin(), plan.ranges.end());
+  std::erase_if(plan.ranges, [](const auto& r) { return r.first >= r.second; });
+  return plan;
+}
+
 }  // namespace
 
 Plan ChoosePlan(uint64_t coll, const CollectionMeta& meta, const query::Filter& filter,
                 const query::SortSpec* sort) {
   std::vector<const FilterNode*> conj = Conjuncts(filter);
+  int primary_score = 0;
+  Plan primary = PrimaryPlan(coll, conj, sort, &primary_score);
   std::optional<Candidate> best;
   for (const IndexDef& def : meta.indexes) {
     if (!def.ready || !ImpliesPartial(def, conj)) continue;
@@ -243,8 +285,8 @@ Plan ChoosePlan(uint64_t coll, const CollectionMeta& meta, const query::Filter& 
     if (c.sort_from_index) c.score += 3;
     if (!best || c.score > best->score) best = c;
   }
+  if (!best || (primary.primary && primary_score >= best->score)) return primary;
   Plan plan;
-  if (!best) return plan;
   const IndexDef& def = *best->index;
   plan.index = &def;
   plan.sort_from_index = best->sort_from_index;

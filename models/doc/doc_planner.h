@@ -11,6 +11,10 @@
 // superset. A sort is served by an index when its fields follow the index fields after a prefix
 // of single-value equalities, all in the index's directions or all reversed, and the index is not
 // multikey. Otherwise the matching documents are sorted in memory.
+//
+// The documents themselves are keyed by _id, so conditions on _id (never an array) restrict the
+// read to those keys like a unique single-field index ("_id_" in explain), and a sort on _id
+// alone is served by reading in key order, forwards or backwards.
 #pragma once
 
 #include <string>
@@ -24,8 +28,12 @@
 namespace tessera::doc {
 
 struct Plan {
-  const IndexDef* index = nullptr;  // null: scan the collection in _id order
-  // Index key ranges [first, second), in ascending key order (scanned backwards when reverse).
+  const IndexDef* index = nullptr;  // null: read the documents in _id order (see `primary`)
+  // With no index: true when `ranges` restrict the read to _id values (an _id condition); false
+  // for a scan of the whole collection.
+  bool primary = false;
+  // Key ranges [first, second), in ascending key order (scanned backwards when reverse): index
+  // keys with an index, data keys (documents) when `primary`.
   std::vector<std::pair<std::string, std::string>> ranges;
   bool reverse = false;          // scan the ranges from the last key to the first
   bool sort_from_index = false;  // the index order is the requested sort order

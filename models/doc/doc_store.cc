@@ -137,6 +137,9 @@ absl::StatusOr<std::unique_ptr<Cursor<Document>>> DocStoreImpl::FindIn(
     if (q->plan.index != nullptr) {
       stats->index = q->plan.index->name;
       stats->bounds = q->plan.bounds;
+    } else if (q->plan.primary) {
+      stats->index = std::string(kIdIndexName);
+      stats->bounds = q->plan.bounds;
     }
     stats->sort_from_index = q->plan.sort_from_index;
   }

@@ -80,9 +80,12 @@ struct DocIndexInfo {
   bool multikey = false;  // some document put several entries in it (an array field)
 };
 
+// The name explain gives to the documents' own _id order (reserved: no index may take it).
+inline constexpr std::string_view kIdIndexName = "_id_";
+
 // What a query did (DocStore::Explain).
 struct DocExplain {
-  std::optional<std::string> index;  // the index used, or nullopt for a collection scan
+  std::optional<std::string> index;  // the index used ("_id_": the _id keys), nullopt: a scan
   Document bounds;                   // the index ranges scanned, per field (null for a scan)
   bool sort_from_index = false;      // the order came from the index (no in-memory sort)
   uint64_t keys_examined = 0;        // index entries read
