@@ -9,44 +9,35 @@
 #include "tessera/status.h"
 
 namespace tessera::ts {
-namespace {
-
 using internal::Cf;
 
-// Accumulates the keys of one window, in key order, and yields its merged points.
-class WindowAccumulator {
- public:
-  // Adds one data key/value of the series; sets *window to the key's window.
-  absl::Status Add(std::string_view key, std::string_view value, int64_t* window) {
-    if (key.size() == kChunkKeyBytes) {
-      *window = DecodeTime(key.data() + 16);
-      ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(value));
-      chunk_ = std::move(c.points);
-      return absl::OkStatus();
-    }
-    if (key.size() != kHeadKeyBytes || value.size() != 8) {
-      return absl::DataLossError("time-series: malformed data key");
-    }
-    *window = DecodeTime(key.data() + 16);
-    head_.push_back(RawPoint{DecodeTime(key.data() + 24), codec::DecodeFixed64BE(value.data())});
-    return absl::OkStatus();
+absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value) {
+  uint64_t order = 0;
+  if (key.size() == kHeadKeyBytes) {
+    order = 1 + codec::DecodeFixed64BE(key.data() + kChunkKeyBytes);
+  } else if (key.size() != kChunkKeyBytes) {
+    return absl::DataLossError("time-series: malformed data key");
   }
-  bool empty() const { return chunk_.empty() && head_.empty(); }
-  std::vector<RawPoint> Take() {
-    std::sort(head_.begin(), head_.end(),
-              [](const RawPoint& a, const RawPoint& b) { return a.ts < b.ts; });
-    std::vector<RawPoint> out = MergeWindow(std::move(chunk_), head_);
-    chunk_.clear();
-    head_.clear();
-    return out;
+  ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(value));
+  points_.reserve(points_.size() + c.points.size());
+  for (const RawPoint& p : c.points) points_.push_back(Versioned{p, order});
+  return absl::OkStatus();
+}
+
+std::vector<RawPoint> WindowAccumulator::Take() {
+  std::sort(points_.begin(), points_.end(), [](const Versioned& a, const Versioned& b) {
+    return a.p.ts != b.p.ts ? a.p.ts < b.p.ts : a.order < b.order;
+  });
+  std::vector<RawPoint> out;
+  out.reserve(points_.size());
+  for (size_t i = 0; i < points_.size(); ++i) {
+    // Of equal timestamps keep the last (the highest order: the latest write).
+    if (i + 1 < points_.size() && points_[i + 1].p.ts == points_[i].p.ts) continue;
+    out.push_back(points_[i].p);
   }
-
- private:
-  std::vector<RawPoint> chunk_;
-  std::vector<RawPoint> head_;
-};
-
-}  // namespace
+  points_.clear();
+  return out;
+}
 
 std::vector<RawPoint> MergeWindow(std::vector<RawPoint> chunk, const std::vector<RawPoint>& head) {
   if (head.empty()) return chunk;
@@ -80,11 +71,12 @@ absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint
   for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
     const rocksdb::Slice k = (*it)->key();
     const rocksdb::Slice v = (*it)->value();
-    int64_t w = 0;
-    if (k.size() >= kChunkKeyBytes) w = DecodeTime(k.data() + 16);
+    if (k.size() < kChunkKeyBytes) return absl::DataLossError("time-series: malformed data key");
+    const int64_t w = DecodeTime(k.data() + 16);
     if (!acc.empty() && w != current) flush();
-    RETURN_IF_ERROR(acc.Add(std::string_view(k.data(), k.size()),
-                            std::string_view(v.data(), v.size()), &current));
+    current = w;
+    RETURN_IF_ERROR(
+        acc.Add(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size())));
   }
   RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series read"));
   flush();
@@ -103,13 +95,12 @@ absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src,
     if (first.size() < kChunkKeyBytes) return absl::DataLossError("time-series: malformed key");
     const int64_t w = DecodeTime(first.data() + 16);
     WindowAccumulator acc;
-    int64_t kw = w;
     while ((*it)->Valid()) {
       const rocksdb::Slice k = (*it)->key();
       if (k.size() < kChunkKeyBytes || DecodeTime(k.data() + 16) != w) break;
       const rocksdb::Slice v = (*it)->value();
       RETURN_IF_ERROR(
-          acc.Add(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()), &kw));
+          acc.Add(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size())));
       (*it)->Prev();
     }
     std::vector<RawPoint> pts = acc.Take();

@@ -1,8 +1,8 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
 // Reads one series' points from the data column family: per window, the sealed chunk merged with
-// the head points not yet sealed into it (a head point replaces a chunk point of the same time:
-// it is the later write). Layout in ts_keys.h.
+// the head blocks not yet sealed into it (a block's point replaces a chunk point, or an earlier
+// block's point, of the same time: it is the later write). Layout in ts_keys.h.
 #pragma once
 
 #include <cstdint>
@@ -28,5 +28,22 @@ absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src,
 
 // Merges a window's chunk points (ascending) with its head points (ascending): head wins.
 std::vector<RawPoint> MergeWindow(std::vector<RawPoint> chunk, const std::vector<RawPoint>& head);
+
+// Collects one window's sealed chunk and head blocks, added in any key order, and merges them.
+class WindowAccumulator {
+ public:
+  // Adds one data key/value of the window (its chunk or one of its head blocks).
+  absl::Status Add(std::string_view key, std::string_view value);
+  bool empty() const { return points_.empty(); }
+  // The window's points, ascending, the latest write winning on equal timestamps; clears.
+  std::vector<RawPoint> Take();
+
+ private:
+  struct Versioned {
+    RawPoint p;
+    uint64_t order;  // 0 for the chunk, 1 + block seq for a head block
+  };
+  std::vector<Versioned> points_;
+};
 
 }  // namespace tessera::ts

@@ -10,11 +10,15 @@
 //           | mid 8B BE  | sid 8B BE | window start 8B   |  -> chunk (chunk_codec.h)
 //           +------------+-----------+-------------------+
 //   head    +------------+-----------+-------------------+----------------+
-//           | mid 8B BE  | sid 8B BE | window start 8B   | timestamp 8B   |  -> value bits 8B BE
+//   block   | mid 8B BE  | sid 8B BE | window start 8B   | block seq 8B BE|  -> chunk
+//   (chunk_codec.h)
 //           +------------+-----------+-------------------+----------------+
 //
-//   A window's chunk key is a prefix of its head keys, so one range scan of a series yields, per
-//   window, the sealed chunk followed by the head points not yet sealed into it.
+//   A write puts the points it has for one series and window as one head block (a chunk of its
+//   own), numbered by a per-store counter that only grows (seeded from the clock at open). A
+//   window's chunk key is a prefix of its head block keys, so one range scan of a series yields,
+//   per window, the sealed chunk followed by the blocks not yet sealed into it, oldest first; on
+//   equal timestamps the later block wins over earlier ones and over the chunk.
 //
 // index column family (tag byte after the measurement id):
 //
@@ -76,9 +80,9 @@ inline std::string ChunkKey(uint64_t mid, uint64_t sid, int64_t window) {
   PutTime(&k, window);
   return k;
 }
-inline std::string HeadKey(uint64_t mid, uint64_t sid, int64_t window, int64_t ts) {
+inline std::string HeadBlockKey(uint64_t mid, uint64_t sid, int64_t window, uint64_t block_seq) {
   std::string k = ChunkKey(mid, sid, window);
-  PutTime(&k, ts);
+  codec::PutFixed64BE(&k, block_seq);
   return k;
 }
 

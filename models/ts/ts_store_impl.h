@@ -79,7 +79,12 @@ class TsStoreImpl final : public TsStore {
   absl::Status AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,
                           const std::vector<Row>& rows, int depth);
   absl::Status SealWindow(uint64_t mid, uint64_t sid, ValueType type, int64_t window);
+  // Loads the series' open windows once, and moves the block counter past their head blocks.
   absl::Status LoadOpenWindows(uint64_t mid, uint64_t sid);
+  // A head block number above every one used before, in this process or (through the clock and
+  // LoadOpenWindows) before a restart. Shared by every TsStore of the process.
+  static uint64_t NextBlockSeq();
+  static void BumpBlockSeq(uint64_t used);
   absl::Status Downsample(const ObjectInfo& src, const DownsampleRule& rule,
                           const std::vector<std::pair<const SeriesRecord*, int64_t>>& buckets,
                           int depth);

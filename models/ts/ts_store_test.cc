@@ -103,6 +103,29 @@ TEST_F(TsStoreTest, LastWriteWinsIncludingInSealedWindows) {
   check();
 }
 
+TEST_F(TsStoreTest, LaterHeadBlocksWinInOpenWindowsAndAfterRestart) {
+  // Every write of an open window is a head block of its own; on equal timestamps the later
+  // block wins, within a batch the later point wins, and a restart keeps numbering above.
+  ASSERT_OK(ts_->Write({P("a", kBase, 1.0), P("a", kBase + kSec, 5.0), P("a", kBase, 2.0)}));
+  ASSERT_OK(ts_->Write({P("a", kBase, 3.0)}));
+  auto value_at_base = [&] {
+    auto rows = Q({.measurement = "cpu", .field = "usage"});
+    EXPECT_EQ(rows.size(), 2u);
+    return rows.empty() ? -1.0 : D(rows[0].value);
+  };
+  EXPECT_EQ(value_at_base(), 3.0);
+  auto last = ts_->Last({.measurement = "cpu", .field = "usage"});
+  ASSERT_TRUE(last.ok()) << last.status();
+  ASSERT_EQ(last->size(), 1u);
+  EXPECT_EQ(D((*last)[0].value), 5.0);
+  ReopenTs();
+  EXPECT_EQ(value_at_base(), 3.0);
+  ASSERT_OK(ts_->Write({P("a", kBase, 4.0)}));
+  EXPECT_EQ(value_at_base(), 4.0);
+  ASSERT_OK(ts_->Flush("cpu"));
+  EXPECT_EQ(value_at_base(), 4.0);
+}
+
 TEST_F(TsStoreTest, SealedChunksCostFewBytesPerPoint) {
   // One day of a regular 10 s float series with a slowly varying value.
   std::vector<TsPoint> pts;
@@ -110,7 +133,7 @@ TEST_F(TsStoreTest, SealedChunksCostFewBytesPerPoint) {
     pts.push_back(P("a", kBase + int64_t{i} * 10 * kSec, double((i / 7) % 50) * 0.5));
   }
   // In batches, as an agent would send them: closed windows are sealed as writes move on, so
-  // only the newest two windows (4 of 24 hours) are still head points.
+  // only the newest two windows (4 of 24 hours) are still head blocks.
   for (size_t i = 0; i < pts.size(); i += 1000) {
     ASSERT_OK(ts_->Write(
         std::vector<TsPoint>(pts.begin() + i, pts.begin() + std::min(pts.size(), i + 1000))));

@@ -3,10 +3,13 @@
 // Writes, sealing, retention and downsampling of the time-series model (ts_store_impl.h).
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 
 #include <nlohmann/json.hpp>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
@@ -96,6 +99,27 @@ TsStoreImpl::TsStoreImpl(DB* db) : db_(db), engine_(&db->engine()), index_(engin
 
 int64_t TsStoreImpl::NowNs() { return internal::Engine::NowMicros() * 1000; }
 
+namespace {
+std::atomic<uint64_t> g_block_seq{0};
+}  // namespace
+
+uint64_t TsStoreImpl::NextBlockSeq() {
+  // Seeded from the clock so that numbers keep growing across restarts; LoadOpenWindows also
+  // moves past the blocks it finds, in case the clock went backwards.
+  const uint64_t now = static_cast<uint64_t>(internal::Engine::NowMicros());
+  uint64_t cur = g_block_seq.load(std::memory_order_relaxed);
+  while (true) {
+    const uint64_t next = std::max(cur + 1, now);
+    if (g_block_seq.compare_exchange_weak(cur, next, std::memory_order_relaxed)) return next;
+  }
+}
+
+void TsStoreImpl::BumpBlockSeq(uint64_t used) {
+  uint64_t cur = g_block_seq.load(std::memory_order_relaxed);
+  while (cur < used && !g_block_seq.compare_exchange_weak(cur, used, std::memory_order_relaxed)) {
+  }
+}
+
 int64_t TsStoreImpl::Cutoff(const MeasurementOptions& o) {
   if (o.retention_ns <= 0) return INT64_MIN;
   return NowNs() - o.retention_ns;
@@ -168,7 +192,9 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
   };
   std::vector<Group> groups;
   std::vector<std::unique_ptr<SeriesRecord>> records;  // owned here for the rows' pointers
-  std::map<std::pair<uint64_t, std::string>, const SeriesRecord*> resolved;
+  // Series resolved in this batch, by measurement id (8 bytes) + identity.
+  absl::flat_hash_map<std::string, const SeriesRecord*> resolved;
+  std::string lookup;
   for (auto& [name, pts] : by_measurement) {
     Group g;
     ASSIGN_OR_RETURN(g.info, engine_->catalog().GetOrCreate(Model::kTimeSeries, name));
@@ -177,8 +203,10 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
     for (auto& [p, tags] : pts) {
       for (const auto& [field, value] : p->fields) {
         auto [type, bits] = Encode(value);
-        const std::string identity = EncodeIdentity(field, tags);
-        const SeriesRecord*& rec = resolved[{g.info.id, identity}];
+        lookup.clear();
+        codec::PutFixed64BE(&lookup, g.info.id);
+        lookup += EncodeIdentity(field, tags);
+        const SeriesRecord*& rec = resolved[lookup];
         if (rec == nullptr) {
           ASSIGN_OR_RETURN(SeriesRecord r, index_.Resolve(g.info.id, field, tags, type));
           records.push_back(std::make_unique<SeriesRecord>(std::move(r)));
@@ -192,23 +220,51 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
     }
     groups.push_back(std::move(g));
   }
+  // Every series' open windows (and the head blocks in them) are known before a block number
+  // is taken, so that the number is above every block of the series, even after a restart.
+  for (const Group& g : groups) {
+    const SeriesRecord* last = nullptr;
+    for (const Row& r : g.rows) {
+      if (r.series == last) continue;
+      last = r.series;
+      RETURN_IF_ERROR(LoadOpenWindows(g.info.id, r.series->sid));
+    }
+  }
+  const uint64_t block_seq = NextBlockSeq();
+  // The rows of each group as one block per series and window, last write wins within the batch.
+  struct Block {
+    const SeriesRecord* series;
+    std::vector<RawPoint> points;
+  };
+  std::vector<std::vector<std::pair<std::pair<uint64_t, int64_t>, std::string>>> encoded;
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const Group& g : groups) {
+    std::map<std::pair<uint64_t, int64_t>, Block> blocks;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (const Row& r : g.rows) {
+      Block& b = blocks[{r.series->sid, FloorTo(r.ts, kWindowNs)}];
+      b.series = r.series;
+      b.points.push_back(RawPoint{r.ts, r.bits});
+      lo = std::min(lo, r.ts);
+      hi = std::max(hi, r.ts);
+    }
+    auto& out = encoded.emplace_back();
+    for (auto& [key, b] : blocks) {
+      SortDedupLastWins(&b.points);
+      ASSIGN_OR_RETURN(std::string chunk, EncodeChunk(b.series->type, b.points));
+      out.emplace_back(key, std::move(chunk));
+    }
+    spans.emplace_back(lo, hi);
+  }
   RETURN_IF_ERROR(engine_->RunInTxn(
       "ts.write", /*snapshot=*/false, RetryOptions(), [&](TxnImpl& txn) -> absl::Status {
-        for (const Group& g : groups) {
+        for (size_t gi = 0; gi < groups.size(); ++gi) {
+          const Group& g = groups[gi];
           if (g.rows.empty()) continue;
-          std::set<std::pair<uint64_t, int64_t>> windows;
-          int64_t lo = INT64_MAX, hi = INT64_MIN;
-          std::string bits;
-          for (const Row& r : g.rows) {
-            const int64_t w = FloorTo(r.ts, kWindowNs);
-            bits.clear();
-            codec::PutFixed64BE(&bits, r.bits);
-            RETURN_IF_ERROR(txn.Put(Cf::kData, HeadKey(g.info.id, r.series->sid, w, r.ts), bits));
-            windows.emplace(r.series->sid, w);
-            lo = std::min(lo, r.ts);
-            hi = std::max(hi, r.ts);
-          }
-          for (const auto& [sid, w] : windows) {
+          const auto [lo, hi] = spans[gi];
+          for (const auto& [key, chunk] : encoded[gi]) {
+            const auto [sid, w] = key;
+            RETURN_IF_ERROR(txn.Put(Cf::kData, HeadBlockKey(g.info.id, sid, w, block_seq), chunk));
             RETURN_IF_ERROR(txn.Put(Cf::kIndex, OpenWindowKey(g.info.id, sid, w), ""));
           }
           // One event per measurement per batch (docs/models/time-series.md says why).
@@ -221,7 +277,7 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
           e.image_format = ImageFormat::kJson;
           e.after = nlohmann::json{
               {"points", g.rows.size()},
-              {"series", windows.size()},
+              {"series", encoded[gi].size()},
               {"from", lo},
               {"to",
                hi}}.dump();
@@ -251,6 +307,16 @@ absl::Status TsStoreImpl::LoadOpenWindows(uint64_t mid, uint64_t sid) {
     found.push_back(DecodeTime((*it)->key().data() + lower.size()));
   }
   RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series open windows"));
+  for (int64_t w : found) {
+    // The window's newest head block, if any: later blocks must be numbered above it.
+    const std::string ck = ChunkKey(mid, sid, w);
+    auto blocks = engine_->latest().NewIterator(Cf::kData, ck, codec::PrefixSuccessor(ck));
+    (*blocks)->SeekToLast();
+    if ((*blocks)->Valid() && (*blocks)->key().size() == kHeadKeyBytes) {
+      BumpBlockSeq(codec::DecodeFixed64BE((*blocks)->key().data() + kChunkKeyBytes));
+    }
+    RETURN_IF_ERROR(internal::FromRocks((*blocks)->status(), "time-series open windows"));
+  }
   absl::MutexLock l(&mu_);
   OpenWindows& ow = open_[{mid, sid}];
   if (!ow.loaded) {
@@ -330,13 +396,12 @@ absl::Status TsStoreImpl::SealWindow(uint64_t mid, uint64_t sid, ValueType type,
         std::string raw;
         bool found = false;
         RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, ck, &raw, &found));
-        std::vector<RawPoint> chunk;
+        WindowAccumulator acc;
         if (found) {
           ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(raw));
           if (c.type != type) return absl::DataLossError("time-series: chunk of another type");
-          chunk = std::move(c.points);
+          RETURN_IF_ERROR(acc.Add(ck, raw));
         }
-        std::vector<RawPoint> head;
         std::vector<std::string> head_keys;
         {
           auto it = txn.NewIterator(Cf::kData, ck, codec::PrefixSuccessor(ck));
@@ -344,17 +409,15 @@ absl::Status TsStoreImpl::SealWindow(uint64_t mid, uint64_t sid, ValueType type,
             const rocksdb::Slice k = (*it)->key();
             if (k.size() == kChunkKeyBytes) continue;
             const rocksdb::Slice v = (*it)->value();
-            if (k.size() != kHeadKeyBytes || v.size() != 8) {
-              return absl::DataLossError("time-series: malformed head key");
-            }
-            head.push_back(RawPoint{DecodeTime(k.data() + 24), codec::DecodeFixed64BE(v.data())});
+            if (k.size() != kHeadKeyBytes) return absl::DataLossError("time-series: malformed key");
+            RETURN_IF_ERROR(acc.Add(std::string_view(k.data(), k.size()),
+                                    std::string_view(v.data(), v.size())));
             head_keys.emplace_back(k.data(), k.size());
           }
           RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series seal"));
         }
-        if (!head.empty()) {
-          ASSIGN_OR_RETURN(std::string encoded,
-                           EncodeChunk(type, MergeWindow(std::move(chunk), head)));
+        if (!head_keys.empty()) {
+          ASSIGN_OR_RETURN(std::string encoded, EncodeChunk(type, acc.Take()));
           RETURN_IF_ERROR(txn.Put(Cf::kData, ck, encoded));
           for (const std::string& k : head_keys) RETURN_IF_ERROR(txn.Delete(Cf::kData, k));
         }
