@@ -142,16 +142,16 @@ std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower, 
   auto it = std::make_unique<BoundedIterator>(std::move(lower), std::move(upper));
   rocksdb::ReadOptions ro = ReadOpts();
   it->SetBounds(&ro);
-  it->Reset(new BoundsCheckingIterator(txn_->GetIterator(ro, engine_->cf(cf)), it->lower(),
-                                       it->upper()));
+  it->Reset(
+      new BoundsCheckingIterator(txn_->GetIterator(ro, engine_->cf(cf)), it->lower(), it->upper()));
   return it;
 }
 
 absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found,
                                    bool exclusive) {
   RETURN_IF_ERROR(CheckActive());
-  rocksdb::Status s = txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value,
-                                         exclusive);
+  rocksdb::Status s =
+      txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value, exclusive);
   *found = s.ok();
   if (s.IsNotFound()) return absl::OkStatus();
   return FromRocks(s, "transaction read for update");
@@ -162,6 +162,22 @@ absl::Status TxnImpl::Put(Cf cf, std::string_view key, std::string_view value) {
   RETURN_IF_ERROR(Account(key.size() + value.size()));
   return FromRocks(txn_->Put(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
                    "transaction write");
+}
+
+absl::Status TxnImpl::PutUnlocked(Cf cf, std::string_view key, std::string_view value) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(Account(key.size() + value.size()));
+  return FromRocks(txn_->PutUntracked(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
+                   "transaction write");
+}
+
+void TxnImpl::SetIndexing(bool on) {
+  if (txn_ == nullptr) return;
+  if (on) {
+    txn_->EnableIndexing();
+  } else {
+    txn_->DisableIndexing();
+  }
 }
 
 absl::Status TxnImpl::Delete(Cf cf, std::string_view key) {

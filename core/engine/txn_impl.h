@@ -51,6 +51,12 @@ class TxnImpl final : public Transaction, public ReadSource {
                             bool exclusive = true);
   // Writes. Each counts against Options::max_transaction_bytes (ResourceExhausted past it).
   absl::Status Put(Cf cf, std::string_view key, std::string_view value);
+  // Put without a row lock or conflict check, for keys no other transaction can write (a key
+  // under an id this transaction allocated). Still read back by this transaction.
+  absl::Status PutUnlocked(Cf cf, std::string_view key, std::string_view value);
+  // Bulk loads: while indexing is off, writes skip the transaction's write index, so this
+  // transaction does not read them back (until commit). Only for keys it will not read again.
+  void SetIndexing(bool on);
   absl::Status Delete(Cf cf, std::string_view key);
   absl::Status Merge(Cf cf, std::string_view key, std::string_view operand);
   // Records a change event; its seq, time and transaction fields are filled at commit.

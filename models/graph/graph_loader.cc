@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/engine/txn_impl.h"
@@ -133,6 +134,11 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
             return absl::OkStatus();
           };
           ASSIGN_OR_RETURN(uint64_t next_id, w.AllocateEdgeIds(rows.size()));
+          // Degrees change once per vertex per batch, not once per edge.
+          std::unordered_map<std::string_view, int64_t> out_degree, in_degree;
+          // Nothing written below is read back by this transaction (each vertex is locked and
+          // read once, before any write of it; edge keys are new): skip the write index.
+          txn.SetIndexing(false);
           for (const EdgeRow& r : rows) {
             RETURN_IF_ERROR(ensure(r.src));
             RETURN_IF_ERROR(ensure(r.dst));
@@ -143,8 +149,15 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
             e.type = r.type;
             e.weight = r.weight;
             e.props = "{}";
-            RETURN_IF_ERROR(w.WriteEdge(e));
+            RETURN_IF_ERROR(w.WriteEdge(e, /*count_degrees=*/false));
+            ++out_degree[r.src];
+            ++in_degree[r.dst];
           }
+          for (const auto& [v, n] : out_degree) {
+            RETURN_IF_ERROR(w.AddDegree(v, Direction::kOut, n));
+          }
+          for (const auto& [v, n] : in_degree) RETURN_IF_ERROR(w.AddDegree(v, Direction::kIn, n));
+          txn.SetIndexing(true);
           return absl::OkStatus();
         });
     if (!s.ok()) {

@@ -104,14 +104,20 @@ absl::Status GraphWriter::AddDegree(std::string_view vid, Direction dir, int64_t
   return txn_->Merge(Cf::kData, DegreeKey(graph_.id, vid, dir), codec::EncodeCounterAdd(delta, 0));
 }
 
-absl::Status GraphWriter::WriteEdge(const Edge& e) {
+absl::Status GraphWriter::WriteEdge(const Edge& e, bool count_degrees) {
   const uint64_t g = graph_.id;
-  RETURN_IF_ERROR(txn_->Put(Cf::kData, EdgeKey(g, e.id), EncodeEdge(e)));
+  // Fresh keys under an id only this transaction holds: no lock to take. A concurrent
+  // RemoveVertex of an endpoint still conflicts, on the vertex lock and the degree counters.
+  RETURN_IF_ERROR(txn_->PutUnlocked(Cf::kData, EdgeKey(g, e.id), EncodeEdge(e)));
   std::string w = EncodeWeight(e.weight);
-  RETURN_IF_ERROR(txn_->Put(Cf::kAdj, AdjKey(g, e.src, Direction::kOut, e.type, e.dst, e.id), w));
-  RETURN_IF_ERROR(txn_->Put(Cf::kAdj, AdjKey(g, e.dst, Direction::kIn, e.type, e.src, e.id), w));
-  RETURN_IF_ERROR(AddDegree(e.src, Direction::kOut, 1));
-  RETURN_IF_ERROR(AddDegree(e.dst, Direction::kIn, 1));
+  RETURN_IF_ERROR(
+      txn_->PutUnlocked(Cf::kAdj, AdjKey(g, e.src, Direction::kOut, e.type, e.dst, e.id), w));
+  RETURN_IF_ERROR(
+      txn_->PutUnlocked(Cf::kAdj, AdjKey(g, e.dst, Direction::kIn, e.type, e.src, e.id), w));
+  if (count_degrees) {
+    RETURN_IF_ERROR(AddDegree(e.src, Direction::kOut, 1));
+    RETURN_IF_ERROR(AddDegree(e.dst, Direction::kIn, 1));
+  }
   return EdgeEvent(e, /*created=*/true);
 }
 

@@ -38,7 +38,11 @@ class GraphWriter {
   // Reserves `n` edge ids and returns the first (ids are never reused).
   absl::StatusOr<uint64_t> AllocateEdgeIds(uint64_t n);
   // Writes an edge whose endpoints the caller has checked (and locked) and whose id it allocated.
-  absl::Status WriteEdge(const Edge& e);
+  // Its keys carry that id, so they are written without row locks. With `count_degrees` false
+  // the caller adds the endpoints' degrees itself (AddDegree), once per vertex for a batch.
+  absl::Status WriteEdge(const Edge& e, bool count_degrees = true);
+  // Adds `delta` to the degree counter of `vid` in direction `dir`.
+  absl::Status AddDegree(std::string_view vid, Direction dir, int64_t delta);
   // Deletes an edge; returns whether it existed. `skip_degree_of` names a vertex whose degree
   // counters are about to be deleted anyway (DeleteVertex), or is empty.
   absl::StatusOr<bool> RemoveEdge(uint64_t eid, std::string_view skip_degree_of = {});
@@ -46,7 +50,6 @@ class GraphWriter {
   absl::StatusOr<VertexDeletion> RemoveVertex(std::string_view id);
 
  private:
-  absl::Status AddDegree(std::string_view vid, Direction dir, int64_t delta);
   absl::Status VertexEvent(std::string_view id, const std::optional<VertexRecord>& before,
                            const std::optional<VertexRecord>& after);
   absl::Status EdgeEvent(const Edge& e, bool created);
