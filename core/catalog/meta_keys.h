@@ -9,7 +9,8 @@
 //   0x04                          -> last purged change-log sequence (8 bytes BE)
 //   0x10 | model (1) | name bytes -> object record: varint id | length-prefixed options
 //   0x11 | id (8 bytes BE)        -> model (1) | name bytes          (reverse lookup)
-//   0x20 | ...                    -> reserved for the change feed's durable consumers
+//   0x20 | ...                    -> the change feed: consumers, snapshot events, retention
+//                                    (models/feed/consumer_codec.h)
 //   0x30 | id (8 bytes BE)        -> schema lock of object `id` (a lock target; no value is
 //                                    needed: writers lock it shared, index builds exclusive)
 #pragma once
@@ -31,6 +32,9 @@ inline const std::string kEpochKey = std::string(1, '\x03');
 inline const std::string kFeedPurgedKey = std::string(1, '\x04');
 inline constexpr char kObjectByName = '\x10';
 inline constexpr char kObjectById = '\x11';
+// 0x20 0x04 | id (8 bytes BE) -> "": object `id`'s change events carry no before-image (the
+// change feed's switch, read by the engine at open).
+inline const std::string kNoBeforeImagesPrefix = std::string("\x20\x04", 2);
 
 inline std::string ObjectByNameKey(Model model, std::string_view name) {
   std::string k;

@@ -2,9 +2,13 @@
 //
 // DBImpl: the public tessera::DB over the Engine; SnapshotImpl: tessera::Snapshot.
 
+#include <filesystem>
+
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
+#include "core/util/rocks_status.h"
 #include "core/util/strings.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "tessera/db.h"
 #include "tessera/status.h"
 
@@ -82,11 +86,29 @@ class DBImpl final : public DB {
 
   absl::StatusOr<MetricsSnapshot> GetMetrics() override;
 
+  absl::Status Backup(std::string_view dir) override;
+
   Engine& engine() override { return *engine_; }
 
  private:
   std::unique_ptr<Engine> engine_;
 };
+
+absl::Status DBImpl::Backup(std::string_view dir) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  if (dir.empty()) return absl::InvalidArgumentError("backup: the directory path is empty");
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(dir), ec)) {
+    return absl::AlreadyExistsError(
+        util::StrCat("backup: ", dir, " already exists; give a new directory"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(engine_->db(), &raw), "backup"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // A checkpoint of every column family with the live WAL (or a flush), taken by RocksDB at one
+  // sequence number: a commit is either wholly in it or not at all.
+  return FromRocks(checkpoint->CreateCheckpoint(std::string(dir)), util::StrCat("backup ", dir));
+}
 
 absl::StatusOr<MetricsSnapshot> DBImpl::GetMetrics() {
   RETURN_IF_ERROR(engine_->CheckOpen());

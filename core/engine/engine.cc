@@ -7,6 +7,8 @@
 #include <chrono>
 #include <thread>
 
+#include "core/catalog/meta_keys.h"
+#include "core/codec/coding.h"
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
@@ -94,6 +96,17 @@ Engine::~Engine() {
                    {{"error", util::ToStd(s.message())}});
     }
   }
+}
+
+absl::Status Engine::LoadBeforeImageSwitches() {
+  const std::string& prefix = meta::kNoBeforeImagesPrefix;
+  auto it = latest().NewIterator(Cf::kMeta, prefix, codec::PrefixSuccessor(prefix));
+  for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
+    rocksdb::Slice k = (*it)->key();
+    if (k.size() != prefix.size() + 8) return absl::DataLossError("malformed before-image switch");
+    SetBeforeImagesOff(codec::DecodeFixed64BE(k.data() + prefix.size()), true);
+  }
+  return FromRocks((*it)->status(), "load before-image switches");
 }
 
 absl::Status Engine::Close() {

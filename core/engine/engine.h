@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -89,6 +90,26 @@ class Engine {
   // rocksdb statistics, or null when off.
   rocksdb::Statistics* statistics() { return statistics_.get(); }
 
+  // Objects whose change events carry no before-image: the change feed's per-object switch,
+  // stored under meta::kNoBeforeImagesPrefix and loaded at open. Thread-safe.
+  bool BeforeImagesOff(uint64_t object_id) const {
+    if (no_before_count_.load(std::memory_order_acquire) == 0) return false;
+    absl::MutexLock l(&images_mu_);
+    return no_before_.contains(object_id);
+  }
+  // Changes the in-memory switch (the caller stores it in meta).
+  void SetBeforeImagesOff(uint64_t object_id, bool off) {
+    absl::MutexLock l(&images_mu_);
+    if (off) {
+      no_before_.insert(object_id);
+    } else {
+      no_before_.erase(object_id);
+    }
+    no_before_count_.store(no_before_.size(), std::memory_order_release);
+  }
+  // Reads the switches from meta (at open).
+  absl::Status LoadBeforeImageSwitches();
+
   // Registers (null: removes) the compaction hook consulted for the data keys of `model`'s
   // objects (see compaction_hook.h). Thread-safe; compactions started later use it.
   void SetCompactionHook(Model model, std::shared_ptr<const ModelCompactionHook> hook) {
@@ -122,6 +143,9 @@ class Engine {
   std::atomic<uint32_t> txn_counter_{0};
   absl::Mutex pool_mu_;
   std::vector<rocksdb::Transaction*> txn_pool_ ABSL_GUARDED_BY(pool_mu_);
+  mutable absl::Mutex images_mu_;
+  std::unordered_set<uint64_t> no_before_ ABSL_GUARDED_BY(images_mu_);
+  std::atomic<size_t> no_before_count_{0};
   mutable absl::Mutex hooks_mu_;
   std::array<std::shared_ptr<const ModelCompactionHook>, 8> hooks_ ABSL_GUARDED_BY(hooks_mu_);
 };

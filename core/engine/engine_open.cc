@@ -184,6 +184,7 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path
 
   RETURN_IF_ERROR(engine->catalog_.Load());
   RETURN_IF_ERROR(engine->change_log_.Load());
+  RETURN_IF_ERROR(engine->LoadBeforeImageSwitches());
   engine->logger_->Log(LogLevel::kInfo, {path, {}, 0}, "db.open",
                        {{"format", meta::kFormatVersion},
                         {"objects", uint64_t{engine->catalog_.List(std::nullopt).size()}},

@@ -196,6 +196,7 @@ absl::Status TxnImpl::Merge(Cf cf, std::string_view key, std::string_view operan
 absl::Status TxnImpl::AddEvent(ChangeEvent event) {
   RETURN_IF_ERROR(CheckActive());
   if (!engine_->options().change_log) return absl::OkStatus();
+  if (event.before && engine_->BeforeImagesOff(event.object_id)) event.before.reset();
   RETURN_IF_ERROR(Account(EstimateEventBytes(event)));
   events_.push_back(std::move(event));
   return absl::OkStatus();

@@ -166,13 +166,63 @@ constexpr std::array kCommands = {
     CommandSpec{"graph delv", "graph delv G ID",
                 "Delete a vertex and every edge incident to it, in one transaction",
                 "graph delv social alice", &h::GraphDelv},
+    CommandSpec{"import", "import MODEL NAME FILE [format jsonl|csv|lp] [vertices FILE] [batch N]",
+                "Load FILE into object NAME of MODEL (kv, doc, wide, graph, ts) in batches of N "
+                "records (default 1000), one transaction each; a bad line stops it, naming it",
+                "import kv users users.csv format csv", &h::Import},
+    CommandSpec{"export", "export MODEL NAME FILE [format jsonl|csv|lp] [vertices FILE]",
+                "Write object NAME of MODEL to FILE as of one snapshot (defaults: jsonl; graph "
+                "csv edges, with vertices to the second FILE; ts line protocol)",
+                "export graph social edges.csv vertices vertices.csv", &h::Export},
+    CommandSpec{"dump", "dump FILE",
+                "Write the whole database (every object, its options, indexes and records) to "
+                "FILE in the portable tessera-dump format",
+                "dump all.tdump", &h::Dump},
+    CommandSpec{"restore", "restore FILE",
+                "Load a dump into this database, which must be empty", "restore all.tdump",
+                &h::Restore},
+    CommandSpec{"backup", "backup DIR",
+                "Write a consistent online copy of the database to the new directory DIR "
+                "(open it with tessera --db DIR)",
+                "backup /var/backups/tessera-2026-11-30", &h::Backup},
     CommandSpec{"begin", "begin", "Start a transaction: the kv commands until commit run in it",
                 "begin", &h::Begin},
     CommandSpec{"commit", "commit", "Commit the open transaction", "commit", &h::Commit},
     CommandSpec{"rollback", "rollback", "Discard the open transaction", "rollback", &h::Rollback},
-    CommandSpec{"changes", "changes [from SEQ] [limit N]",
-                "Committed change events from sequence SEQ on (default 1, at most N, default 100)",
-                "changes from 1 limit 10", &h::Changes},
+    CommandSpec{"changes", "changes [from SEQ] [limit N] [model M] [name OBJ] [op OPS] [wait MS]",
+                "Short alias of feed read", "changes from 1 limit 10", &h::FeedRead},
+    CommandSpec{"feed read",
+                "feed read [from SEQ] [limit N] [model M] [name OBJ] [op OPS] [wait MS]",
+                "Change events from SEQ on (default 1, at most N, default 100), filtered by "
+                "model, object and ops (\"cud\"); wait up to MS for a first one",
+                "feed read from 1 limit 10 model kv op cu", &h::FeedRead},
+    CommandSpec{"feed tail", "feed tail [from SEQ] [model M] [name OBJ] [limit N]",
+                "Print events as they commit, one JSON line each, until Ctrl-C (or N events)",
+                "feed tail from 1 limit 1", &h::FeedTail},
+    CommandSpec{"feed consumer create", "feed consumer create NAME [from SEQ | snapshot OBJ]",
+                "Create a durable consumer from SEQ (default: the next commit), or starting with "
+                "the contents of OBJ (MODEL:OBJ when the name is ambiguous) as op r events",
+                "feed consumer create audit from 1", &h::FeedConsumerCreate},
+    CommandSpec{"feed consumer next", "feed consumer next NAME [limit N]",
+                "The consumer's next unacknowledged events (at most N, default 100)",
+                "feed consumer next audit limit 10", &h::FeedConsumerNext},
+    CommandSpec{"feed consumer ack", "feed consumer ack NAME SEQ",
+                "Acknowledge the consumer's events up to and including SEQ",
+                "feed consumer ack audit 1", &h::FeedConsumerAck},
+    CommandSpec{"feed consumer list", "feed consumer list",
+                "Every durable consumer with its acknowledged position", "feed consumer list",
+                &h::FeedConsumerList},
+    CommandSpec{"feed consumer drop", "feed consumer drop NAME", "Delete a durable consumer",
+                "feed consumer drop audit", &h::FeedConsumerDrop},
+    CommandSpec{"feed retention", "feed retention [age DURATION] [size BYTES] [nohold]",
+                "Keep events for DURATION (30s, 12h, 7d) and/or the newest BYTES; held back for "
+                "consumers unless nohold; applied now and kept across restarts",
+                "feed retention age 7d size 1073741824", &h::FeedRetention},
+    CommandSpec{"feed export", "feed export nats URL STREAM SUBJECT [consumer NAME]",
+                "Publish the change feed to a NATS JetStream stream (created if missing), once per "
+                "event, as durable consumer NAME (default nats-export); runs until Ctrl-C, "
+                "reporting progress",
+                "feed export nats nats://127.0.0.1:4222 TESSERA tessera.changes", &h::FeedExport},
     CommandSpec{"list", "list", "Every named object (model, name, id)", "list", &h::List},
     CommandSpec{"stats", "stats [prometheus]",
                 "Operation counts and latencies, gauges and RocksDB statistics (or the "
@@ -184,6 +234,16 @@ constexpr std::array kCommands = {
     CommandSpec{"quit", "quit", "Leave the shell (an open transaction is rolled back)", "quit",
                 &h::Quit},
     CommandSpec{"exit", "exit", "Leave the shell (same as quit)", "exit", &h::Quit},
+    // Dot-commands change the shell, not the database.
+    CommandSpec{".format", ".format [table|json|jsonl|csv]",
+                "Show the output format, or change it for the commands that follow",
+                ".format jsonl", &h::DotFormat},
+    CommandSpec{".timer", ".timer [on|off]",
+                "Show, or turn on or off, printing each command's run time to standard error",
+                ".timer on", &h::DotTimer},
+    CommandSpec{".help", ".help [COMMAND]", "Same as help", ".help kv scan", &h::Help},
+    CommandSpec{".quit", ".quit", "Leave the shell (same as quit)", ".quit", &h::Quit},
+    CommandSpec{".exit", ".exit", "Leave the shell (same as quit)", ".exit", &h::Quit},
 };
 
 // How many leading tokens of `tokens` spell `name`, or 0 if they do not.
@@ -210,6 +270,8 @@ bool IsGroup(std::string_view word) {
 }  // namespace
 
 std::span<const CommandSpec> CommandTable() { return kCommands; }
+
+absl::Status CancelledByUser() { return absl::CancelledError("interrupted by Ctrl-C"); }
 
 absl::StatusOr<std::unique_ptr<Session>> Session::Open(DB* db, Format format) {
   ASSIGN_OR_RETURN(std::unique_ptr<KvStore> kv, KvStore::Open(db));

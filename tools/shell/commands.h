@@ -9,6 +9,8 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <iostream>
 #include <memory>
 #include <span>
 #include <string>
@@ -23,6 +25,10 @@
 #include "tessera/transaction.h"
 #include "tools/shell/output.h"
 #include "tools/shell/tokenizer.h"
+
+namespace tessera {
+class ChangeFeed;
+}  // namespace tessera
 
 namespace tessera::shell {
 
@@ -47,6 +53,28 @@ struct CommandSpec {
 
 // Every command the shell accepts, in the order `help` lists them.
 std::span<const CommandSpec> CommandTable();
+
+// Cancellation of the running command: Ctrl-C in the interactive shell.
+//
+// The shell's SIGINT handler (interrupt.h) calls Cancel(); the runner calls Reset() before each
+// command. LONG-RUNNING HANDLERS MUST POLL IT, through `RETURN_IF_ERROR(session.CheckCancelled())`
+// in every loop that can run long: a cursor over a scan, an import, a `feed tail` or export wait
+// loop (wait in slices of at most ~100 ms and check between them). Ctrl-C then ends the command
+// with a `cancelled` error and the shell goes on. Thread-safe and async-signal-safe (one lock-free
+// atomic).
+class CancelToken {
+ public:
+  void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  void Reset() { cancelled_.store(false, std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<bool> cancelled_{false};
+  static_assert(std::atomic<bool>::is_always_lock_free);
+};
+
+// The error a cancelled command returns: Cancelled, "interrupted by Ctrl-C".
+absl::Status CancelledByUser();
 
 // The state of one shell session. Not thread-safe. Must not outlive its DB.
 class Session {
@@ -81,6 +109,27 @@ class Session {
     return static_cast<Store*>(slot.get());
   }
   Format format() const { return format_; }
+  void set_format(Format format) { format_ = format; }
+
+  // `.timer on`: the runner prints each command's run time to standard error.
+  bool timer() const { return timer_; }
+  void set_timer(bool on) { timer_ = on; }
+
+  // Ctrl-C: see CancelToken. Handlers poll CheckCancelled() in their long loops; it returns
+  // CancelledByUser() once cancellation was requested. Execute() does not reset the token: the
+  // runner does, before each command.
+  CancelToken& cancel_token() { return cancel_; }
+  bool cancel_requested() const { return cancel_.cancelled(); }
+  absl::Status CheckCancelled() const {
+    return cancel_.cancelled() ? CancelledByUser() : absl::OkStatus();
+  }
+
+  // The change feed (commands_feed.cc), opened on first use and kept for the session.
+  absl::StatusOr<ChangeFeed*> feed();
+  // Where long-running commands (`feed tail`, `feed export`) write lines as they go, before
+  // their result: standard output unless a test points it elsewhere.
+  std::ostream& stream_out() { return *stream_out_; }
+  void set_stream_out(std::ostream* out) { stream_out_ = out; }
 
   // The transaction opened by `begin`, or null outside one.
   Transaction* txn() { return txn_.get(); }
@@ -102,6 +151,10 @@ class Session {
   std::array<std::shared_ptr<void>, 8> model_stores_;  // indexed by Model
   std::unique_ptr<Transaction> txn_;
   bool quit_requested_ = false;
+  bool timer_ = false;
+  std::shared_ptr<ChangeFeed> feed_;
+  std::ostream* stream_out_ = &std::cout;
+  CancelToken cancel_;
 };
 
 }  // namespace tessera::shell

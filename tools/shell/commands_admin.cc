@@ -1,11 +1,10 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
-// The commands that are not about one model: transactions (begin / commit / rollback), the change
-// log (changes), the catalog (list), metrics (stats), help and quit.
+// The commands that are not about one model: transactions (begin / commit / rollback), the
+// catalog (list), metrics (stats), help and quit. The change feed's are in commands_feed.cc.
 #include <string>
 
 #include "core/util/strings.h"
-#include "tessera/change_event.h"
 #include "tessera/metrics.h"
 #include "tessera/model.h"
 #include "tessera/status.h"
@@ -14,37 +13,6 @@
 
 namespace tessera::shell::handlers {
 namespace {
-
-constexpr uint64_t kDefaultChangeLimit = 100;
-
-// A key or an image of a change event: JSON text as its parsed value, raw bytes as a string.
-Json Image(ImageFormat format, const std::string& bytes) {
-  if (format == ImageFormat::kJson) {
-    Json parsed = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_discarded()) return parsed;
-  }
-  return Json(bytes);
-}
-
-Json Image(ImageFormat format, const std::optional<std::string>& bytes) {
-  return bytes.has_value() ? Image(format, *bytes) : Json(nullptr);
-}
-
-Json EventJson(const ChangeEvent& e) {
-  Json j;
-  j["seq"] = e.seq;
-  j["ts_us"] = e.commit_time_us;
-  j["txn"] = e.txn_id;
-  j["txn_index"] = e.txn_index;
-  j["txn_events"] = e.txn_events;
-  j["model"] = std::string(ModelName(e.model));
-  j["name"] = e.object;
-  j["key"] = Image(e.key_format, e.key);
-  j["op"] = std::string(1, static_cast<char>(e.op));
-  j["before"] = Image(e.image_format, e.before);
-  j["after"] = Image(e.image_format, e.after);
-  return j;
-}
 
 Json MetricsJson(const MetricsSnapshot& m) {
   Json operations = Json::object();
@@ -96,23 +64,6 @@ absl::StatusOr<Json> Rollback(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {}));
   RETURN_IF_ERROR(session.RollbackTransaction());
   return Json{{"ok", true}};
-}
-
-absl::StatusOr<Json> Changes(Session& session, const Invocation& call) {
-  ASSIGN_OR_RETURN(ParsedOptions options, ParseOptions(call, 0, {{"from", true}, {"limit", true}}));
-  ChangeReadOptions read;
-  read.limit = kDefaultChangeLimit;
-  if (auto it = options.find("from"); it != options.end()) {
-    ASSIGN_OR_RETURN(read.from_seq, ParseCount(call, it->second, "SEQ"));
-  }
-  if (auto it = options.find("limit"); it != options.end()) {
-    ASSIGN_OR_RETURN(read.limit, ParseCount(call, it->second, "N"));
-  }
-  Json events = Json::array();
-  if (read.limit == 0) return events;
-  ASSIGN_OR_RETURN(std::vector<ChangeEvent> changes, session.db().ReadChanges(read));
-  for (const ChangeEvent& e : changes) events.push_back(EventJson(e));
-  return events;
 }
 
 absl::StatusOr<Json> List(Session& session, const Invocation& call) {

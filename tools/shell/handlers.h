@@ -64,14 +64,37 @@ absl::StatusOr<Json> DocIndexDrop(Session& session, const Invocation& call);
 absl::StatusOr<Json> DocImport(Session& session, const Invocation& call);
 absl::StatusOr<Json> DocExport(Session& session, const Invocation& call);
 
+// commands_io.cc
+absl::StatusOr<Json> Import(Session& session, const Invocation& call);
+absl::StatusOr<Json> Export(Session& session, const Invocation& call);
+absl::StatusOr<Json> Dump(Session& session, const Invocation& call);
+absl::StatusOr<Json> Restore(Session& session, const Invocation& call);
+absl::StatusOr<Json> Backup(Session& session, const Invocation& call);
+
+// commands_feed.cc (`changes` is an alias of `feed read`)
+absl::StatusOr<Json> FeedRead(Session& session, const Invocation& call);
+absl::StatusOr<Json> FeedTail(Session& session, const Invocation& call);
+absl::StatusOr<Json> FeedConsumerCreate(Session& session, const Invocation& call);
+absl::StatusOr<Json> FeedConsumerNext(Session& session, const Invocation& call);
+absl::StatusOr<Json> FeedConsumerAck(Session& session, const Invocation& call);
+absl::StatusOr<Json> FeedConsumerList(Session& session, const Invocation& call);
+absl::StatusOr<Json> FeedConsumerDrop(Session& session, const Invocation& call);
+absl::StatusOr<Json> FeedRetention(Session& session, const Invocation& call);
+
+// commands_feed_export.cc
+absl::StatusOr<Json> FeedExport(Session& session, const Invocation& call);
+
 // commands_admin.cc
 absl::StatusOr<Json> Begin(Session& session, const Invocation& call);
 absl::StatusOr<Json> Commit(Session& session, const Invocation& call);
 absl::StatusOr<Json> Rollback(Session& session, const Invocation& call);
-absl::StatusOr<Json> Changes(Session& session, const Invocation& call);
 absl::StatusOr<Json> List(Session& session, const Invocation& call);
 absl::StatusOr<Json> Stats(Session& session, const Invocation& call);
 absl::StatusOr<Json> Help(Session& session, const Invocation& call);
 absl::StatusOr<Json> Quit(Session& session, const Invocation& call);
+
+// commands_dot.cc
+absl::StatusOr<Json> DotFormat(Session& session, const Invocation& call);
+absl::StatusOr<Json> DotTimer(Session& session, const Invocation& call);
 
 }  // namespace tessera::shell::handlers

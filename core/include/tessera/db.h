@@ -90,6 +90,16 @@ class DB {
   // The sequence number of the last committed event (0 when none was ever written).
   virtual uint64_t LastSequence() const = 0;
 
+  // --- Backup ---
+
+  // Writes a consistent copy of the whole database (every model, the catalog and the change log
+  // as of one instant) into the new directory `dir`, while other threads keep reading and
+  // writing (a RocksDB checkpoint: SST files are hard-linked when `dir` is on the same file
+  // system, copied otherwise). The result IS a database directory: DB::Open(dir) or
+  // `tessera --db DIR` opens it; to restore, stop the application and copy `dir` back in place of
+  // the database directory. AlreadyExists if `dir` exists; InvalidArgument for an empty path.
+  [[nodiscard]] virtual absl::Status Backup(std::string_view dir) = 0;
+
   // --- Observability ---
 
   // Operation counts and latencies, sizes and storage statistics, as of now.
