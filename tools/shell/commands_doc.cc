@@ -136,7 +136,10 @@ absl::StatusOr<Json> DocFind(Session& session, const Invocation& call) {
       session.txn() != nullptr ? docs->Find(*session.txn(), coll, filter, find)
                                : docs->Find(coll, filter, find);
   if (!cursor.ok()) return cursor.status();
-  for (Cursor<Document>& c = **cursor; c.Valid(); c.Next()) rows.push_back(c.entry());
+  for (Cursor<Document>& c = **cursor; c.Valid(); c.Next()) {
+    RETURN_IF_ERROR(session.CheckCancelled());
+    rows.push_back(c.entry());
+  }
   RETURN_IF_ERROR((*cursor)->status());
   return rows;
 }
@@ -272,6 +275,10 @@ absl::StatusOr<Json> DocImport(Session& session, const Invocation& call) {
   };
   std::string line;
   while (std::getline(in, line)) {
+    if (session.cancel_requested()) {
+      return absl::CancelledError(
+          util::StrCat("interrupted by Ctrl-C (", inserted, " documents were imported)"));
+    }
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Json doc = Json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -304,6 +311,7 @@ absl::StatusOr<Json> DocExport(Session& session, const Invocation& call) {
   if (!out) return absl::PermissionDeniedError(util::StrCat("cannot open ", path, " for writing"));
   uint64_t n = 0;
   for (Cursor<Document>& c = **cursor; c.Valid(); c.Next()) {
+    RETURN_IF_ERROR(session.CheckCancelled());
     out << c.entry().dump() << '\n';
     ++n;
   }

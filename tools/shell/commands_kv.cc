@@ -89,6 +89,7 @@ absl::StatusOr<Json> KvScan(Session& session, const Invocation& call) {
                                : session.kv().Scan(ns, scan);
   if (!cursor.ok()) return cursor.status();
   for (Cursor<KvEntry>& c = **cursor; c.Valid(); c.Next()) {
+    RETURN_IF_ERROR(session.CheckCancelled());
     Json row;
     row["key"] = std::string(c.entry().key);
     row["value"] = std::string(c.entry().value);

@@ -203,6 +203,10 @@ absl::StatusOr<Json> TsImport(Session& session, const Invocation& call) {
     return absl::OkStatus();
   };
   while (std::getline(in, line)) {
+    if (session.cancel_requested()) {
+      return absl::CancelledError(util::StrCat("interrupted by Ctrl-C (", total,
+                                               " points of the lines before it were imported)"));
+    }
     ++line_no;
     batch += line;
     batch.push_back('\n');

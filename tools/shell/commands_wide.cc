@@ -183,6 +183,7 @@ absl::StatusOr<Json> WideScan(Session& session, const Invocation& call) {
                                : store->Scan(table, scan);
   if (!cursor.ok()) return cursor.status();
   for (Cursor<WideRow>& c = **cursor; c.Valid(); c.Next()) {
+    RETURN_IF_ERROR(session.CheckCancelled());
     Json row;
     row["row"] = c.entry().key;
     row["cells"] = CellsJson(c.entry());

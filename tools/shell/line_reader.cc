@@ -3,21 +3,20 @@
 // The stream line reader.
 #include "tools/shell/line_reader.h"
 
-#include <utility>
-
 namespace tessera::shell {
 
-StreamLineReader::StreamLineReader(std::istream& in, std::ostream* prompt_out, std::string prompt)
-    : in_(in), prompt_out_(prompt_out), prompt_(std::move(prompt)) {}
+StreamLineReader::StreamLineReader(std::istream& in, std::ostream* prompt_out)
+    : in_(in), prompt_out_(prompt_out) {}
 
-std::optional<std::string> StreamLineReader::ReadLine() {
-  if (prompt_out_ != nullptr) *prompt_out_ << prompt_ << std::flush;
-  std::string line;
-  if (!std::getline(in_, line)) {
+InputLine StreamLineReader::ReadLine(std::string_view prompt) {
+  if (prompt_out_ != nullptr) *prompt_out_ << prompt << std::flush;
+  InputLine line;
+  if (!std::getline(in_, line.text)) {
     if (prompt_out_ != nullptr) *prompt_out_ << "\n" << std::flush;
-    return std::nullopt;
+    return InputLine{ReadStatus::kEnd, ""};
   }
-  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
+  line.status = ReadStatus::kLine;
   return line;
 }
 

@@ -3,21 +3,33 @@
 // The `tessera` shell's entry point: parses the command line, opens the database, and runs the
 // commands of -c, of a script file, of standard input, or typed at the `tessera> ` prompt.
 //
-//   tessera [--db PATH] [--format table|json] [-c "CMD; CMD ..."] [FILE]
+//   tessera [--db PATH] [--format table|json|jsonl|csv] [--keep-going] [-c "CMD; CMD ..."] [FILE]
 //
 // Exit status: 0 ok, 1 a command failed, 2 bad command-line arguments, 3 the database could not
 // be opened. No exception leaves main(): CLI11's are caught here.
+//
+// Interactive (standard input and output are terminals, no -c or FILE): libedit line editing,
+// history and completion (editline_reader.h), and Ctrl-C cancels the running command
+// (interrupt.h). Colour only when the stream is a terminal, NO_COLOR is unset and TERM is not dumb.
 #include <unistd.h>
+
+#include <clocale>
+#include <cstdlib>
 
 #include <exception>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "tessera/db.h"
 #include "tools/shell/commands.h"
+#include "tools/shell/completion.h"
+#include "tools/shell/editline_reader.h"
+#include "tools/shell/interrupt.h"
 #include "tools/shell/line_reader.h"
 #include "tools/shell/output.h"
 #include "tools/shell/runner.h"
@@ -35,7 +47,27 @@ struct Args {
   std::string commands;
   bool has_commands = false;
   std::string file;
+  bool keep_going = false;
 };
+
+constexpr const char* kHelpFooter = R"(
+Exit status:
+  0  every command succeeded (interactive mode always exits with 0)
+  1  a command failed (with -c, FILE or piped input; stops there unless --keep-going)
+  2  bad command-line arguments, or a script file that cannot be read
+  3  the database could not be opened (for example, another process has it open)
+
+Environment: TESSERA_HISTORY (history file; empty: none; default ~/.tessera_history),
+NO_COLOR (no colour). Type 'help' in the shell for the commands; see docs/shell.md.)";
+
+// Colour on `fd`: a terminal, NO_COLOR unset or empty, TERM not dumb.
+bool UseColor(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  if (term != nullptr && std::string_view(term) == "dumb") return false;
+  return isatty(fd) != 0;
+}
 
 // Parses the command line into `args`. Returns an exit status when the program should stop now
 // (after --help, --version or a usage error).
@@ -44,8 +76,13 @@ std::optional<int> ParseArgs(int argc, char** argv, Args& args) {
   app.add_option("--db", args.db_path, "The database directory (created if missing)")
       ->capture_default_str();
   app.add_option("--format", args.format,
-                 "Output format: table (default on a terminal) or json (default otherwise)")
-      ->check(CLI::IsMember({"table", "json"}));
+                 "Output format: table (default on a terminal), json (default otherwise), jsonl "
+                 "or csv")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "csv"}));
+  app.add_flag("--keep-going", args.keep_going,
+               "Scripts: run the remaining commands after a failing one (the exit status is "
+               "still 1)");
+  app.footer(kHelpFooter);
   CLI::Option* commands =
       app.add_option("-c,--command", args.commands, "Run these commands, separated by ';'");
   CLI::Option* file =
@@ -62,6 +99,44 @@ std::optional<int> ParseArgs(int argc, char** argv, Args& args) {
   return std::nullopt;
 }
 
+// The interactive loop: libedit when standard output is a terminal too (the prompt and the
+// editing go there), else plain lines with the prompt on standard error.
+int RunInteractive(Session& session, DB& db, const Args& args, RunOptions run) {
+  run.interactive = true;
+  InstallInterruptHandler(&session.cancel_token());
+  int exit_status = kExitOk;
+  std::unique_ptr<EditLineReader> editor;
+  if (isatty(STDOUT_FILENO)) {
+    std::setlocale(LC_CTYPE, "");
+    EditLineOptions options;
+    options.history_path = DefaultHistoryPath();
+    options.complete = [&db](std::string_view before_cursor) {
+      return Complete(before_cursor, CommandTable(), [&db](Model model) {
+        std::vector<std::string> names;
+        absl::StatusOr<std::vector<ObjectInfo>> objects = db.ListObjects(model);
+        if (objects.ok()) {
+          for (ObjectInfo& o : *objects) names.push_back(std::move(o.name));
+        }
+        return names;
+      });
+    };
+    editor = EditLineReader::Open(std::move(options));
+  }
+  std::ostream& banner = editor != nullptr ? std::cout : std::cerr;
+  banner << "Tessera shell " << TESSERA_VERSION << " on " << args.db_path
+         << ". Type 'help' for the commands, Tab to complete, Ctrl-D to leave.\n"
+         << std::flush;
+  if (editor != nullptr) {
+    exit_status = RunLines(session, *editor, run, std::cout, std::cerr);
+  } else {
+    StreamLineReader reader(std::cin, &std::cerr);
+    exit_status = RunLines(session, reader, run, std::cout, std::cerr);
+  }
+  editor.reset();
+  RemoveInterruptHandler();
+  return exit_status;
+}
+
 int Run(int argc, char** argv) {
   Args args;
   if (std::optional<int> exit = ParseArgs(argc, argv, args)) return *exit;
@@ -69,7 +144,7 @@ int Run(int argc, char** argv) {
   Format format = isatty(STDOUT_FILENO) ? Format::kTable : Format::kJson;
   if (!args.format.empty()) format = *ParseFormat(args.format);
   auto report = [&](const absl::Status& status) {
-    (format == Format::kJson ? std::cout : std::cerr) << RenderError(status, format) << std::flush;
+    (ErrorsOnStdout(format) ? std::cout : std::cerr) << RenderError(status, format) << std::flush;
   };
 
   std::ifstream script;
@@ -94,20 +169,20 @@ int Run(int argc, char** argv) {
       report(session.status());
       return kExitOpenFailed;
     }
+    RunOptions run{.keep_going = args.keep_going,
+                   .color_out = UseColor(STDOUT_FILENO),
+                   .color_err = UseColor(STDERR_FILENO)};
     if (args.has_commands) {
-      bool ok = RunText(**session, args.commands, /*keep_going=*/false, std::cout, std::cerr);
+      bool ok = RunText(**session, args.commands, run, std::cout, std::cerr);
       exit_status = ok ? kExitOk : kExitCommandFailed;
     } else if (from_file) {
       StreamLineReader reader(script);
-      exit_status = RunLines(**session, reader, /*interactive=*/false, std::cout, std::cerr);
+      exit_status = RunLines(**session, reader, run, std::cout, std::cerr);
     } else if (isatty(STDIN_FILENO) && args.file.empty()) {
-      std::cout << "Tessera shell " << TESSERA_VERSION << " on " << args.db_path
-                << ". Type 'help' for the commands, 'quit' to leave.\n";
-      StreamLineReader reader(std::cin, &std::cout);
-      exit_status = RunLines(**session, reader, /*interactive=*/true, std::cout, std::cerr);
+      exit_status = RunInteractive(**session, *db->get(), args, run);
     } else {
       StreamLineReader reader(std::cin);
-      exit_status = RunLines(**session, reader, /*interactive=*/false, std::cout, std::cerr);
+      exit_status = RunLines(**session, reader, run, std::cout, std::cerr);
     }
   }  // the session (and an open transaction) ends before the database closes
   absl::Status closed = (*db)->Close();

@@ -96,8 +96,13 @@ std::string ScalarText(const Json& value) {
   return DumpJson(value);
 }
 
+constexpr std::string_view kBold = "\x1b[1m";
+constexpr std::string_view kRed = "\x1b[31m";
+constexpr std::string_view kReset = "\x1b[0m";
+
 std::string FormatTable(const std::vector<std::string>& header,
-                        const std::vector<std::vector<std::string>>& rows, bool footer) {
+                        const std::vector<std::vector<std::string>>& rows, bool footer,
+                        bool color) {
   std::vector<Cell> head;
   std::vector<size_t> widths;
   for (const std::string& h : header) {
@@ -123,6 +128,7 @@ std::string FormatTable(const std::vector<std::string>& header,
     return out + "\n";
   };
   std::string out = line(head);
+  if (color) out = util::StrCat(kBold, out.substr(0, out.size() - 1), kReset, "\n");
   for (size_t c = 0; c < widths.size(); ++c) {
     if (c > 0) out += "-+-";
     out.append(widths[c], '-');
@@ -135,9 +141,11 @@ std::string FormatTable(const std::vector<std::string>& header,
   return out;
 }
 
-std::string ArrayTable(const Json& array) {
-  if (array.empty()) return "(0 rows)\n";
-  std::vector<std::string> columns;
+// An array as columns (the union of its objects' keys, in order of first appearance; "value" for
+// elements that are not objects) and rows of cell texts made by `text`.
+void Tabulate(const Json& array, std::string (*text)(const Json&), std::vector<std::string>* header,
+              std::vector<std::vector<std::string>>* table) {
+  std::vector<std::string>& columns = *header;
   auto column_of = [&](const std::string& key) {
     auto it = std::find(columns.begin(), columns.end(), key);
     if (it != columns.end()) return static_cast<size_t>(it - columns.begin());
@@ -149,31 +157,64 @@ std::string ArrayTable(const Json& array) {
     std::vector<std::pair<size_t, std::string>> row;
     if (element.is_object()) {
       for (const auto& [key, value] : element.items()) {
-        row.emplace_back(column_of(key), ScalarText(value));
+        row.emplace_back(column_of(key), text(value));
       }
     } else {
-      row.emplace_back(column_of("value"), ScalarText(element));
+      row.emplace_back(column_of("value"), text(element));
     }
     sparse.push_back(std::move(row));
   }
-  std::vector<std::vector<std::string>> rows;
   for (const auto& cells : sparse) {
     std::vector<std::string> row(columns.size());
-    for (const auto& [c, text] : cells) row[c] = text;
-    rows.push_back(std::move(row));
+    for (const auto& [c, cell] : cells) row[c] = cell;
+    table->push_back(std::move(row));
   }
-  return FormatTable(columns, rows, /*footer=*/true);
+}
+
+std::string ArrayTable(const Json& array, bool color) {
+  if (array.empty()) return "(0 rows)\n";
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  Tabulate(array, &ScalarText, &columns, &rows);
+  return FormatTable(columns, rows, /*footer=*/true, color);
+}
+
+// A value as a CSV field's text: null is empty, strings unquoted, the rest compact JSON.
+std::string CsvText(const Json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return value.get<std::string>();
+  return DumpJson(value);
+}
+
+// RFC 4180: a field holding a comma, a quote, a line break or outer spaces is quoted, with its
+// quotes doubled.
+std::string CsvField(std::string_view text) {
+  bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos ||
+               (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+  if (!quote) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string CsvRecord(const std::vector<std::string>& fields) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += ",";
+    out += CsvField(fields[i]);
+  }
+  return out + "\r\n";
 }
 
 // Nested objects become dotted keys ("operations.kv.get.count").
-void Flatten(const Json& object, const std::string& prefix,
+void Flatten(const Json& object, const std::string& prefix, std::string (*text)(const Json&),
              std::vector<std::vector<std::string>>* rows) {
   for (const auto& [key, value] : object.items()) {
     std::string path = prefix.empty() ? key : util::StrCat(prefix, ".", key);
     if (value.is_object() && !value.empty()) {
-      Flatten(value, path, rows);
+      Flatten(value, path, text, rows);
     } else {
-      rows->push_back({path, ScalarText(value)});
+      rows->push_back({path, text(value)});
     }
   }
 }
@@ -183,21 +224,39 @@ void Flatten(const Json& object, const std::string& prefix,
 std::optional<Format> ParseFormat(std::string_view name) {
   if (name == "table") return Format::kTable;
   if (name == "json") return Format::kJson;
+  if (name == "jsonl") return Format::kJsonl;
+  if (name == "csv") return Format::kCsv;
   return std::nullopt;
 }
+
+std::string_view FormatName(Format format) {
+  switch (format) {
+    case Format::kTable:
+      return "table";
+    case Format::kJson:
+      return "json";
+    case Format::kJsonl:
+      return "jsonl";
+    case Format::kCsv:
+      return "csv";
+  }
+  return "json";
+}
+
+bool ErrorsOnStdout(Format format) { return format == Format::kJson || format == Format::kJsonl; }
 
 std::string DumpJson(const Json& value) {
   return value.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
-std::string RenderTable(const Json& value) {
-  if (value.is_array()) return ArrayTable(value);
+std::string RenderTable(const Json& value, bool color) {
+  if (value.is_array()) return ArrayTable(value, color);
   if (value.is_object()) {
     if (value == Json{{"ok", true}}) return "ok\n";
     std::vector<std::vector<std::string>> rows;
-    Flatten(value, "", &rows);
+    Flatten(value, "", &ScalarText, &rows);
     if (rows.empty()) return "(empty)\n";
-    return FormatTable({"key", "value"}, rows, /*footer=*/false);
+    return FormatTable({"key", "value"}, rows, /*footer=*/false, color);
   }
   std::string out;
   for (const std::string& c : PrintableChars(ScalarText(value), /*multiline=*/true)) out += c;
@@ -205,9 +264,42 @@ std::string RenderTable(const Json& value) {
   return out;
 }
 
-std::string RenderResult(const Json& value, Format format) {
-  if (format == Format::kJson) return DumpJson(value) + "\n";
-  return RenderTable(value);
+std::string RenderCsv(const Json& value) {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  if (value.is_array()) {
+    if (value.empty()) return "";
+    Tabulate(value, &CsvText, &header, &rows);
+  } else if (value.is_object()) {
+    header = {"key", "value"};
+    Flatten(value, "", &CsvText, &rows);
+  } else {
+    return CsvRecord({CsvText(value)});
+  }
+  std::string out = CsvRecord(header);
+  for (const auto& row : rows) out += CsvRecord(row);
+  return out;
+}
+
+std::string RenderJsonLines(const Json& value) {
+  if (!value.is_array()) return DumpJson(value) + "\n";
+  std::string out;
+  for (const Json& element : value) out += DumpJson(element) + "\n";
+  return out;
+}
+
+std::string RenderResult(const Json& value, Format format, bool color) {
+  switch (format) {
+    case Format::kJson:
+      return DumpJson(value) + "\n";
+    case Format::kJsonl:
+      return RenderJsonLines(value);
+    case Format::kCsv:
+      return RenderCsv(value);
+    case Format::kTable:
+      break;
+  }
+  return RenderTable(value, color);
 }
 
 Json ErrorJson(const absl::Status& status) {
@@ -217,11 +309,13 @@ Json ErrorJson(const absl::Status& status) {
   return error;
 }
 
-std::string RenderError(const absl::Status& status, Format format) {
-  if (format == Format::kJson) return DumpJson(ErrorJson(status)) + "\n";
+std::string RenderError(const absl::Status& status, Format format, bool color) {
+  if (ErrorsOnStdout(format)) return DumpJson(ErrorJson(status)) + "\n";
   std::string message;
   for (const std::string& c : PrintableChars(util::ToStd(status.message()))) message += c;
-  return util::StrCat("error (", StatusCodeName(status.code()), "): ", message, "\n");
+  std::string text = util::StrCat("error (", StatusCodeName(status.code()), "): ", message);
+  if (color) text = util::StrCat(kRed, text, kReset);
+  return text + "\n";
 }
 
 }  // namespace tessera::shell

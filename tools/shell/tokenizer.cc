@@ -5,6 +5,7 @@
 // `#` inside JSON never split a command or start a comment.
 #include "tools/shell/tokenizer.h"
 
+#include <algorithm>
 #include <cstddef>
 
 #include "core/util/strings.h"
@@ -57,7 +58,39 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
+// Deeper JSON arguments are refused before parsing: rendering one back (dump) recurses once per
+// level and would overflow the stack (found by tests/reliability/bad_input_test.cc); no document
+// may be nested more than 100 levels anyway.
+constexpr int kMaxJsonDepth = 1000;
+
+// The deepest nesting of objects and arrays in `raw` (strings skipped).
+int JsonDepth(std::string_view raw) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 absl::StatusOr<Token> JsonToken(std::string_view raw, int index) {
+  if (JsonDepth(raw) > kMaxJsonDepth) {
+    return absl::InvalidArgumentError(
+        util::StrCat("argument ", index, " is nested more than ", kMaxJsonDepth, " levels deep"));
+  }
   // Ordered: an object keeps its fields in the order typed (documents compare field by field).
   nlohmann::ordered_json value =
       nlohmann::ordered_json::parse(raw, nullptr, /*allow_exceptions=*/false);
@@ -94,6 +127,32 @@ std::string_view TokenKindName(TokenKind kind) {
 
 bool IsWord(const Token& token, std::string_view word) {
   return token.kind == TokenKind::kBare && token.text == word;
+}
+
+size_t JsonArgumentEnd(std::string_view text, size_t pos) { return JsonEnd(text, pos); }
+
+bool NeedsContinuation(std::string_view text) {
+  size_t i = 0;
+  bool at_token_start = true;
+  while (i < text.size()) {
+    char c = text[i];
+    if (IsSpace(c) || c == ';') {
+      at_token_start = true;
+      ++i;
+    } else if (at_token_start && c == '#') {
+      i = CommentEnd(text, i);
+    } else if (at_token_start && StartsJson(c)) {
+      size_t end = JsonEnd(text, i);
+      // An unterminated string alone cannot continue: JSON strings hold no line breaks.
+      if (end == std::string_view::npos) return c != '"';
+      at_token_start = false;
+      i = end;
+    } else {
+      at_token_start = false;
+      ++i;
+    }
+  }
+  return false;
 }
 
 std::vector<std::string> SplitCommands(std::string_view text) {

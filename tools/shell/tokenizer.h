@@ -44,6 +44,14 @@ bool IsWord(const Token& token, std::string_view word);
 // is reported by Tokenize.
 std::vector<std::string> SplitCommands(std::string_view text);
 
+// Whether `text` ends inside a JSON object or array argument (its braces or brackets, outside JSON
+// strings, are not yet balanced): the shell then reads the next line as a continuation of it.
+bool NeedsContinuation(std::string_view text);
+
+// The end (one past the last character) of the JSON argument that starts at text[pos] with `{`,
+// `[` or `"`, following strings and escapes; npos when the text ends before it does.
+size_t JsonArgumentEnd(std::string_view text, size_t pos);
+
 // Splits one command into its arguments. InvalidArgument for an unterminated or malformed JSON
 // argument, or for text glued to the end of one (`{"a":1}x`).
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view command);
