@@ -164,7 +164,10 @@ absl::StatusOr<std::optional<GraphPath>> Dijkstra(GraphReader& r, const std::str
   heap.emplace(0.0, src);
   absl::Status bad;
   while (!heap.empty()) {
-    auto [d, v] = heap.top();
+    // Named copies, not structured bindings: the lambda below captures them (C++20 allows it,
+    // clang 14 does not).
+    const double d = heap.top().first;
+    const std::string v = heap.top().second;
     heap.pop();
     if (!settled.insert(v).second) continue;
     if (v == dst) {
