@@ -127,7 +127,12 @@ absl::Status Engine::Close() {
     for (auto* t : txn_pool_) delete t;
     txn_pool_.clear();
   }
-  rocksdb::Status s = db_->FlushWAL(true);
+  // After a failed write (disk full) the log cannot be synced: report the failure instead.
+  const bool storage_error = storage_error_->load();
+  rocksdb::Status s = storage_error ? rocksdb::Status::IOError(
+                                          "a write failed earlier (for example: disk full); the "
+                                          "write-ahead log was not synced at close")
+                                    : db_->FlushWAL(true);
   for (auto*& h : cfs_) {
     if (h != nullptr) {
       db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();

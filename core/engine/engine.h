@@ -139,6 +139,9 @@ class Engine {
   std::unique_ptr<ReadSource> latest_;
   std::atomic<bool> closed_{false};
   std::atomic<int64_t> live_handles_{0};
+  // Set while RocksDB reports a background error (a failed WAL write or flush, e.g. disk full),
+  // by the listener engine_open.cc installs; Close() then skips the WAL sync.
+  std::shared_ptr<std::atomic<bool>> storage_error_ = std::make_shared<std::atomic<bool>>(false);
   uint64_t epoch_ = 0;
   std::atomic<uint32_t> txn_counter_{0};
   absl::Mutex pool_mu_;

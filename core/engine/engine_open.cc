@@ -12,11 +12,29 @@
 #include "core/util/strings.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 
 namespace tessera::internal {
 namespace {
+
+// Tracks whether RocksDB is in a background-error state (it then refuses writes until it
+// recovers), so that Close() does not sync a write-ahead log whose last write failed: RocksDB
+// 7.8 asserts on that (fixed upstream by facebook/rocksdb#12448).
+class StorageErrorListener final : public rocksdb::EventListener {
+ public:
+  explicit StorageErrorListener(std::shared_ptr<std::atomic<bool>> flag) : flag_(std::move(flag)) {}
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* status) override {
+    if (status != nullptr && !status->ok() && !status->IsShutdownInProgress()) flag_->store(true);
+  }
+  void OnErrorRecoveryEnd(const rocksdb::BackgroundErrorRecoveryInfo& info) override {
+    if (info.new_bg_error.ok()) flag_->store(false);
+  }
+
+ private:
+  std::shared_ptr<std::atomic<bool>> flag_;
+};
 
 rocksdb::ColumnFamilyOptions BaseCfOptions(const Options& options,
                                            const std::shared_ptr<rocksdb::Cache>& cache,
@@ -85,6 +103,7 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path
     engine->statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
     db_opts.statistics = engine->statistics_;
   }
+  db_opts.listeners.push_back(std::make_shared<StorageErrorListener>(engine->storage_error_));
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   Engine* raw = engine.get();
   auto view = [raw]() { return raw->catalog_.view(); };

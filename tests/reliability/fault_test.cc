@@ -261,7 +261,7 @@ bool MountTmpfs(const std::string& dir, const char* size, std::string* why) {
 
 // The disk fills up under a writer: the failing write reports "disk full" and every acknowledged
 // write survives. The writer runs in a child that exits without closing the database (see
-// DISABLED_CloseAfterDiskFull for why).
+// CloseAfterDiskFullReportsTheErrorInsteadOfAborting).
 TEST_F(FaultTest, DiskFullThenSpaceFreed) {
   Close();
   const std::string mnt = dir_->path() + "/small";
@@ -343,12 +343,11 @@ TEST_F(FaultTest, DiskFullThenSpaceFreed) {
   std::printf("disk full after %d acknowledged 16 KiB writes; all present after remount\n", acked);
 }
 
-// KNOWN BUG (disabled): after a write-ahead-log write failed with ENOSPC, DB::Close calls
-// rocksdb::DB::FlushWAL(true), and Debian's RocksDB 7.8 (built with assertions) aborts the process
-// in WritableFileWriter::AssertFalseAndGetStatusForPrevError (RocksDB issue fixed upstream by
-// facebook/rocksdb#12448, "Don't write to WAL after previous WAL write error"). Close should skip
-// the WAL sync once a write has failed. Enable this test when that is fixed.
-TEST_F(FaultTest, DISABLED_CloseAfterDiskFull) {
+// Regression: after a write-ahead-log write failed with ENOSPC, DB::Close used to call
+// rocksdb::DB::FlushWAL(true), and Debian's RocksDB 7.8 aborted the process in
+// WritableFileWriter::AssertFalseAndGetStatusForPrevError (fixed upstream by facebook/rocksdb#12448).
+// The engine now tracks RocksDB's background-error state and Close reports the failure instead.
+TEST_F(FaultTest, CloseAfterDiskFullReportsTheErrorInsteadOfAborting) {
   Close();
   const std::string mnt = dir_->path() + "/small";
   std::string why;
@@ -364,7 +363,9 @@ TEST_F(FaultTest, DISABLED_CloseAfterDiskFull) {
   for (int i = 0; i < 1000 && s.ok(); ++i) s = kv->Put("ns", "k" + std::to_string(i), value);
   ASSERT_FALSE(s.ok());
   kv.reset();
-  (void)db->Close();  // must return an error, not abort
+  absl::Status closed = db->Close();  // must return an error, not abort
+  EXPECT_FALSE(closed.ok());
+  EXPECT_NE(closed.message().find("write-ahead log was not synced"), std::string::npos) << closed;
 }
 
 // The documents matching {n: {$gte: 0}}, by the plan the database chooses, and by a full scan.
