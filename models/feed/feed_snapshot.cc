@@ -1,11 +1,17 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 #include "models/feed/feed_snapshot.h"
 
+#include <cstring>
+
 #include "core/codec/coding.h"
 #include "core/engine/read_source.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
 #include "models/graph/graph_codec.h"
+#include "models/ts/measurement_options.h"
+#include "models/ts/series_index.h"
+#include "models/ts/series_reader.h"
+#include "models/ts/ts_keys.h"
 #include "nlohmann/json.hpp"
 #include "tessera/doc.h"
 #include "tessera/kv.h"
@@ -133,6 +139,69 @@ absl::Status GraphEvents(const Snapshot& snap, const ObjectInfo& info,
   return internal::FromRocks((*eit)->status(), "graph snapshot");
 }
 
+// A point's value as JSON, by the series' type.
+OJson TsValue(ts::ValueType type, uint64_t bits) {
+  switch (type) {
+    case ts::ValueType::kInt:
+      return static_cast<int64_t>(bits);
+    case ts::ValueType::kBool:
+      return bits != 0;
+    case ts::ValueType::kFloat:
+      break;
+  }
+  double d;
+  static_assert(sizeof(d) == sizeof(bits));
+  std::memcpy(&d, &bits, sizeof(d));
+  return d;  // NaN and infinities render as null
+}
+
+// One event per series and 2-hour window holding points ("FIELD,TAG=V,...@WINDOW_START",
+// {"field", "tags", "from", "to", "points": [[ns, value], ...]}), read at the snapshot; points
+// older than the measurement's retention are not visible, so not delivered.
+absl::Status TsEvents(DB* db, const Snapshot& snap, const ObjectInfo& info,
+                      absl::FunctionRef<absl::Status(ChangeEvent)> emit) {
+  ASSIGN_OR_RETURN(ts::MeasurementOptions opts, ts::DecodeMeasurementOptions(info.options));
+  int64_t lo = INT64_MIN;
+  if (opts.retention_ns > 0) lo = internal::Engine::NowMicros() * 1000 - opts.retention_ns;
+  internal::ReadSource& src = snap.source();
+  ts::SeriesIndex index(&db->engine());
+  ASSIGN_OR_RETURN(std::vector<ts::SeriesRecord> series,
+                   index.Select(src, info.id, std::nullopt, {}));
+  for (const ts::SeriesRecord& rec : series) {
+    ASSIGN_OR_RETURN(std::vector<ts::RawPoint> points,
+                     ts::ReadSeries(src, info.id, rec.sid, lo, INT64_MAX));
+    std::string series_key = rec.field;
+    OJson tags = OJson::object();
+    for (const auto& [k, v] : rec.tags) {
+      series_key += util::StrCat(",", k, "=", v);
+      tags[k] = v;
+    }
+    size_t i = 0;
+    while (i < points.size()) {
+      const int64_t window = ts::FloorTo(points[i].ts, ts::kWindowNs);
+      OJson pts = OJson::array();
+      const int64_t from = points[i].ts;
+      int64_t to = from;
+      for (; i < points.size() && ts::FloorTo(points[i].ts, ts::kWindowNs) == window; ++i) {
+        pts.push_back(OJson::array({points[i].ts, TsValue(rec.type, points[i].bits)}));
+        to = points[i].ts;
+      }
+      ChangeEvent e = Base(info);
+      e.key = util::StrCat(series_key, "@", window);
+      e.image_format = ImageFormat::kJson;
+      OJson j = OJson::object();
+      j["field"] = rec.field;
+      j["tags"] = tags;
+      j["from"] = from;
+      j["to"] = to;
+      j["points"] = std::move(pts);
+      e.after = Text(j);
+      RETURN_IF_ERROR(emit(std::move(e)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ReadSnapshotEvents(DB* db, const Snapshot& snapshot, const ObjectInfo& info,
@@ -148,14 +217,12 @@ absl::Status ReadSnapshotEvents(DB* db, const Snapshot& snapshot, const ObjectIn
       case Model::kGraph:
         return GraphEvents(snapshot, info, emit);
       case Model::kTimeSeries:
-        break;
+        return TsEvents(db, snapshot, info, emit);
     }
   } catch (const std::exception& ex) {  // nlohmann_json throws; never across the API
     return absl::InternalError(util::StrCat("snapshot of ", info.name, ": ", ex.what()));
   }
-  return absl::UnimplementedError(util::StrCat("snapshot + stream is not supported for ",
-                                               ModelName(info.model), " objects (", info.name,
-                                               "); use kv, doc or wide"));
+  return absl::InvalidArgumentError(util::StrCat("snapshot of ", info.name, ": unknown model"));
 }
 
 }  // namespace tessera::feed

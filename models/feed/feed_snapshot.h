@@ -15,8 +15,8 @@ namespace tessera::feed {
 // Calls `emit` with one event per key of `info` as seen by `snapshot`: key-value entries,
 // documents (key: the _id as JSON), wide-column rows (the newest version of each column), graph
 // vertices ("v:ID") then edges ("e:ID"). The events carry model, object, op 'r', key and after;
-// the caller numbers them. Unimplemented for time series (their events summarise write batches;
-// there is no per-key state to replay).
+// the caller numbers them. A time series (whose own events summarise write batches) gives one
+// event per series and 2-hour window holding points ("FIELD,TAG=V,...@WINDOW_START").
 absl::Status ReadSnapshotEvents(DB* db, const Snapshot& snapshot, const ObjectInfo& info,
                                 absl::FunctionRef<absl::Status(ChangeEvent)> emit);
 

@@ -8,7 +8,9 @@
 
 #include "gmock/gmock.h"
 #include "models/feed/feed_test_util.h"
+#include "nlohmann/json.hpp"
 #include "tessera/graph.h"
+#include "tessera/ts.h"
 
 namespace tessera {
 namespace {
@@ -107,6 +109,42 @@ TEST_F(FeedSnapshotTest, GraphSnapshotHasVerticesThenEdgesInTheWritersForm) {
     EXPECT_EQ(events[i].key, log[i].key);
     EXPECT_EQ(events[i].after, log[i].after);
   }
+}
+
+TEST_F(FeedSnapshotTest, TimeSeriesSnapshotHasOneEventPerSeriesAndWindowThenTheStream) {
+  ASSERT_OK_AND_ASSIGN(auto ts, TsStore::Open(db_.get()));
+  const int64_t kHour = int64_t{3600} * 1000000000;
+  const int64_t base = int64_t{1700000000} / 7200 * 7200 * 1000000000;  // a window start
+  std::vector<TsPoint> pts;
+  for (int i = 0; i < 4; ++i) {
+    pts.push_back(TsPoint{"cpu", {{"host", "a"}}, {{"usage", 1.5 * i}}, base + i * kHour});
+    pts.push_back(TsPoint{"cpu", {{"host", "b"}}, {{"usage", int64_t{i}}}, base + i * kHour});
+  }
+  ASSERT_OK(ts->Write(pts));
+  ASSERT_OK(feed_->CreateConsumer("c", SnapshotOf(Model::kTimeSeries, "cpu")));
+  ASSERT_OK_AND_ASSIGN(auto events, feed_->Next("c"));
+  ASSERT_EQ(events.size(), 4u);  // 2 series x 2 windows of 2 hours
+  std::map<std::string, nlohmann::json> by_key;
+  for (const ChangeEvent& e : events) {
+    EXPECT_EQ(e.op, ChangeOp::kSnapshot);
+    ASSERT_TRUE(e.after.has_value());
+    by_key[e.key] = nlohmann::json::parse(*e.after);
+  }
+  const std::string a0 = "usage,host=a@" + std::to_string(base);
+  ASSERT_EQ(by_key.count(a0), 1u) << events[0].key;
+  EXPECT_EQ(by_key[a0]["points"], nlohmann::json::parse("[[" + std::to_string(base) + ", 0.0], [" +
+                                                        std::to_string(base + kHour) + ", 1.5]]"));
+  EXPECT_EQ(by_key[a0]["tags"], nlohmann::json::parse(R"({"host": "a"})"));
+  const std::string b1 = "usage,host=b@" + std::to_string(base + 2 * kHour);
+  ASSERT_EQ(by_key.count(b1), 1u);
+  EXPECT_EQ(by_key[b1]["points"][1][1], 3);
+  ASSERT_OK(feed_->Ack("c", events.back()));
+  // Then the stream: the next write's batch event.
+  ASSERT_OK(ts->Write({TsPoint{"cpu", {{"host", "a"}}, {{"usage", 9.0}}, base + 5 * kHour}}));
+  ASSERT_OK_AND_ASSIGN(auto next, feed_->Next("c"));
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].op, ChangeOp::kCreate);
+  EXPECT_EQ(next[0].model, Model::kTimeSeries);
 }
 
 TEST_F(FeedSnapshotTest, MissingOrUnsupportedObjects) {

@@ -31,6 +31,7 @@ cmake -S "$ROOT/examples/embed" -B "$BUILD_DIR/example" -G Ninja \
 cmake --build "$BUILD_DIR/example" -j "$JOBS" >/dev/null
 example_db="$(mktemp -d)"
 "$BUILD_DIR/example/embed_example" "$example_db/db"
+"$BUILD_DIR/example/feed_view_example" "$example_db/feed"
 rm -rf "$example_db"
 
 if [ "$sanitize" = 1 ]; then

@@ -122,8 +122,8 @@ class ChangeFeed {
 
   // --- Durable consumers (stored in the database; positions survive restarts) ---
   // Creates consumer `name` (object-name rules). AlreadyExists if it exists; OutOfRange if
-  // from_seq was purged; NotFound for a missing snapshot object; Unimplemented for a snapshot of
-  // a time series. A snapshot is copied into the consumer's records (docs/feed.md).
+  // from_seq was purged; NotFound for a missing snapshot object. A snapshot is copied into the
+  // consumer's records (docs/feed.md; a time series gives one event per series and window).
   [[nodiscard]] virtual absl::Status CreateConsumer(std::string_view name,
                                                     const ConsumerStart& start = {}) = 0;
   // The next unacknowledged events (snapshot events first, op 'r'). At-least-once: events are
