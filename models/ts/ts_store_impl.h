@@ -40,6 +40,11 @@ class TsStoreImpl final : public TsStore {
   absl::Status Flush(std::string_view measurement) override;
   absl::StatusOr<std::vector<TsRow>> Query(const TsQuery& query) override;
   absl::StatusOr<std::vector<TsRow>> Last(const TsQuery& query) override;
+  absl::StatusOr<std::vector<TsRow>> Query(const ReadView& view, const TsQuery& query) override;
+  absl::StatusOr<std::vector<TsRow>> Last(const ReadView& view, const TsQuery& query) override;
+  absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
+      const ReadView& view, std::string_view measurement,
+      const std::vector<TsTagFilter>& where) override;
   absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
       std::string_view measurement, const std::vector<TsTagFilter>& where) override;
   absl::StatusOr<std::vector<std::string>> ListMeasurements() override;
@@ -73,7 +78,13 @@ class TsStoreImpl final : public TsStore {
   };
   // Validates `q` and resolves its scope; nullopt when nothing can match (no such measurement,
   // or an empty time range).
-  absl::StatusOr<std::optional<QueryScope>> ResolveScope(const TsQuery& q, bool last);
+  absl::StatusOr<std::optional<QueryScope>> ResolveScope(internal::ReadSource& src,
+                                                         const TsQuery& q, bool last);
+  absl::StatusOr<std::vector<TsRow>> QueryIn(internal::ReadSource& src, const TsQuery& q);
+  absl::StatusOr<std::vector<TsRow>> LastIn(internal::ReadSource& src, const TsQuery& q);
+  absl::StatusOr<std::vector<TsSeriesInfo>> ListSeriesIn(internal::ReadSource& src,
+                                                         std::string_view measurement,
+                                                         const std::vector<TsTagFilter>& where);
 
   absl::Status WriteImpl(const std::vector<TsPoint>& points, int depth);
   absl::Status AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,

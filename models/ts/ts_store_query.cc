@@ -66,8 +66,8 @@ absl::Status ValidateQuery(const TsQuery& q, bool last) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope(const TsQuery& q,
-                                                                                 bool last) {
+absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope(
+    internal::ReadSource& src, const TsQuery& q, bool last) {
   RETURN_IF_ERROR(ValidateQuery(q, last));
   RETURN_IF_ERROR(engine_->CheckOpen());
   auto info = engine_->catalog().Find(Model::kTimeSeries, q.measurement);
@@ -79,23 +79,47 @@ absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope
   if (q.to && *q.to == INT64_MIN) return std::optional<QueryScope>();
   scope.hi = q.to ? *q.to - 1 : INT64_MAX;
   if (scope.lo > scope.hi) return std::optional<QueryScope>();
-  ASSIGN_OR_RETURN(scope.series, index_.Select(engine_->latest(), info->id, q.field, q.where));
+  ASSIGN_OR_RETURN(scope.series, index_.Select(src, info->id, q.field, q.where));
   return std::optional<QueryScope>(std::move(scope));
 }
 
 absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Query(const TsQuery& q) {
+  return QueryIn(engine_->latest(), q);
+}
+absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Query(const ReadView& view, const TsQuery& q) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  return QueryIn(view.source(), q);
+}
+absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const TsQuery& q) {
+  return LastIn(engine_->latest(), q);
+}
+absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const ReadView& view, const TsQuery& q) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  return LastIn(view.source(), q);
+}
+absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeries(
+    std::string_view measurement, const std::vector<TsTagFilter>& where) {
+  return ListSeriesIn(engine_->latest(), measurement, where);
+}
+absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeries(
+    const ReadView& view, std::string_view measurement, const std::vector<TsTagFilter>& where) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  return ListSeriesIn(view.source(), measurement, where);
+}
+
+absl::StatusOr<std::vector<TsRow>> TsStoreImpl::QueryIn(internal::ReadSource& src,
+                                                        const TsQuery& q) {
   ScopedOpTimer t(h_query_);
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
   };
   std::vector<TsRow> out;
-  auto scope = ResolveScope(q, /*last=*/false);
+  auto scope = ResolveScope(src, q, /*last=*/false);
   if (!scope.ok()) return fail(scope.status());
   if (!*scope) return out;
   const uint64_t mid = (*scope)->mid;
   const int64_t lo = (*scope)->lo, hi = (*scope)->hi;
-  internal::ReadSource& src = engine_->latest();
   std::map<TsTags, std::vector<const SeriesRecord*>> groups;
   for (const SeriesRecord& r : (*scope)->series) groups[GroupTags(r, q.by)].push_back(&r);
   for (const auto& [tags, members] : groups) {
@@ -127,17 +151,17 @@ absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Query(const TsQuery& q) {
   return out;
 }
 
-absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const TsQuery& q) {
+absl::StatusOr<std::vector<TsRow>> TsStoreImpl::LastIn(internal::ReadSource& src,
+                                                       const TsQuery& q) {
   ScopedOpTimer t(h_last_);
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
   };
   std::vector<TsRow> out;
-  auto scope = ResolveScope(q, /*last=*/true);
+  auto scope = ResolveScope(src, q, /*last=*/true);
   if (!scope.ok()) return fail(scope.status());
   if (!*scope) return out;
-  internal::ReadSource& src = engine_->latest();
   std::map<TsTags, TsRow> best;
   for (const SeriesRecord& r : (*scope)->series) {
     auto p = ReadLastPoint(src, (*scope)->mid, r.sid, (*scope)->lo, (*scope)->hi);
@@ -155,13 +179,14 @@ absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const TsQuery& q) {
   return out;
 }
 
-absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeries(
-    std::string_view measurement, const std::vector<TsTagFilter>& where) {
+absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeriesIn(
+    internal::ReadSource& src, std::string_view measurement,
+    const std::vector<TsTagFilter>& where) {
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> ms, Measurements(measurement));
   std::vector<TsSeriesInfo> out;
   for (const ObjectInfo& info : ms) {
     ASSIGN_OR_RETURN(std::vector<SeriesRecord> series,
-                     index_.Select(engine_->latest(), info.id, std::nullopt, where));
+                     index_.Select(src, info.id, std::nullopt, where));
     std::vector<TsSeriesInfo> part;
     for (SeriesRecord& r : series) {
       part.push_back(TsSeriesInfo{info.name, std::move(r.tags), std::move(r.field)});

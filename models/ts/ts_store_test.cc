@@ -126,6 +126,26 @@ TEST_F(TsStoreTest, LaterHeadBlocksWinInOpenWindowsAndAfterRestart) {
   EXPECT_EQ(value_at_base(), 4.0);
 }
 
+TEST_F(TsStoreTest, ReadsAtASnapshotDoNotSeeLaterWrites) {
+  ASSERT_OK(ts_->Write({P("a", kBase, 1.0), P("a", kBase + kSec, 2.0)}));
+  ASSERT_OK_AND_ASSIGN(auto snap, db_->GetSnapshot());
+  ASSERT_OK(ts_->Write({P("a", kBase + 2 * kSec, 3.0), P("a", kBase, 9.0), P("b", kBase, 4.0)}));
+  ASSERT_OK(ts_->Flush("cpu"));  // sealing after the snapshot must not change what it sees
+  auto at_snap = ts_->Query(*snap, {.measurement = "cpu", .field = "usage"});
+  ASSERT_TRUE(at_snap.ok()) << at_snap.status();
+  ASSERT_EQ(at_snap->size(), 2u);
+  EXPECT_EQ(D((*at_snap)[0].value), 1.0);
+  EXPECT_EQ(D((*at_snap)[1].value), 2.0);
+  auto last = ts_->Last(*snap, {.measurement = "cpu", .field = "usage"});
+  ASSERT_TRUE(last.ok()) << last.status();
+  ASSERT_EQ(last->size(), 1u);
+  EXPECT_EQ((*last)[0].time, kBase + kSec);
+  auto series = ts_->ListSeries(*snap, "cpu", {});
+  ASSERT_TRUE(series.ok()) << series.status();
+  EXPECT_EQ(series->size(), 1u);                                      // host=b did not exist yet
+  EXPECT_EQ(Q({.measurement = "cpu", .field = "usage"}).size(), 4u);  // now: a x3, b x1
+}
+
 TEST_F(TsStoreTest, SealedChunksCostFewBytesPerPoint) {
   // One day of a regular 10 s float series with a slowly varying value.
   std::vector<TsPoint> pts;

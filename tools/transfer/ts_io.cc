@@ -36,10 +36,9 @@ Json ValueJson(const TsValue& v) {
   return Json(std::get<bool>(v));
 }
 
-absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot&, const RecordFn& fn) {
-  // The time-series model has no snapshot reads: its points are read as of now.
+absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
   ASSIGN_OR_RETURN(auto ts, TsStore::Open(db));
-  ASSIGN_OR_RETURN(std::vector<TsSeriesInfo> series, ts->ListSeries(info.name, {}));
+  ASSIGN_OR_RETURN(std::vector<TsSeriesInfo> series, ts->ListSeries(snap, info.name, {}));
   std::set<std::string> tag_keys;
   for (const TsSeriesInfo& s : series) {
     for (const auto& [k, v] : s.tags) tag_keys.insert(k);
@@ -61,7 +60,7 @@ absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot&, const Reco
     Json tags = Json::object();
     for (const auto& [k, v] : s.tags) tags[k] = v;
     while (true) {
-      ASSIGN_OR_RETURN(std::vector<TsRow> rows, ts->Query(q));
+      ASSIGN_OR_RETURN(std::vector<TsRow> rows, ts->Query(snap, q));
       if (rows.empty()) break;
       Json points = Json::array();
       for (const TsRow& r : rows) points.push_back(Json::array({r.time, ValueJson(r.value)}));

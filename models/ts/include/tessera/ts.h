@@ -140,6 +140,15 @@ class TsStore {
   // The series of `measurement` (every measurement if empty) matching `where`.
   [[nodiscard]] virtual absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
       std::string_view measurement, const std::vector<TsTagFilter>& where) = 0;
+  // The same three reads as of `view` (a Snapshot or a Transaction), e.g. to read a time
+  // series consistently with other models. The view must outlive the call.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TsRow>> Query(const ReadView& view,
+                                                                 const TsQuery& query) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TsRow>> Last(const ReadView& view,
+                                                                const TsQuery& query) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
+      const ReadView& view, std::string_view measurement,
+      const std::vector<TsTagFilter>& where) = 0;
   // Measurement names, in order.
   [[nodiscard]] virtual absl::StatusOr<std::vector<std::string>> ListMeasurements() = 0;
   // Points, series and bytes of `measurement` (every measurement if empty).
