@@ -78,6 +78,27 @@ class GraphStoreImpl final : public GraphStore {
     return Track(t, AddEdgeImpl(graph, src, type, dst, weight, props));
   }
 
+  absl::Status AddVertex(Transaction& txn, std::string_view graph, std::string_view id,
+                         std::string_view label, std::string_view props) override {
+    ScopedOpTimer t(h_addv_);
+    return Track(t, AddVertexImpl(graph, id, label, props, &txn));
+  }
+  absl::StatusOr<VertexDeletion> DeleteVertex(Transaction& txn, std::string_view graph,
+                                              std::string_view id) override {
+    ScopedOpTimer t(h_delv_);
+    return Track(t, DeleteVertexImpl(graph, id, &txn));
+  }
+  absl::StatusOr<uint64_t> AddEdge(Transaction& txn, std::string_view graph, std::string_view src,
+                                   std::string_view type, std::string_view dst, double weight,
+                                   std::string_view props) override {
+    ScopedOpTimer t(h_adde_);
+    return Track(t, AddEdgeImpl(graph, src, type, dst, weight, props, &txn));
+  }
+  absl::StatusOr<bool> DeleteEdge(Transaction& txn, std::string_view graph, uint64_t eid) override {
+    ScopedOpTimer t(h_dele_);
+    return Track(t, DeleteEdgeImpl(graph, eid, &txn));
+  }
+
   absl::StatusOr<std::optional<Edge>> GetEdge(std::string_view graph, uint64_t eid) override {
     ScopedOpTimer t(h_getv_);
     return Track(t, GetEdgeImpl(graph, eid));
@@ -189,6 +210,12 @@ class GraphStoreImpl final : public GraphStore {
   absl::Status Autocommit(std::string_view label, absl::FunctionRef<absl::Status(TxnImpl&)> body) {
     return engine_->RunInTxn(label, /*snapshot=*/false, RetryOptions(), body);
   }
+  // Runs `body` in the caller's transaction, or in its own (retried on conflicts) without one.
+  absl::Status InTxn(Transaction* user, std::string_view label,
+                     absl::FunctionRef<absl::Status(TxnImpl&)> body) {
+    if (user != nullptr) return body(user->impl());
+    return Autocommit(label, body);
+  }
 
   absl::StatusOr<std::optional<uint64_t>> ResolveForRead(std::string_view graph) {
     RETURN_IF_ERROR(engine_->CheckOpen());
@@ -236,7 +263,7 @@ class GraphStoreImpl final : public GraphStore {
   }
 
   absl::Status AddVertexImpl(std::string_view graph, std::string_view id, std::string_view label,
-                             std::string_view props) {
+                             std::string_view props, Transaction* user = nullptr) {
     RETURN_IF_ERROR(graph::ValidateVertexId(id));
     if (label.size() > kMaxVertexIdBytes) {
       return absl::InvalidArgumentError(util::StrCat("graph vertex label is ", label.size(),
@@ -246,7 +273,7 @@ class GraphStoreImpl final : public GraphStore {
     rec.label = std::string(label);
     ASSIGN_OR_RETURN(rec.props, graph::NormalizeProps(props, "vertex"));
     ASSIGN_OR_RETURN(ObjectInfo info, engine_->catalog().GetOrCreate(Model::kGraph, graph));
-    return Autocommit("graph.addv", [&](TxnImpl& txn) {
+    return InTxn(user, "graph.addv", [&](TxnImpl& txn) {
       GraphWriter w(&txn, info);
       return w.PutVertex(id, rec).status();
     });
@@ -270,7 +297,8 @@ class GraphStoreImpl final : public GraphStore {
     return std::optional<Vertex>(std::move(v));
   }
 
-  absl::StatusOr<VertexDeletion> DeleteVertexImpl(std::string_view graph, std::string_view id) {
+  absl::StatusOr<VertexDeletion> DeleteVertexImpl(std::string_view graph, std::string_view id,
+                                                  Transaction* user = nullptr) {
     RETURN_IF_ERROR(graph::ValidateVertexId(id));
     RETURN_IF_ERROR(engine_->CheckOpen());
     auto info = engine_->catalog().Find(Model::kGraph, graph);
@@ -279,7 +307,7 @@ class GraphStoreImpl final : public GraphStore {
       return VertexDeletion();
     }
     VertexDeletion out;
-    RETURN_IF_ERROR(Autocommit("graph.delv", [&](TxnImpl& txn) -> absl::Status {
+    RETURN_IF_ERROR(InTxn(user, "graph.delv", [&](TxnImpl& txn) -> absl::Status {
       GraphWriter w(&txn, *info);
       ASSIGN_OR_RETURN(out, w.RemoveVertex(id));
       return absl::OkStatus();
@@ -289,7 +317,7 @@ class GraphStoreImpl final : public GraphStore {
 
   absl::StatusOr<uint64_t> AddEdgeImpl(std::string_view graph, std::string_view src,
                                        std::string_view type, std::string_view dst, double weight,
-                                       std::string_view props) {
+                                       std::string_view props, Transaction* user = nullptr) {
     RETURN_IF_ERROR(graph::ValidateVertexId(src));
     RETURN_IF_ERROR(graph::ValidateVertexId(dst));
     RETURN_IF_ERROR(graph::ValidateEdgeType(type));
@@ -310,7 +338,7 @@ class GraphStoreImpl final : public GraphStore {
       return absl::NotFoundError(util::StrCat("graph ", graph, " does not exist, so vertex \"",
                                               src.substr(0, 128), "\" does not exist"));
     }
-    RETURN_IF_ERROR(Autocommit("graph.adde", [&](TxnImpl& txn) -> absl::Status {
+    RETURN_IF_ERROR(InTxn(user, "graph.adde", [&](TxnImpl& txn) -> absl::Status {
       GraphWriter w(&txn, *info);
       for (std::string_view v : {src, dst}) {
         ASSIGN_OR_RETURN(auto rec, w.LockVertex(v));
@@ -338,7 +366,8 @@ class GraphStoreImpl final : public GraphStore {
     return e;
   }
 
-  absl::StatusOr<bool> DeleteEdgeImpl(std::string_view graph, uint64_t eid) {
+  absl::StatusOr<bool> DeleteEdgeImpl(std::string_view graph, uint64_t eid,
+                                      Transaction* user = nullptr) {
     RETURN_IF_ERROR(engine_->CheckOpen());
     auto info = engine_->catalog().Find(Model::kGraph, graph);
     if (!info) {
@@ -346,7 +375,7 @@ class GraphStoreImpl final : public GraphStore {
       return false;
     }
     bool deleted = false;
-    RETURN_IF_ERROR(Autocommit("graph.dele", [&](TxnImpl& txn) -> absl::Status {
+    RETURN_IF_ERROR(InTxn(user, "graph.dele", [&](TxnImpl& txn) -> absl::Status {
       GraphWriter w(&txn, *info);
       ASSIGN_OR_RETURN(deleted, w.RemoveEdge(eid));
       return absl::OkStatus();

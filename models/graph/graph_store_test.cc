@@ -94,6 +94,49 @@ TEST_F(GraphStoreTest, AdjacencyIsStoredForBothDirectionsAndTypes) {
   EXPECT_EQ(edge->weight, 2.5);
 }
 
+TEST_F(GraphStoreTest, WritesInsideAUserTransactionCommitOrRollBackWithIt) {
+  // Rolled back: nothing of the graph writes stays, not even the vertices.
+  {
+    ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+    ASSERT_OK(graph_->AddVertex(*txn, "g", "a", "person"));
+    ASSERT_OK(graph_->AddVertex(*txn, "g", "b"));
+    ASSERT_OK(graph_->AddEdge(*txn, "g", "a", "knows", "b").status());  // sees its own vertices
+    ASSERT_OK(txn->Rollback());
+  }
+  ASSERT_OK_AND_ASSIGN(auto none, graph_->GetVertex("g", "a"));
+  EXPECT_FALSE(none.has_value());
+  EXPECT_TRUE(AdjEntries("g").empty());
+  // Committed: the vertices, the edge in both directions and the degrees, atomically.
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+  ASSERT_OK(graph_->AddVertex(*txn, "g", "a", "person"));
+  ASSERT_OK(graph_->AddVertex(*txn, "g", "b"));
+  ASSERT_OK_AND_ASSIGN(uint64_t e1, graph_->AddEdge(*txn, "g", "a", "knows", "b", 2.0));
+  ASSERT_OK_AND_ASSIGN(uint64_t e2, graph_->AddEdge(*txn, "g", "b", "knows", "a"));
+  ASSERT_OK_AND_ASSIGN(bool deleted, graph_->DeleteEdge(*txn, "g", e2));
+  EXPECT_TRUE(deleted);
+  ASSERT_OK_AND_ASSIGN(auto before_commit, graph_->GetVertex("g", "a"));
+  EXPECT_FALSE(before_commit.has_value());  // others do not see it yet
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(auto a, graph_->GetVertex("g", "a"));
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->label, "person");
+  EXPECT_EQ(a->out_degree, 1);
+  EXPECT_EQ(a->in_degree, 0);
+  ASSERT_OK_AND_ASSIGN(auto edge, graph_->GetEdge("g", e1));
+  ASSERT_TRUE(edge.has_value());
+  EXPECT_EQ(edge->weight, 2.0);
+  EXPECT_EQ(AdjEntries("g").size(), 2u);
+  // A missing endpoint inside a transaction is the same NotFound, and the transaction goes on.
+  ASSERT_OK_AND_ASSIGN(auto txn2, db_->Begin());
+  EXPECT_EQ(graph_->AddEdge(*txn2, "g", "a", "knows", "zz").status().code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_OK_AND_ASSIGN(VertexDeletion del, graph_->DeleteVertex(*txn2, "g", "b"));
+  EXPECT_TRUE(del.deleted);
+  EXPECT_EQ(del.edges_deleted, 1);
+  ASSERT_OK(txn2->Commit());
+  EXPECT_TRUE(AdjEntries("g").empty());
+}
+
 TEST_F(GraphStoreTest, AddEdgeWithMissingEndpointIsNotFound) {
   ASSERT_OK(graph_->AddVertex("g", "a"));
   auto r = graph_->AddEdge("g", "a", "t", "ghost");

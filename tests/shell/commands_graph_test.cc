@@ -108,8 +108,33 @@ TEST_F(ShellGraphCommandsTest, BadInputGetsClearErrors) {
   ExpectError("graph path s alice bob weighted", absl::StatusCode::kInvalidArgument,
               "non-negative");
   Run("begin");
-  ExpectError("graph addv s y", absl::StatusCode::kFailedPrecondition, "transaction");
+  ExpectError("graph load s /no/such/file.csv", absl::StatusCode::kFailedPrecondition,
+              "transaction");
   Run("rollback");
+}
+
+TEST_F(ShellGraphCommandsTest, VertexAndEdgeWritesJoinTheSessionTransaction) {
+  Run("graph addv t a");
+  Run("begin");
+  Run("graph addv t b");
+  Run("graph adde t a knows b");
+  Run("kv put side k v");
+  Run("rollback");
+  EXPECT_EQ(Run("graph getv t b"), Json(nullptr));
+  EXPECT_EQ(Run("kv get side k"), Json(nullptr));
+  Run("begin");
+  Run("graph addv t b");
+  Json edge = Run("graph adde t a knows b");
+  Run("kv put side k v");
+  Run("commit");
+  EXPECT_EQ(Run("graph getv t a")["out_degree"], 1);
+  EXPECT_EQ(Run("kv get side k"), Json("v"));
+  Run("begin");
+  Run("graph dele t " + edge["edge"].dump());
+  Run("graph delv t b");
+  Run("commit");
+  EXPECT_EQ(Run("graph getv t a")["out_degree"], 0);
+  EXPECT_EQ(Run("graph getv t b"), Json(nullptr));
 }
 
 }  // namespace

@@ -195,6 +195,22 @@ class GraphStore {
   // Deletes an edge; returns whether it existed.
   [[nodiscard]] virtual absl::StatusOr<bool> DeleteEdge(std::string_view graph,
                                                         uint64_t edge_id) = 0;
+  // The same four writes inside `txn`: they commit or roll back with it, together with the
+  // transaction's writes to other models (creating a graph's catalog entry still commits on its
+  // own, as for every model).
+  [[nodiscard]] virtual absl::Status AddVertex(Transaction& txn, std::string_view graph,
+                                               std::string_view id, std::string_view label = "",
+                                               std::string_view props = "") = 0;
+  [[nodiscard]] virtual absl::StatusOr<VertexDeletion> DeleteVertex(Transaction& txn,
+                                                                    std::string_view graph,
+                                                                    std::string_view id) = 0;
+  [[nodiscard]] virtual absl::StatusOr<uint64_t> AddEdge(Transaction& txn, std::string_view graph,
+                                                         std::string_view src,
+                                                         std::string_view type,
+                                                         std::string_view dst, double weight = 1.0,
+                                                         std::string_view props = "") = 0;
+  [[nodiscard]] virtual absl::StatusOr<bool> DeleteEdge(Transaction& txn, std::string_view graph,
+                                                        uint64_t edge_id) = 0;
   // The adjacency of `vertex` in `dir` (kBoth: out-edges then in-edges), restricted to `type`
   // when it is not empty, in key order. A streaming scan of a consistent snapshot; destroy the
   // cursor before DB::Close.
