@@ -35,8 +35,14 @@ class TsStoreImpl final : public TsStore {
   explicit TsStoreImpl(DB* db);
 
   absl::Status Write(const std::vector<TsPoint>& points) override;
+  absl::Status Write(Transaction& txn, const std::vector<TsPoint>& points) override;
   absl::StatusOr<size_t> WriteLineProtocol(std::string_view text, TsPrecision precision,
                                            size_t first_line) override;
+  absl::StatusOr<size_t> WriteLineProtocol(Transaction& txn, std::string_view text,
+                                           TsPrecision precision, size_t first_line) override;
+  // The points of line-protocol text (the parsing half of WriteLineProtocol).
+  absl::StatusOr<std::vector<TsPoint>> ParseLineProtocol(std::string_view text,
+                                                         TsPrecision precision, size_t first_line);
   absl::Status Flush(std::string_view measurement) override;
   absl::StatusOr<std::vector<TsRow>> Query(const TsQuery& query) override;
   absl::StatusOr<std::vector<TsRow>> Last(const TsQuery& query) override;
@@ -86,7 +92,10 @@ class TsStoreImpl final : public TsStore {
                                                          std::string_view measurement,
                                                          const std::vector<TsTagFilter>& where);
 
-  absl::Status WriteImpl(const std::vector<TsPoint>& points, int depth);
+  // Writes `points` in `user` (a caller's transaction) or, when null, in a transaction of its
+  // own followed by sealing, downsampling (depth: the rule nesting) and retention.
+  absl::Status WriteImpl(const std::vector<TsPoint>& points, int depth,
+                         Transaction* user = nullptr);
   absl::Status AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,
                           const std::vector<Row>& rows, int depth);
   absl::Status SealWindow(uint64_t mid, uint64_t sid, ValueType type, int64_t window);

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "gtest/gtest.h"
+#include "tessera/kv.h"
 #include "tessera/ts.h"
 #include "tests/util/test_util.h"
 
@@ -144,6 +145,46 @@ TEST_F(TsStoreTest, ReadsAtASnapshotDoNotSeeLaterWrites) {
   ASSERT_TRUE(series.ok()) << series.status();
   EXPECT_EQ(series->size(), 1u);                                      // host=b did not exist yet
   EXPECT_EQ(Q({.measurement = "cpu", .field = "usage"}).size(), 4u);  // now: a x3, b x1
+}
+
+TEST_F(TsStoreTest, WritesInsideAUserTransactionCommitOrRollBackWithIt) {
+  ASSERT_OK_AND_ASSIGN(auto kv, KvStore::Open(db_.get()));
+  {
+    ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+    ASSERT_OK(ts_->Write(*txn, {P("a", kBase, 1.0), P("a", kBase + kSec, 2.0)}));
+    ASSERT_OK(kv->Put(*txn, "side", "k", "v"));
+    EXPECT_TRUE(Q({.measurement = "cpu", .field = "usage"}).empty());  // not committed yet
+    ASSERT_OK(txn->Rollback());
+  }
+  EXPECT_TRUE(Q({.measurement = "cpu", .field = "usage"}).empty());
+  ASSERT_OK(ts_->Flush("cpu"));  // sealing the rolled-back window's marker changes nothing
+  EXPECT_TRUE(Q({.measurement = "cpu", .field = "usage"}).empty());
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+  ASSERT_OK(ts_->Write(*txn, {P("a", kBase, 1.0)}));
+  ASSERT_OK(ts_->Write(*txn, {P("a", kBase, 5.0), P("a", kBase + kSec, 2.0)}));  // later wins
+  ASSERT_OK(kv->Put(*txn, "side", "k", "v"));
+  ASSERT_OK(txn->Commit());
+  auto rows = Q({.measurement = "cpu", .field = "usage"});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(D(rows[0].value), 5.0);
+  ASSERT_OK(ts_->Flush("cpu"));
+  EXPECT_EQ(Q({.measurement = "cpu", .field = "usage"}).size(), 2u);
+  ASSERT_OK_AND_ASSIGN(auto side, kv->Get("side", "k"));
+  EXPECT_EQ(side, std::optional<std::string>("v"));
+  // A transaction reads its own points of series that existed when it began.
+  {
+    ASSERT_OK_AND_ASSIGN(auto reader, db_->Begin());
+    ASSERT_OK(ts_->Write(*reader, {P("a", kBase + 9 * kSec, 9.0)}));
+    auto own = ts_->Query(*reader, {.measurement = "cpu", .field = "usage"});
+    ASSERT_TRUE(own.ok()) << own.status();
+    EXPECT_EQ(own->size(), 3u);
+    ASSERT_OK(reader->Rollback());
+  }
+  // Continuous aggregation runs after a commit, so a measurement with rules refuses it.
+  ASSERT_OK(ts_->AddDownsample("cpu", "cpu_1h", {TsAggFn::kMean}, int64_t{3600} * kSec));
+  ASSERT_OK_AND_ASSIGN(auto txn2, db_->Begin());
+  auto refused = ts_->Write(*txn2, {P("a", kBase + 2 * kSec, 3.0)});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
 }
 
 TEST_F(TsStoreTest, SealedChunksCostFewBytesPerPoint) {

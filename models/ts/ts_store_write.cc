@@ -132,8 +132,16 @@ absl::Status TsStoreImpl::Write(const std::vector<TsPoint>& points) {
   return s;
 }
 
-absl::StatusOr<size_t> TsStoreImpl::WriteLineProtocol(std::string_view text, TsPrecision precision,
-                                                      size_t first_line) {
+absl::Status TsStoreImpl::Write(Transaction& txn, const std::vector<TsPoint>& points) {
+  ScopedOpTimer t(h_write_);
+  absl::Status s = WriteImpl(points, 0, &txn);
+  if (!s.ok()) t.Fail();
+  return s;
+}
+
+absl::StatusOr<std::vector<TsPoint>> TsStoreImpl::ParseLineProtocol(std::string_view text,
+                                                                    TsPrecision precision,
+                                                                    size_t first_line) {
   if (first_line == 0) first_line = 1;
   ASSIGN_OR_RETURN(
       std::vector<LinePoint> lines,
@@ -172,11 +180,25 @@ absl::StatusOr<size_t> TsStoreImpl::WriteLineProtocol(std::string_view text, TsP
     }
     points.push_back(std::move(p));
   }
+  return points;
+}
+
+absl::StatusOr<size_t> TsStoreImpl::WriteLineProtocol(std::string_view text, TsPrecision precision,
+                                                      size_t first_line) {
+  ASSIGN_OR_RETURN(std::vector<TsPoint> points, ParseLineProtocol(text, precision, first_line));
   RETURN_IF_ERROR(Write(points));
   return points.size();
 }
 
-absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int depth) {
+absl::StatusOr<size_t> TsStoreImpl::WriteLineProtocol(Transaction& txn, std::string_view text,
+                                                      TsPrecision precision, size_t first_line) {
+  ASSIGN_OR_RETURN(std::vector<TsPoint> points, ParseLineProtocol(text, precision, first_line));
+  RETURN_IF_ERROR(Write(txn, points));
+  return points.size();
+}
+
+absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int depth,
+                                    Transaction* user) {
   RETURN_IF_ERROR(engine_->CheckOpen());
   // Validate everything before anything is created.
   std::map<std::string, std::vector<std::pair<const TsPoint*, TsTags>>> by_measurement;
@@ -199,6 +221,12 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
     Group g;
     ASSIGN_OR_RETURN(g.info, engine_->catalog().GetOrCreate(Model::kTimeSeries, name));
     ASSIGN_OR_RETURN(g.opts, DecodeMeasurementOptions(g.info.options));
+    if (user != nullptr && !g.opts.rules.empty()) {
+      return absl::FailedPreconditionError(util::StrCat(
+          "time-series measurement \"", name,
+          "\" has downsampling rules, which run after a write commits; write it outside a "
+          "transaction"));
+    }
     const int64_t cutoff = Cutoff(g.opts);
     for (auto& [p, tags] : pts) {
       for (const auto& [field, value] : p->fields) {
@@ -256,35 +284,51 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
     }
     spans.emplace_back(lo, hi);
   }
-  RETURN_IF_ERROR(engine_->RunInTxn(
-      "ts.write", /*snapshot=*/false, RetryOptions(), [&](TxnImpl& txn) -> absl::Status {
-        for (size_t gi = 0; gi < groups.size(); ++gi) {
-          const Group& g = groups[gi];
-          if (g.rows.empty()) continue;
-          const auto [lo, hi] = spans[gi];
-          for (const auto& [key, chunk] : encoded[gi]) {
-            const auto [sid, w] = key;
-            RETURN_IF_ERROR(txn.Put(Cf::kData, HeadBlockKey(g.info.id, sid, w, block_seq), chunk));
-            RETURN_IF_ERROR(txn.Put(Cf::kIndex, OpenWindowKey(g.info.id, sid, w), ""));
-          }
-          // One event per measurement per batch (docs/models/time-series.md says why).
-          ChangeEvent e;
-          e.model = Model::kTimeSeries;
-          e.object_id = g.info.id;
-          e.object = g.info.name;
-          e.op = ChangeOp::kCreate;
-          e.key = std::to_string(lo);
-          e.image_format = ImageFormat::kJson;
-          e.after = nlohmann::json{
-              {"points", g.rows.size()},
-              {"series", encoded[gi].size()},
-              {"from", lo},
-              {"to",
-               hi}}.dump();
-          RETURN_IF_ERROR(txn.AddEvent(std::move(e)));
-        }
-        return absl::OkStatus();
-      }));
+  auto write = [&](TxnImpl& txn) -> absl::Status {
+    for (size_t gi = 0; gi < groups.size(); ++gi) {
+      const Group& g = groups[gi];
+      if (g.rows.empty()) continue;
+      const auto [lo, hi] = spans[gi];
+      for (const auto& [key, chunk] : encoded[gi]) {
+        const auto [sid, w] = key;
+        RETURN_IF_ERROR(txn.Put(Cf::kData, HeadBlockKey(g.info.id, sid, w, block_seq), chunk));
+        RETURN_IF_ERROR(txn.Put(Cf::kIndex, OpenWindowKey(g.info.id, sid, w), ""));
+      }
+      // One event per measurement per batch (docs/models/time-series.md says why).
+      ChangeEvent e;
+      e.model = Model::kTimeSeries;
+      e.object_id = g.info.id;
+      e.object = g.info.name;
+      e.op = ChangeOp::kCreate;
+      e.key = std::to_string(lo);
+      e.image_format = ImageFormat::kJson;
+      e.after = nlohmann::json{
+          {"points", g.rows.size()},
+          {"series", encoded[gi].size()},
+          {"from", lo},
+          {"to",
+           hi}}.dump();
+      RETURN_IF_ERROR(txn.AddEvent(std::move(e)));
+    }
+    return absl::OkStatus();
+  };
+  if (user != nullptr) {
+    RETURN_IF_ERROR(write(user->impl()));
+    // Sealing waits for a later write or Flush (the caller's commit is not reported here); the
+    // windows are remembered as open so that those find them. A rollback leaves only markers,
+    // which sealing then deletes.
+    absl::MutexLock l(&mu_);
+    for (const Group& g : groups) {
+      for (const Row& r : g.rows) {
+        OpenWindows& ow = open_[{g.info.id, r.series->sid}];
+        const int64_t w = FloorTo(r.ts, kWindowNs);
+        ow.windows.insert(w);
+        ow.newest = std::max(ow.newest, w);
+      }
+    }
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(engine_->RunInTxn("ts.write", /*snapshot=*/false, RetryOptions(), write));
   for (const Group& g : groups) {
     if (!g.rows.empty()) RETURN_IF_ERROR(AfterWrite(g.info, g.opts, g.rows, depth));
   }

@@ -44,6 +44,24 @@ TEST_F(ShellTsCommandsTest, WriteAndQueryRaw) {
   EXPECT_EQ(Run("ts query nothing usage"), J("[]"));
 }
 
+TEST_F(ShellTsCommandsTest, WriteJoinsTheSessionTransaction) {
+  Run("begin");
+  Run("ts write mem,host=a used=1i 1767225600000000000");
+  Run("kv put side k v");
+  Run("rollback");
+  EXPECT_EQ(Run("ts query mem used"), J("[]"));
+  EXPECT_EQ(Run("kv get side k"), Json(nullptr));
+  Run("begin");
+  Run("ts write mem,host=a used=2i 1767225600000000000");
+  Run("kv put side k v");
+  Run("commit");
+  EXPECT_EQ(Run("ts query mem used"), J(R"([{"time": 1767225600000000000, "value": 2}])"));
+  EXPECT_EQ(Run("kv get side k"), Json("v"));
+  Run("begin");
+  ExpectError("ts import /no/such/file.lp", absl::StatusCode::kFailedPrecondition, "transaction");
+  Run("rollback");
+}
+
 TEST_F(ShellTsCommandsTest, WriteTakesTheRestOfTheLineAndTypedFields) {
   EXPECT_EQ(Run("ts write m,k=v i=5i,b=true,f=1.5 100"), J(R"({"points": 1})"));
   EXPECT_EQ(Run("ts query m i"), J(R"([{"time": 100, "value": 5}])"));

@@ -1,7 +1,8 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
 // The time-series commands: ts write / import / query / last / series / retention / downsample /
-// stats. Each is its own transaction (the time-series model has no transactional API yet).
+// stats. Inside `begin` ... `commit`, `ts write` joins the session's transaction; `ts import`
+// (batches of its own) refuses to run there; the others are reads or settings.
 //
 //   where    TAG=V[,TAG=V...]: conditions joined by AND, each TAG=V, TAG!=V, TAG=~REGEX (RE2,
 //            matched anywhere in the value) or TAG=(V1|V2|...) (IN); values cannot hold commas
@@ -174,12 +175,20 @@ std::string JoinArgs(std::span<const Token> args) {
 absl::StatusOr<Json> TsWrite(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"LINE"}, 0, /*options_follow=*/true));
   ASSIGN_OR_RETURN(TsStore * ts, Store(session));
-  ASSIGN_OR_RETURN(size_t n, ts->WriteLineProtocol(JoinArgs(call.args)));
+  const std::string text = JoinArgs(call.args);
+  Transaction* txn = session.txn();
+  ASSIGN_OR_RETURN(
+      size_t n, txn != nullptr ? ts->WriteLineProtocol(*txn, text) : ts->WriteLineProtocol(text));
   return Json{{"points", n}};
 }
 
 absl::StatusOr<Json> TsImport(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"FILE"}));
+  if (session.txn() != nullptr) {
+    return absl::FailedPreconditionError(
+        "ts import: an import commits in batches of its own and cannot run inside a transaction; "
+        "commit or roll back first");
+  }
   ASSIGN_OR_RETURN(TsStore * ts, Store(session));
   const std::string& path = call.args[0].text;
   std::ifstream in(path, std::ios::binary);

@@ -122,11 +122,23 @@ class TsStore {
   // --- Writes ---
   // Writes a batch atomically: all points, or none on any error. Returns nothing else.
   [[nodiscard]] virtual absl::Status Write(const std::vector<TsPoint>& points) = 0;
+  // The same inside `txn`: the points commit or roll back with it, together with the
+  // transaction's writes to other models. New series and measurements are created on their own
+  // (like catalog objects), after the transaction's snapshot, so its own reads see its points of
+  // series that existed when it began; the windows written are sealed by later writes or Flush. A
+  // measurement with downsampling rules is refused (FailedPrecondition): its rollups are computed
+  // after a write commits, which a caller's transaction does not report.
+  [[nodiscard]] virtual absl::Status Write(Transaction& txn,
+                                           const std::vector<TsPoint>& points) = 0;
   // Parses line protocol and writes every point as one batch; returns the number of points
   // (lines). A malformed line fails the whole batch ("line N: ..."; lines are numbered from
   // `first_line`), nothing is written. A line without a timestamp takes the current time.
   [[nodiscard]] virtual absl::StatusOr<size_t> WriteLineProtocol(
       std::string_view text, TsPrecision precision = TsPrecision::kNanoseconds,
+      size_t first_line = 1) = 0;
+  // The same inside `txn` (see Write(Transaction&, ...)).
+  [[nodiscard]] virtual absl::StatusOr<size_t> WriteLineProtocol(
+      Transaction& txn, std::string_view text, TsPrecision precision = TsPrecision::kNanoseconds,
       size_t first_line = 1) = 0;
   // Seals every head window of `measurement` (all measurements if empty) into chunks now.
   [[nodiscard]] virtual absl::Status Flush(std::string_view measurement = "") = 0;
