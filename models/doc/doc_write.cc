@@ -7,6 +7,7 @@
 
 #include "core/catalog/meta_keys.h"
 #include "core/util/strings.h"
+#include "core/util/utf8.h"
 #include "models/doc/doc_codec.h"
 #include "models/doc/doc_store_impl.h"
 #include "tessera/status.h"
@@ -18,44 +19,8 @@ using internal::Cf;
 using internal::ScopedOpTimer;
 using internal::TxnImpl;
 
-// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool ValidUtf8(std::string_view s) {
-  static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = 0;
-    uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= n) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 absl::Status CheckDepth(const Json& v, int depth, std::string_view what) {
-  if (v.is_string() && !ValidUtf8(v.get_ref<const std::string&>())) {
+  if (v.is_string() && !util::IsValidUtf8(v.get_ref<const std::string&>())) {
     return absl::InvalidArgumentError(
         util::StrCat(what, " holds a string that is not valid UTF-8"));
   }
@@ -65,7 +30,7 @@ absl::Status CheckDepth(const Json& v, int depth, std::string_view what) {
   }
   if (v.is_object()) {
     for (const auto& [name, value] : v.items()) {
-      if (!ValidUtf8(name)) {
+      if (!util::IsValidUtf8(name)) {
         return absl::InvalidArgumentError(
             util::StrCat(what, " has a field name that is not valid UTF-8"));
       }

@@ -11,7 +11,7 @@
 namespace tessera::ts {
 using internal::Cf;
 
-absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value) {
+absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value, ValueType* type) {
   uint64_t order = 0;
   if (key.size() == kHeadKeyBytes) {
     order = 1 + codec::DecodeFixed64BE(key.data() + kChunkKeyBytes);
@@ -19,6 +19,7 @@ absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value
     return absl::DataLossError("time-series: malformed data key");
   }
   ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(value));
+  if (type != nullptr) *type = c.type;
   points_.reserve(points_.size() + c.points.size());
   for (const RawPoint& p : c.points) points_.push_back(Versioned{p, order});
   return absl::OkStatus();

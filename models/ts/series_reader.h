@@ -32,8 +32,9 @@ std::vector<RawPoint> MergeWindow(std::vector<RawPoint> chunk, const std::vector
 // Collects one window's sealed chunk and head blocks, added in any key order, and merges them.
 class WindowAccumulator {
  public:
-  // Adds one data key/value of the window (its chunk or one of its head blocks).
-  absl::Status Add(std::string_view key, std::string_view value);
+  // Adds one data key/value of the window (its chunk or one of its head blocks); sets *type (if
+  // not null) to the value type the chunk or block was encoded with.
+  absl::Status Add(std::string_view key, std::string_view value, ValueType* type = nullptr);
   bool empty() const { return points_.empty(); }
   // The window's points, ascending, the latest write winning on equal timestamps; clears.
   std::vector<RawPoint> Take();

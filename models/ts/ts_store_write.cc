@@ -442,9 +442,9 @@ absl::Status TsStoreImpl::SealWindow(uint64_t mid, uint64_t sid, ValueType type,
         RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, ck, &raw, &found));
         WindowAccumulator acc;
         if (found) {
-          ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(raw));
-          if (c.type != type) return absl::DataLossError("time-series: chunk of another type");
-          RETURN_IF_ERROR(acc.Add(ck, raw));
+          ValueType stored = type;
+          RETURN_IF_ERROR(acc.Add(ck, raw, &stored));
+          if (stored != type) return absl::DataLossError("time-series: chunk of another type");
         }
         std::vector<std::string> head_keys;
         {

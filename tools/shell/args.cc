@@ -15,6 +15,14 @@ absl::Status UsageError(const Invocation& call, std::string_view problem) {
       util::StrCat(call.spec.name, ": ", problem, " (usage: ", call.spec.syntax, ")"));
 }
 
+absl::Status RequireNoTransaction(Session& session, const Invocation& call) {
+  if (session.txn() == nullptr) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      util::StrCat(call.spec.name,
+                   ": commits in transactions of its own, so it cannot run inside one; "
+                   "commit or rollback the open transaction first"));
+}
+
 absl::Status CheckArgs(const Invocation& call, std::initializer_list<std::string_view> names,
                        size_t optional, bool options_follow) {
   size_t given = call.args.size();

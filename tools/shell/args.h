@@ -27,6 +27,10 @@ absl::Status CheckArgs(const Invocation& call, std::initializer_list<std::string
 // An InvalidArgument error about `call`, ending with its usage line.
 absl::Status UsageError(const Invocation& call, std::string_view problem);
 
+// FailedPrecondition inside `begin` ... `commit`: for commands that commit batches of their own
+// (loads, imports, restore), which would otherwise escape the session's transaction.
+absl::Status RequireNoTransaction(Session& session, const Invocation& call);
+
 // A bare-word decimal integer (`-5`, `42`). `what` names the argument in errors.
 absl::StatusOr<int64_t> ParseInt(const Invocation& call, const Token& token, std::string_view what);
 // A bare-word decimal integer >= 0.

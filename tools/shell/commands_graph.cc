@@ -24,14 +24,6 @@ absl::StatusOr<GraphStore*> Store(Session& session) {
   return session.ModelStore<GraphStore>(Model::kGraph, &GraphStore::Open);
 }
 
-absl::Status NoTransaction(Session& session, const Invocation& call) {
-  if (session.txn() == nullptr) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      util::StrCat(call.spec.name,
-                   ": a bulk load commits in batches of its own and cannot run inside a "
-                   "transaction; commit or roll back first"));
-}
-
 absl::StatusOr<double> ParseNumber(const Invocation& call, const Token& token,
                                    std::string_view what) {
   const std::string& s = token.text;
@@ -284,7 +276,7 @@ absl::StatusOr<Json> GraphTriangles(Session& session, const Invocation& call) {
 
 absl::StatusOr<Json> GraphLoad(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G", "FILE"}, 0, /*options_follow=*/true));
-  RETURN_IF_ERROR(NoTransaction(session, call));
+  RETURN_IF_ERROR(RequireNoTransaction(session, call));
   ASSIGN_OR_RETURN(ParsedOptions options, ParseOptions(call, 2, {{"type", true}}));
   GraphLoadOptions o;
   if (auto it = options.find("type"); it != options.end()) o.default_type = it->second.text;

@@ -47,17 +47,11 @@ absl::StatusOr<Model> ModelArg(const Invocation& call, const Token& token) {
   return *model;
 }
 
-absl::Status NoTransaction(Session& session, std::string_view what) {
-  if (session.txn() == nullptr) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      util::StrCat(what, " writes in its own transactions; commit or rollback the open one first"));
-}
-
 }  // namespace
 
 absl::StatusOr<Json> Import(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"MODEL", "NAME", "FILE"}, 0, /*options_follow=*/true));
-  RETURN_IF_ERROR(NoTransaction(session, "import"));
+  RETURN_IF_ERROR(RequireNoTransaction(session, call));
   ASSIGN_OR_RETURN(Model model, ModelArg(call, call.args[0]));
   ASSIGN_OR_RETURN(ParsedOptions opts,
                    ParseOptions(call, 3, {{"format", true}, {"vertices", true}, {"batch", true}}));
@@ -109,7 +103,7 @@ absl::StatusOr<Json> Dump(Session& session, const Invocation& call) {
 
 absl::StatusOr<Json> Restore(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"FILE"}));
-  RETURN_IF_ERROR(NoTransaction(session, "restore"));
+  RETURN_IF_ERROR(RequireNoTransaction(session, call));
   ProgressLine progress("restored");
   ASSIGN_OR_RETURN(transfer::DumpResult r,
                    transfer::Restore(&session.db(), call.args[0].text, progress.fn()));

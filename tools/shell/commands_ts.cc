@@ -184,11 +184,7 @@ absl::StatusOr<Json> TsWrite(Session& session, const Invocation& call) {
 
 absl::StatusOr<Json> TsImport(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"FILE"}));
-  if (session.txn() != nullptr) {
-    return absl::FailedPreconditionError(
-        "ts import: an import commits in batches of its own and cannot run inside a transaction; "
-        "commit or roll back first");
-  }
+  RETURN_IF_ERROR(RequireNoTransaction(session, call));
   ASSIGN_OR_RETURN(TsStore * ts, Store(session));
   const std::string& path = call.args[0].text;
   std::ifstream in(path, std::ios::binary);

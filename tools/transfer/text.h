@@ -13,6 +13,8 @@
 
 #include "absl/status/statusor.h"
 
+#include "core/util/utf8.h"
+
 namespace tessera::transfer {
 
 std::string Base64Encode(std::string_view bytes);
@@ -20,7 +22,7 @@ std::string Base64Encode(std::string_view bytes);
 std::optional<std::string> Base64Decode(std::string_view text);
 
 // True when `s` is well-formed UTF-8 (no overlong forms, no surrogates).
-bool IsValidUtf8(std::string_view s);
+using util::IsValidUtf8;
 
 // One CSV record: fields joined by commas, a field quoted (with "" for a quote) when it holds a
 // comma, a quote, CR or LF, or starts or ends with a space; terminated by CRLF as RFC 4180 says.
