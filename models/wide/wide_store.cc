@@ -531,10 +531,13 @@ class WideStoreImpl final : public WideStore {
                    : d.scope == WideDelete::Scope::kColumn && d.timestamp
                        ? k.timestamp <= *d.timestamp
                        : true;
-        if (!hit) continue;
-        doomed.emplace_back(key);
         const FamilySchema* f = t.schema.FindId(k.family);
-        if (f == nullptr || !wide::KeepVersion(f->options, version, k.timestamp, now)) continue;
+        bool live = f != nullptr && wide::KeepVersion(f->options, version, k.timestamp, now);
+        // A version the policy already hides goes too, so that removing a newer version can
+        // never bring an older one back (HBase's "deleted newer version exposes the older").
+        if (!hit && live) continue;
+        doomed.emplace_back(key);
+        if (!live) continue;
         rocksdb::Slice raw = (*it)->value();
         std::string_view value;
         if (!wide::DecodeCellValue(std::string_view(raw.data(), raw.size()), &value)) {

@@ -129,6 +129,26 @@ TEST_F(WideStoreTest, DeleteOneVersion) {
   EXPECT_EQ(n, 0u);
 }
 
+TEST_F(WideStoreTest, DeletingANewerVersionNeverBringsBackACollectedOne) {
+  // max_versions 3: versions 1 and 2 are collected at read time but still on disk.
+  for (int64_t ts : {1, 2, 3, 4, 5}) PutCell("t", "r", "cf", "q", std::to_string(ts), ts);
+  ASSERT_OK_AND_ASSIGN(size_t n, store_->Delete("t", "r", WideDelete::Version("cf", "q", 5)));
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(GetRendered("t", "r", {.max_versions = 0}), "cf:q@4=4 cf:q@3=3");
+  EXPECT_EQ(RawKeys("t"), 2u);  // the collected versions went with the delete
+  // The same for a version hidden by its age that min_versions would keep once it is the newest.
+  ASSERT_OK(store_->CreateFamily("t", "aged",
+                                 {.max_versions = 0, .ttl_seconds = 3600, .min_versions = 1}));
+  int64_t now = internal::Engine::NowMicros();
+  PutCell("t", "r2", "aged", "q", "fresh", now);
+  PutCell("t", "r2", "aged", "q", "stale", now - int64_t{7200} * 1000000);
+  EXPECT_EQ(GetRendered("t", "r2", {.max_versions = 0}),
+            "aged:q@" + std::to_string(now) + "=fresh");
+  ASSERT_OK_AND_ASSIGN(n, store_->Delete("t", "r2", WideDelete::Version("aged", "q", now)));
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(GetRendered("t", "r2", {.max_versions = 0}), "none");
+}
+
 TEST_F(WideStoreTest, DeleteColumnUpToATimestampOrAll) {
   for (int64_t ts : {1, 2, 3}) PutCell("t", "r", "cf", "q", std::to_string(ts), ts);
   PutCell("t", "r", "cf", "other", "o", 1);
