@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "core/util/strings.h"
 #include "query/filter.h"
+#include "query/nesting.h"
 #include "re2/re2.h"
 #include "tessera/status.h"
 
@@ -314,6 +315,7 @@ const char* FilterOpName(FilterOp op) {
 }
 
 absl::StatusOr<Filter> Filter::Parse(const Json& filter) {
+  RETURN_IF_ERROR(CheckQueryDepth(filter, "the filter"));
   Filter f;
   f.root_.op = FilterOp::kAnd;
   RETURN_IF_ERROR(ParseClauses(filter, &f.root_.children));

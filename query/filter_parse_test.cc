@@ -79,6 +79,19 @@ TEST(FilterParseTest, ErrorsInsideNestedClausesNameTheOperator) {
   EXPECT_ERR_HAS(R"({"$or":[{"a":{"$bad":1}}]})", "unknown operator $bad at a");
   EXPECT_ERR_HAS(R"({"a":{"$elemMatch":{"$bad":1}}})", "unknown operator $bad");
 }
+// kMaxQueryDepth (query/nesting.h): 100 levels of objects and arrays, counted from the filter.
+TEST(FilterParseTest, NestingPastOneHundredLevelsIsRefused) {
+  auto nested = [](int levels) {  // {"a":{"a":...{"a":1}}} with `levels` objects
+    std::string s;
+    for (int i = 0; i < levels; ++i) s += R"({"a":)";
+    return s + "1" + std::string(levels, '}');
+  };
+  EXPECT_EQ(Err(nested(100).c_str()), "");
+  EXPECT_EQ(Err(nested(101).c_str()), "the filter is nested more than 100 levels deep");
+  EXPECT_ERR_HAS(nested(100000).c_str(), "nested more than 100");
+  std::string arrays = R"({"a":{"$in":)" + std::string(99, '[') + std::string(99, ']') + "}}";
+  EXPECT_ERR_HAS(arrays.c_str(), "nested more than 100");
+}
 
 }  // namespace
 }  // namespace tessera::query

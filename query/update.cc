@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "core/util/strings.h"
+#include "query/nesting.h"
 #include "query/update.h"
 #include "tessera/status.h"
 
@@ -211,6 +212,7 @@ absl::StatusOr<Update> Update::Parse(const Json& update) {
     return absl::InvalidArgumentError(
         util::StrCat("an update must be an object, got ", Show(update)));
   }
+  RETURN_IF_ERROR(CheckQueryDepth(update, "the update"));
   Update u;
   const std::string* first_plain = nullptr;
   const std::string* first_op = nullptr;

@@ -45,7 +45,7 @@ absl::Status Catalog::ValidateName(Model model, std::string_view name) {
 absl::Status Catalog::Load() {
   rocksdb::ReadOptions ro;
   std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->cf(Cf::kMeta)));
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   by_name_.clear();
   by_id_.clear();
   std::string start(1, meta::kObjectByName);
@@ -82,7 +82,7 @@ absl::StatusOr<ObjectInfo> Catalog::CreateLocked(Model model, std::string_view n
   RETURN_IF_ERROR(ValidateName(model, name));
   uint64_t id;
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     if (by_name_.count({model, std::string(name)})) {
       return absl::AlreadyExistsError(
           util::StrCat(ModelName(model), " \"", name, "\" already exists"));
@@ -104,7 +104,7 @@ absl::StatusOr<ObjectInfo> Catalog::CreateLocked(Model model, std::string_view n
                             util::StrCat("create ", ModelName(model), " ", name)));
   ObjectInfo info{model, std::string(name), id, std::string(options)};
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     next_id_ = id + 1;
     by_name_[{model, std::string(name)}] = info;
     by_id_[id] = {model, std::string(name)};
@@ -118,34 +118,34 @@ absl::StatusOr<ObjectInfo> Catalog::CreateLocked(Model model, std::string_view n
 absl::StatusOr<ObjectInfo> Catalog::Create(Model model, std::string_view name,
                                            std::string_view options) {
   RETURN_IF_ERROR(engine_->CheckOpen());
-  absl::MutexLock ddl(&ddl_mu_);
+  util::MutexLock ddl(&ddl_mu_);
   return CreateLocked(model, name, options);
 }
 
 absl::StatusOr<ObjectInfo> Catalog::GetOrCreate(Model model, std::string_view name) {
   if (auto found = Find(model, name)) return *found;
   RETURN_IF_ERROR(engine_->CheckOpen());
-  absl::MutexLock ddl(&ddl_mu_);
+  util::MutexLock ddl(&ddl_mu_);
   if (auto found = Find(model, name)) return *found;
   return CreateLocked(model, name, "");
 }
 
 std::optional<ObjectInfo> Catalog::Find(Model model, std::string_view name) const {
-  absl::ReaderMutexLock l(&mu_);
+  util::ReaderMutexLock l(&mu_);
   auto it = by_name_.find(std::pair<Model, std::string_view>(model, name));
   if (it == by_name_.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<uint64_t> Catalog::FindId(Model model, std::string_view name) const {
-  absl::ReaderMutexLock l(&mu_);
+  util::ReaderMutexLock l(&mu_);
   auto it = by_name_.find(std::pair<Model, std::string_view>(model, name));
   if (it == by_name_.end()) return std::nullopt;
   return it->second.id;
 }
 
 std::optional<ObjectInfo> Catalog::FindById(uint64_t id) const {
-  absl::ReaderMutexLock l(&mu_);
+  util::ReaderMutexLock l(&mu_);
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return std::nullopt;
   return by_name_.at(it->second);
@@ -158,7 +158,7 @@ absl::StatusOr<ObjectInfo> Catalog::Get(Model model, std::string_view name) cons
 
 absl::Status Catalog::SetOptions(Model model, std::string_view name, std::string_view options) {
   RETURN_IF_ERROR(engine_->CheckOpen());
-  absl::MutexLock ddl(&ddl_mu_);
+  util::MutexLock ddl(&ddl_mu_);
   ASSIGN_OR_RETURN(ObjectInfo info, Get(model, name));
   rocksdb::WriteOptions wo = engine_->write_options();
   wo.sync = true;
@@ -166,7 +166,7 @@ absl::Status Catalog::SetOptions(Model model, std::string_view name, std::string
       FromRocks(engine_->db()->Put(wo, engine_->cf(Cf::kMeta), meta::ObjectByNameKey(model, name),
                                    EncodeRecord(info.id, options)),
                 util::StrCat("set options of ", ModelName(model), " ", name)));
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   by_name_[{model, std::string(name)}].options = std::string(options);
   PublishViewLocked();  // compaction hooks read the options from the view
   return absl::OkStatus();
@@ -175,11 +175,11 @@ absl::Status Catalog::SetOptions(Model model, std::string_view name, std::string
 absl::Status Catalog::Drop(Model model, std::string_view name) {
   RETURN_IF_ERROR(engine_->CheckOpen());
   RETURN_IF_ERROR(ValidateName(model, name));  // a bad name is InvalidArgument, not NotFound
-  absl::MutexLock ddl(&ddl_mu_);
+  util::MutexLock ddl(&ddl_mu_);
   ASSIGN_OR_RETURN(ObjectInfo info, Get(model, name));
   // Unpublish first so that no new operation resolves the name, then delete the keys.
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     by_name_.erase({model, std::string(name)});
     by_id_.erase(info.id);
     PublishViewLocked();
@@ -197,7 +197,7 @@ absl::Status Catalog::Drop(Model model, std::string_view name) {
   absl::Status s = FromRocks(engine_->db()->Write(wo, opt, &batch),
                              util::StrCat("drop ", ModelName(model), " ", name));
   if (!s.ok()) {
-    absl::MutexLock l(&mu_);  // put it back: nothing was deleted
+    util::MutexLock l(&mu_);  // put it back: nothing was deleted
     by_name_[{model, std::string(name)}] = info;
     by_id_[info.id] = {model, std::string(name)};
     PublishViewLocked();
@@ -215,7 +215,7 @@ std::vector<std::string> Catalog::Names(Model model) const {
 }
 
 std::vector<ObjectInfo> Catalog::List(std::optional<Model> model) const {
-  absl::ReaderMutexLock l(&mu_);
+  util::ReaderMutexLock l(&mu_);
   std::vector<ObjectInfo> out;
   for (const auto& [key, info] : by_name_) {
     if (!model || key.first == *model) out.push_back(info);
@@ -224,7 +224,7 @@ std::vector<ObjectInfo> Catalog::List(std::optional<Model> model) const {
 }
 
 std::shared_ptr<const CatalogView> Catalog::view() const {
-  absl::ReaderMutexLock l(&mu_);
+  util::ReaderMutexLock l(&mu_);
   return view_;
 }
 

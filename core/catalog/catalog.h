@@ -18,7 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "core/util/mutex.h"
 #include "tessera/model.h"
 
 namespace tessera::internal {
@@ -82,8 +82,8 @@ class Catalog {
   void PublishViewLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Engine* const engine_;
-  absl::Mutex ddl_mu_;  // serialises DDL; taken before mu_
-  mutable absl::Mutex mu_;
+  util::Mutex ddl_mu_;  // serialises DDL; taken before mu_
+  mutable util::Mutex mu_;
   std::map<NameKey, ObjectInfo, NameLess> by_name_ ABSL_GUARDED_BY(mu_);
   std::unordered_map<uint64_t, NameKey> by_id_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -32,7 +32,7 @@ absl::Status ChangeLog::Load() {
   } else if (!s.IsNotFound()) {
     RETURN_IF_ERROR(FromRocks(s, "change log load"));
   }
-  absl::MutexLock l(&commit_mu_);
+  util::MutexLock l(&commit_mu_);
   next_seq_ = last + 1;
   last_seq_.store(last, std::memory_order_release);
   return absl::OkStatus();
@@ -42,7 +42,7 @@ absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
                                std::vector<ChangeEvent>* events) {
   std::string key, value;
   {
-    absl::MutexLock l(&commit_mu_);
+    util::MutexLock l(&commit_mu_);
     const uint64_t first = next_seq_;
     const int64_t now = std::max(last_commit_us_, Engine::NowMicros());
     const uint32_t n = static_cast<uint32_t>(events->size());
@@ -65,11 +65,12 @@ absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
       if (!s.ok()) return FromRocks(s, "change log append");
     }
     RETURN_IF_ERROR(FromRocks(txn->Commit(), "commit"));
+    for (const ChangeEvent& e : *events) last_seq_of_[e.object_id] = e.seq;
     next_seq_ = first + n;
     last_commit_us_ = now;
     last_seq_.store(first + n - 1, std::memory_order_release);
   }
-  absl::MutexLock w(&wait_mu_);
+  util::MutexLock w(&wait_mu_);
   wait_cv_.SignalAll();
   return absl::OkStatus();
 }
@@ -77,6 +78,31 @@ absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
 absl::Status ChangeLog::CommitPlain(rocksdb::Transaction* txn) {
   // No events, no sequence numbers: nothing to order against other commits.
   return FromRocks(txn->Commit(), "commit");
+}
+
+absl::Status ChangeLog::CommitExternal(
+    uint32_t n, const std::vector<uint64_t>& object_ids,
+    absl::FunctionRef<absl::Status(uint64_t first_seq, int64_t commit_us)> write) {
+  {
+    util::MutexLock l(&commit_mu_);
+    const uint64_t first = next_seq_;
+    const int64_t now = std::max(last_commit_us_, Engine::NowMicros());
+    RETURN_IF_ERROR(write(first, now));
+    if (n == 0) return absl::OkStatus();
+    for (uint64_t id : object_ids) last_seq_of_[id] = first + n - 1;
+    next_seq_ = first + n;
+    last_commit_us_ = now;
+    last_seq_.store(first + n - 1, std::memory_order_release);
+  }
+  util::MutexLock w(&wait_mu_);
+  wait_cv_.SignalAll();
+  return absl::OkStatus();
+}
+
+uint64_t ChangeLog::LastSeqOf(uint64_t object_id) {
+  util::MutexLock l(&commit_mu_);
+  auto it = last_seq_of_.find(object_id);
+  return it == last_seq_of_.end() ? 0 : it->second;
 }
 
 absl::StatusOr<std::vector<ChangeEvent>> ChangeLog::Read(const ChangeReadOptions& options) {
@@ -104,7 +130,7 @@ absl::StatusOr<std::vector<ChangeEvent>> ChangeLog::Read(const ChangeReadOptions
 
 bool ChangeLog::WaitFor(uint64_t seq, absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
-  absl::MutexLock w(&wait_mu_);
+  util::MutexLock w(&wait_mu_);
   while (last_seq() < seq) {
     if (wait_cv_.WaitWithDeadline(&wait_mu_, deadline)) return last_seq() >= seq;
   }

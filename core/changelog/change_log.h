@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "core/util/mutex.h"
 #include "rocksdb/utilities/transaction.h"
 #include "tessera/change_event.h"
 
@@ -36,13 +38,28 @@ class ChangeLog {
   // Commits a transaction that has no events.
   absl::Status CommitPlain(rocksdb::Transaction* txn);
 
+  // Commits `n` events written outside a transaction (a bulk ingestion, bulk_ingest.h): under
+  // the commit mutex, `write(first_seq, commit_us)` must store the events under first_seq ..
+  // first_seq + n - 1 (with that commit time) and the data they describe in one atomic step.
+  // When it succeeds the numbers are published (last_seq(), waiters woken) as for Commit; when
+  // it fails nothing is, and the next commit reuses them.
+  absl::Status CommitExternal(
+      uint32_t n, const std::vector<uint64_t>& object_ids,
+      absl::FunctionRef<absl::Status(uint64_t first_seq, int64_t commit_us)> write);
+
+  // The sequence number of the last committed event of catalog object `object_id` (0: none
+  // since the database opened). Set under the commit mutex before the commit's numbers are
+  // published, so a snapshot (taken between commits) that sees a change of the object was taken
+  // after it was set. Lets a model cache a derived view of an object and prove it current.
+  uint64_t LastSeqOf(uint64_t object_id);
+
   // The sequence number of the last committed event (0 if none).
   uint64_t last_seq() const { return last_seq_.load(std::memory_order_acquire); }
 
   // Runs `fn` while no commit is in progress, so it sees a state that matches last_seq().
   template <typename Fn>
   auto WithCommitsPaused(Fn&& fn) {
-    absl::MutexLock l(&commit_mu_);
+    util::MutexLock l(&commit_mu_);
     return fn(last_seq());
   }
 
@@ -55,12 +72,13 @@ class ChangeLog {
 
  private:
   Engine* const engine_;
-  absl::Mutex commit_mu_;
+  util::Mutex commit_mu_;
   uint64_t next_seq_ ABSL_GUARDED_BY(commit_mu_) = 1;
   int64_t last_commit_us_ ABSL_GUARDED_BY(commit_mu_) = 0;
   std::atomic<uint64_t> last_seq_{0};
-  absl::Mutex wait_mu_;
-  absl::CondVar wait_cv_;
+  absl::flat_hash_map<uint64_t, uint64_t> last_seq_of_ ABSL_GUARDED_BY(commit_mu_);
+  util::Mutex wait_mu_;
+  util::CondVar wait_cv_;
 };
 
 }  // namespace tessera::internal

@@ -9,11 +9,20 @@
 namespace tessera::internal {
 
 void EncodeEventValue(const ChangeEvent& e, std::string* out) {
+  EncodeEventHead(e.commit_time_us, e.txn_id, e.txn_index, e.txn_events, out);
+  EncodeEventTail(e, out);
+}
+
+void EncodeEventHead(int64_t commit_time_us, uint64_t txn_id, uint32_t txn_index,
+                     uint32_t txn_events, std::string* out) {
   out->push_back(static_cast<char>(kEventFormatVersion));
-  codec::PutVarsint64(out, e.commit_time_us);
-  codec::PutVarint64(out, e.txn_id);
-  codec::PutVarint64(out, e.txn_index);
-  codec::PutVarint64(out, e.txn_events);
+  codec::PutVarsint64(out, commit_time_us);
+  codec::PutVarint64(out, txn_id);
+  codec::PutVarint64(out, txn_index);
+  codec::PutVarint64(out, txn_events);
+}
+
+void EncodeEventTail(const ChangeEvent& e, std::string* out) {
   out->push_back(static_cast<char>(e.model));
   codec::PutVarint64(out, e.object_id);
   codec::PutLengthPrefixed(out, e.object);

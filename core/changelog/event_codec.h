@@ -31,6 +31,12 @@ inline constexpr uint8_t kEventFormatVersion = 1;
 // Appends the value encoding of `e` (everything except e.seq, which is the key).
 void EncodeEventValue(const ChangeEvent& e, std::string* out);
 
+// The two halves of EncodeEventValue, for writers that encode the change before its commit:
+// the head (version, commit time, transaction fields) and the tail (model .. after).
+void EncodeEventHead(int64_t commit_time_us, uint64_t txn_id, uint32_t txn_index,
+                     uint32_t txn_events, std::string* out);
+void EncodeEventTail(const ChangeEvent& e, std::string* out);
+
 // Decodes a value written by EncodeEventValue; `seq` comes from the key.
 absl::Status DecodeEventValue(uint64_t seq, std::string_view in, ChangeEvent* out);
 

@@ -123,7 +123,7 @@ absl::Status Engine::Close() {
   }
   closed_.store(true, std::memory_order_release);
   {
-    absl::MutexLock l(&pool_mu_);
+    util::MutexLock l(&pool_mu_);
     for (auto* t : txn_pool_) delete t;
     txn_pool_.clear();
   }
@@ -158,7 +158,7 @@ absl::StatusOr<std::unique_ptr<TxnImpl>> Engine::BeginTxn(std::string_view label
   to.lock_timeout = options_.lock_timeout_ms;
   rocksdb::Transaction* old = nullptr;
   {
-    absl::MutexLock l(&pool_mu_);
+    util::MutexLock l(&pool_mu_);
     if (!txn_pool_.empty()) {
       old = txn_pool_.back();
       txn_pool_.pop_back();
@@ -192,7 +192,7 @@ absl::Status Engine::RunInTxn(std::string_view label, bool snapshot, const Retry
 
 void Engine::RecycleTxn(rocksdb::Transaction* txn) {
   {
-    absl::MutexLock l(&pool_mu_);
+    util::MutexLock l(&pool_mu_);
     if (txn_pool_.size() < 16 && !closed_.load(std::memory_order_acquire)) {
       txn_pool_.push_back(txn);
       return;

@@ -15,7 +15,6 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "core/catalog/catalog.h"
 #include "core/changelog/change_log.h"
 #include "core/engine/column_families.h"
@@ -23,6 +22,7 @@
 #include "core/engine/read_source.h"
 #include "core/obs/logger.h"
 #include "core/obs/metrics.h"
+#include "core/util/mutex.h"
 #include "rocksdb/utilities/transaction_db.h"
 #include "tessera/options.h"
 #include "tessera/status.h"
@@ -94,12 +94,12 @@ class Engine {
   // stored under meta::kNoBeforeImagesPrefix and loaded at open. Thread-safe.
   bool BeforeImagesOff(uint64_t object_id) const {
     if (no_before_count_.load(std::memory_order_acquire) == 0) return false;
-    absl::MutexLock l(&images_mu_);
+    util::MutexLock l(&images_mu_);
     return no_before_.contains(object_id);
   }
   // Changes the in-memory switch (the caller stores it in meta).
   void SetBeforeImagesOff(uint64_t object_id, bool off) {
-    absl::MutexLock l(&images_mu_);
+    util::MutexLock l(&images_mu_);
     if (off) {
       no_before_.insert(object_id);
     } else {
@@ -113,12 +113,12 @@ class Engine {
   // Registers (null: removes) the compaction hook consulted for the data keys of `model`'s
   // objects (see compaction_hook.h). Thread-safe; compactions started later use it.
   void SetCompactionHook(Model model, std::shared_ptr<const ModelCompactionHook> hook) {
-    absl::MutexLock l(&hooks_mu_);
+    util::MutexLock l(&hooks_mu_);
     hooks_[static_cast<size_t>(model) % hooks_.size()] = std::move(hook);
   }
   // The hook registered for `model`, or null.
   std::shared_ptr<const ModelCompactionHook> compaction_hook(Model model) const {
-    absl::MutexLock l(&hooks_mu_);
+    util::MutexLock l(&hooks_mu_);
     return hooks_[static_cast<size_t>(model) % hooks_.size()];
   }
 
@@ -144,12 +144,12 @@ class Engine {
   std::shared_ptr<std::atomic<bool>> storage_error_ = std::make_shared<std::atomic<bool>>(false);
   uint64_t epoch_ = 0;
   std::atomic<uint32_t> txn_counter_{0};
-  absl::Mutex pool_mu_;
+  util::Mutex pool_mu_;
   std::vector<rocksdb::Transaction*> txn_pool_ ABSL_GUARDED_BY(pool_mu_);
-  mutable absl::Mutex images_mu_;
+  mutable util::Mutex images_mu_;
   std::unordered_set<uint64_t> no_before_ ABSL_GUARDED_BY(images_mu_);
   std::atomic<size_t> no_before_count_{0};
-  mutable absl::Mutex hooks_mu_;
+  mutable util::Mutex hooks_mu_;
   std::array<std::shared_ptr<const ModelCompactionHook>, 8> hooks_ ABSL_GUARDED_BY(hooks_mu_);
 };
 

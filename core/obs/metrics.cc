@@ -102,7 +102,7 @@ LatencySummary Histogram::Summarize() const {
 }
 
 MetricsRegistry::MetricsRegistry() {
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   auto empty = std::make_unique<const Index>();
   index_.store(empty.get(), std::memory_order_release);
   indexes_.push_back(std::move(empty));
@@ -114,7 +114,7 @@ Histogram* MetricsRegistry::GetHistogram(std::string_view name) {
   const Index* index = index_.load(std::memory_order_acquire);
   if (auto it = index->find(name); it != index->end()) return it->second;
 
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   index = index_.load(std::memory_order_acquire);
   if (auto it = index->find(name); it != index->end()) return it->second;
   // Names are a small, fixed set ("model.operation"), so copying the index on each new name

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
+#include "core/util/mutex.h"
 #include "tessera/metrics.h"
 
 namespace tessera::internal {
@@ -95,7 +95,7 @@ class MetricsRegistry {
   using Index = std::map<std::string_view, Histogram*, std::less<>>;  // keys point into entries_
 
   std::atomic<const Index*> index_;
-  mutable absl::Mutex mu_;
+  mutable util::Mutex mu_;
   std::vector<std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
   // Every index ever published; older ones may still be read by a concurrent lookup.
   std::vector<std::unique_ptr<const Index>> indexes_ ABSL_GUARDED_BY(mu_);

@@ -7,7 +7,10 @@
 // ready"; from then on every writer maintains it. (2) Index the existing documents in batches of
 // kBuildBatch, each its own transaction that locks the documents it reads, so concurrent writers
 // and the build agree on every entry. (3) Mark it ready: the planner may use it. A unique
-// violation found by the build removes the index again and reports the key.
+// violation found by the build removes the index again and reports the key. If the process dies
+// during (2), the index stays registered but not ready (never used by queries); CreateIndex of
+// the same definition then builds it again, and a different definition under its name or keys
+// is refused with FailedPrecondition saying how to drop it.
 #include "core/catalog/meta_keys.h"
 #include "core/codec/coding.h"
 #include "core/util/rocks_status.h"
@@ -26,6 +29,15 @@ constexpr size_t kBuildBatch = 512;
 
 bool SameSpec(const IndexDef& a, const IndexDef& b) {
   return a.keys == b.keys && a.unique == b.unique && a.sparse == b.sparse && a.partial == b.partial;
+}
+
+// The error for a CreateIndex that meets a different index whose build never finished.
+absl::Status InterruptedBuild(std::string_view coll, const IndexDef& d) {
+  return absl::FailedPreconditionError(util::StrCat(
+      "index \"", d.name, "\" on collection ", coll, " (keys ", JsonText(d.keys),
+      ") is an earlier build that was interrupted and never finished: drop it (DropIndex, or the "
+      "shell's `doc index drop ",
+      coll, " ", d.name, "`) and create the index again"));
 }
 
 }  // namespace
@@ -50,11 +62,20 @@ absl::StatusOr<std::string> DocStoreImpl::CreateIndex(std::string_view coll,
           exists_already = true;  // as in MongoDB: creating an identical index is a no-op
           return absl::OkStatus();
         }
+        if (SameSpec(*same, proposed)) {
+          // An identical index whose build never finished (the process was killed, or another
+          // thread is building it): build it again. Entries already written are rewritten
+          // identically, and writers have maintained it since it was registered.
+          def = *same;
+          return absl::OkStatus();
+        }
+        if (!same->ready) return InterruptedBuild(coll, *same);
         return absl::AlreadyExistsError(
             util::StrCat("index \"", proposed.name, "\" already exists on collection ", coll));
       }
       for (const IndexDef& d : meta->indexes) {
         if (d.keys == proposed.keys && d.partial == proposed.partial) {
+          if (!d.ready) return InterruptedBuild(coll, d);
           return absl::AlreadyExistsError(util::StrCat(
               "index \"", d.name, "\" already has the keys ", JsonText(proposed.keys)));
         }

@@ -169,7 +169,7 @@ absl::StatusOr<std::vector<ChangeEvent>> ChangeFeedImpl::Next(std::string_view n
       out.push_back(std::move(e));
     }
     RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "feed consumer snapshot read"));
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     delivered_snapshot_[std::string(name)] = r.snapshot_acked + out.size();
   }
   if (out.size() < limit) {
@@ -219,7 +219,7 @@ absl::Status ChangeFeedImpl::AckIn(TxnImpl& txn, std::string_view name, const Ac
       if (point.seq > r.snapshot_seq) {
         r.snapshot_acked = r.snapshot_total;  // stream events come after the whole snapshot
       } else if (point.seq == r.snapshot_seq) {
-        absl::MutexLock l(&mu_);
+        util::MutexLock l(&mu_);
         auto it = delivered_snapshot_.find(name);
         if (it != delivered_snapshot_.end()) {
           r.snapshot_acked = std::max(r.snapshot_acked, std::min(it->second, r.snapshot_total));
@@ -289,7 +289,7 @@ absl::Status ChangeFeedImpl::DropConsumer(std::string_view name) {
     return txn.Delete(Cf::kMeta, key);
   }));
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     delivered_snapshot_.erase(std::string(name));
   }
   return DeleteSnapshotRows(name);

@@ -23,7 +23,7 @@ using internal::Cf;
 constexpr absl::Duration kPurgeInterval = absl::Minutes(1);
 
 // Purges of one process never interleave (the purge mark only moves forward).
-absl::Mutex purge_mu;
+util::Mutex purge_mu;
 
 std::string SeqKey(uint64_t seq) {
   std::string k;
@@ -75,7 +75,7 @@ absl::StatusOr<uint64_t> ChangeFeedImpl::OldestHeld() {
 absl::StatusOr<uint64_t> ChangeFeedImpl::Purge() {
   ASSIGN_OR_RETURN(RetentionOptions policy, GetRetention());
   if (policy.max_age <= absl::ZeroDuration() && policy.max_bytes == 0) return 0;
-  absl::MutexLock l(&purge_mu);
+  util::MutexLock l(&purge_mu);
   const uint64_t first = FirstSequence();
   const uint64_t last = engine_.change_log().last_seq();
   if (first > last) return 0;
@@ -142,9 +142,9 @@ void ChangeFeedImpl::StartPurger() {
 void ChangeFeedImpl::PurgeLoop() {
   while (true) {
     {
-      absl::MutexLock l(&mu_);
+      util::MutexLock l(&mu_);
       auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      mu_.AwaitWithTimeout(absl::Condition(&stop), kPurgeInterval);
+      mu_.AwaitWithTimeout(util::Condition(&stop), kPurgeInterval);
       if (stopping_) return;
     }
     if (!engine_.CheckOpen().ok()) return;

@@ -36,11 +36,11 @@ class SubscriptionImpl final : public Subscription {
   }
 
   absl::StatusOr<ChangeEvent> Next(absl::Duration timeout) override {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return cancelled_ || !buffer_.empty() || !error_.ok();
     };
-    mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+    mu_.AwaitWithTimeout(util::Condition(&ready), timeout);
     if (cancelled_) return absl::CancelledError("the subscription was cancelled");
     if (!buffer_.empty()) {
       ChangeEvent e = std::move(buffer_.front());
@@ -53,13 +53,13 @@ class SubscriptionImpl final : public Subscription {
   }
 
   void Cancel() override {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     cancelled_ = true;
   }
 
  private:
   bool cancelled() {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     return cancelled_;
   }
 
@@ -75,17 +75,17 @@ class SubscriptionImpl final : public Subscription {
       absl::StatusOr<std::vector<ChangeEvent>> read =
           ReadLog(*engine_, next_, kReadBatch, filter_, "subscription", &scanned_to);
       if (!read.ok()) {
-        absl::MutexLock l(&mu_);
+        util::MutexLock l(&mu_);
         error_ = read.status();
         return;
       }
       next_ = scanned_to + 1;
       for (ChangeEvent& e : *read) {
-        absl::MutexLock l(&mu_);
+        util::MutexLock l(&mu_);
         auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
           return cancelled_ || buffer_.size() < max_;
         };
-        mu_.Await(absl::Condition(&room));
+        mu_.Await(util::Condition(&room));
         if (cancelled_) return;
         buffer_.push_back(std::move(e));
       }
@@ -96,7 +96,7 @@ class SubscriptionImpl final : public Subscription {
   uint64_t next_;  // the next sequence number the reader looks at (reader thread only)
   const FeedFilter filter_;
   const size_t max_;
-  absl::Mutex mu_;
+  util::Mutex mu_;
   std::deque<ChangeEvent> buffer_ ABSL_GUARDED_BY(mu_);
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status error_ ABSL_GUARDED_BY(mu_);

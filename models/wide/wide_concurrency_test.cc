@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "absl/synchronization/mutex.h"
+#include "core/util/mutex.h"
 #include "models/wide/wide_test_util.h"
 
 namespace tessera::wide {
@@ -24,7 +24,7 @@ class WideConcurrencyTest : public WideTest {
 
 TEST_F(WideConcurrencyTest, ConcurrentIncrementsLoseNoUpdate) {
   constexpr int kPerThread = 50;
-  absl::Mutex mu;
+  util::Mutex mu;
   std::set<int64_t> results;
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;
@@ -38,7 +38,7 @@ TEST_F(WideConcurrencyTest, ConcurrentIncrementsLoseNoUpdate) {
           ++errors;
           continue;
         }
-        absl::MutexLock l(&mu);
+        util::MutexLock l(&mu);
         results.insert(*v);
       }
     });

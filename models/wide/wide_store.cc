@@ -10,10 +10,10 @@
 #include <charconv>
 #include <set>
 
-#include "absl/synchronization/mutex.h"
 #include "core/codec/coding.h"
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
+#include "core/util/mutex.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
 #include "models/wide/wide_codec.h"
@@ -36,7 +36,7 @@ using wide::TableSchema;
 constexpr int64_t kMaxTtlSeconds = int64_t{100} * 365 * 24 * 3600;
 
 // Serialises schema changes (read-modify-write of a table's options) in the process.
-absl::Mutex schema_mu;
+util::Mutex schema_mu;
 
 absl::Status ValidateFamilyName(std::string_view name) {
   if (name.empty() || name.size() > 64) {
@@ -145,7 +145,7 @@ class WideStoreImpl final : public WideStore {
     RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kWideColumn, table));
     RETURN_IF_ERROR(ValidateFamilyName(family));
     RETURN_IF_ERROR(ValidateFamilyOptions(options));
-    absl::MutexLock l(&schema_mu);
+    util::MutexLock l(&schema_mu);
     auto& catalog = engine_->catalog();
     std::optional<ObjectInfo> info = catalog.Find(Model::kWideColumn, table);
     if (!info) {

@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "absl/synchronization/mutex.h"
+#include "core/util/mutex.h"
 #include "tessera/doc.h"
 #include "tessera/feed.h"
 #include "tessera/kv.h"
@@ -54,11 +54,11 @@ TEST_F(FeedConcurrencyTest, EveryReaderGetsEveryCommittedEventOnceInOrder) {
   ASSERT_OK_AND_ASSIGN(auto sub, feed->Subscribe(push));
 
   const int n = TxnsPerWriter();
-  absl::Mutex mu;
+  util::Mutex mu;
   std::set<std::pair<std::string, std::string>> committed;  // (object, key) of committed writes
   std::atomic<int> failures{0};
   auto record = [&](std::vector<std::pair<std::string, std::string>> keys) {
-    absl::MutexLock l(&mu);
+    util::MutexLock l(&mu);
     for (auto& k : keys) committed.insert(std::move(k));
   };
   std::vector<std::thread> writers;

@@ -74,20 +74,20 @@ class NatsExporterTest : public ::testing::Test {
     o.max_backoff = absl::Milliseconds(200);
     o.idle_wait = absl::Milliseconds(10);
     o.on_log = [this](std::string_view line) {
-      absl::MutexLock lock(&log_mu_);
+      util::MutexLock lock(&log_mu_);
       log_.emplace_back(line);
     };
     return o;
   }
 
   std::vector<std::string> Log() {
-    absl::MutexLock lock(&log_mu_);
+    util::MutexLock lock(&log_mu_);
     return log_;
   }
 
   ::tessera::test::TempDir dir_;
   std::unique_ptr<NatsServer> server_;
-  absl::Mutex log_mu_;
+  util::Mutex log_mu_;
   std::vector<std::string> log_ ABSL_GUARDED_BY(log_mu_);
 };
 

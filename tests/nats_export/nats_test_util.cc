@@ -215,7 +215,7 @@ std::string TestPayload(uint64_t seq) {
 absl::StatusOr<std::vector<ExportEvent>> MemorySource::Next(size_t limit, absl::Duration wait) {
   uint64_t from;
   {
-    absl::MutexLock lock(&mu_);
+    util::MutexLock lock(&mu_);
     from = acked_ + 1;
   }
   std::vector<ExportEvent> out;
@@ -238,28 +238,28 @@ absl::Status MemorySource::Ack(const ExportEvent& last) {
   }
   if (park_at_.has_value() && last.seq >= *park_at_) {
     park_at_.reset();
-    absl::MutexLock lock(&mu_);
+    util::MutexLock lock(&mu_);
     parked_ = true;
-    mu_.Await(absl::Condition(&released_));
+    mu_.Await(util::Condition(&released_));
   }
-  absl::MutexLock lock(&mu_);
+  util::MutexLock lock(&mu_);
   if (last.seq > acked_) acked_ = last.seq;
   if (acked_ >= count_ && done_flag_ != nullptr) done_flag_->store(true);
   return absl::OkStatus();
 }
 
 uint64_t MemorySource::acked() const {
-  absl::MutexLock lock(&mu_);
+  util::MutexLock lock(&mu_);
   return acked_;
 }
 
 bool MemorySource::WaitParked(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  return mu_.AwaitWithTimeout(absl::Condition(&parked_), timeout);
+  util::MutexLock lock(&mu_);
+  return mu_.AwaitWithTimeout(util::Condition(&parked_), timeout);
 }
 
 void MemorySource::Release() {
-  absl::MutexLock lock(&mu_);
+  util::MutexLock lock(&mu_);
   released_ = true;
 }
 

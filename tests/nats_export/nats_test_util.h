@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "core/util/mutex.h"
 #include "tools/nats_export/event_source.h"
 
 namespace tessera::nats_export::test {
@@ -83,7 +83,7 @@ class MemorySource : public EventSource {
 
  private:
   const uint64_t count_;
-  mutable absl::Mutex mu_;
+  mutable util::Mutex mu_;
   uint64_t acked_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<bool>* done_flag_ = nullptr;
   std::optional<uint64_t> fail_ack_at_;

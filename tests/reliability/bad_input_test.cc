@@ -176,6 +176,28 @@ TEST_F(BadInputTest, PublicApis) {
   Add(
       "document nested 1000 deep", [&] { return docs_->Insert("c", {Nested(1000)}).status(); },
       kInvalid, "nested more than 100");
+  Add(
+      "filter nested 101 deep (equality to a deep subdocument)",
+      [&] { return docs_->Count("c", Nested(101)).status(); }, kInvalid,
+      "the filter is nested more than 100 levels deep");
+  Add(
+      "filter of 51 nested $and (103 levels)",
+      [&] { return docs_->Count("c", NestedAnd(51)).status(); }, kInvalid,
+      "the filter is nested more than 100");
+  Add(
+      "filter of 100,000 nested $and",
+      [&] { return docs_->Count("c", NestedAnd(100000)).status(); }, kInvalid,
+      "the filter is nested more than 100");
+  Add(
+      "update nested 101 deep",
+      [&] {
+        return docs_->Update("c", Document::object(), {{"$set", Nested(100)}}, {}).status();
+      },
+      kInvalid, "the update is nested more than 100");
+  Add(
+      "projection nested 101 deep",
+      [&] { return docs_->Find("c", Document::object(), {.projection = Nested(101)}).status(); },
+      kInvalid, "the projection is nested more than 100");
 
   // Invalid UTF-8.
   Add(
@@ -438,11 +460,15 @@ TEST_F(BadInputTest, ShellCommands) {
   ASSERT_OK(shell_->Execute("kv put ns after ok").status());
 }
 
-// Filters have no nesting limit (documents have one: 100 levels); a deep $and chain must still be
-// evaluated without crashing. 2000 levels keeps the recursion within the stack under ASan.
-TEST_F(BadInputTest, DeeplyNestedFilterIsEvaluated) {
-  ASSERT_OK_AND_ASSIGN(uint64_t n, docs_->Count("c", NestedAnd(2000)));
+// Filters nest at most 100 levels (kMaxQueryDepth, as documents): a chain of 49 $and (99
+// levels) and an equality to a subdocument nested 99 deep (100 levels) are evaluated; one level
+// more is refused (the rows above try 101, 103 and 200,001 levels).
+TEST_F(BadInputTest, NestedFilterUpToTheLimitIsEvaluated) {
+  ASSERT_OK_AND_ASSIGN(uint64_t n, docs_->Count("c", NestedAnd(49)));
   EXPECT_EQ(n, 1u);
+  ASSERT_OK_AND_ASSIGN(n, docs_->Count("c", Nested(100)));
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(docs_->Count("c", NestedAnd(50)).status().code(), kInvalid);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 # mode, the example application built against the installed package, then every unit and
 # integration test (ctest) under AddressSanitizer + UndefinedBehaviorSanitizer. Compiling the
 # tests once (not once plain and once sanitized) keeps a 2-core CI run within its budget.
-# TESSERA_SKIP_SANITIZERS=1 runs the tests in the release build instead (faster locally).
+# TESSERA_SKIP_SANITIZERS=1 runs the tests in the release build instead (faster locally). Then the
+# concurrency tests under ThreadSanitizer (tools/dev/tsan.sh; TESSERA_SKIP_TSAN=1 skips them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
@@ -41,6 +42,20 @@ if [ "$sanitize" = 1 ]; then
     -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DTESSERA_ASAN=ON -DTESSERA_UBSAN=ON -DTESSERA_BUILD_BENCHMARKS=OFF -DTESSERA_INSTALL=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS" --timeout 900
+fi
+
+if [ "$sanitize" = 1 ] && [ "${TESSERA_SKIP_TSAN:-0}" != "1" ]; then
+  # The libraries and the binaries holding concurrency tests, a third time, with TSan (about
+  # 4.5 minutes on 2 cores; docs/reliability.md). TESSERA_SKIP_TSAN=1 skips it.
+  echo "== concurrency tests under ThreadSanitizer"
+  TSAN_BUILD_DIR="$BUILD_DIR-tsan" "$ROOT/tools/dev/tsan.sh"
+fi
+
+if [ "${TESSERA_CI_FUZZ:-0}" = "1" ]; then
+  # Opt-in: a clang build of the libFuzzer targets (about 5 minutes on 2 cores) and 30 s per
+  # target, about 7.5 minutes: too slow for every CI run (docs/reliability.md).
+  echo "== libFuzzer, ${FUZZ_SECONDS:-30} s per target"
+  FUZZ_SECONDS="${FUZZ_SECONDS:-30}" BUILD_DIR="$BUILD_DIR-fuzz" "$ROOT/tools/dev/fuzz.sh"
 fi
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"

@@ -24,7 +24,7 @@ constexpr absl::Duration kAckPollSlice = absl::Milliseconds(50);
 void OnAck(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure) {
   auto* state = static_cast<AckState*>(closure);
   {
-    absl::MutexLock lock(&state->mu);
+    util::MutexLock lock(&state->mu);
     if (pa != nullptr) {
       ++state->acked;
       if (pa->Duplicate) ++state->duplicates;
@@ -258,7 +258,7 @@ absl::StatusOr<BatchAck> JetStreamConnection::PublishBatch(
     const std::string& subject, std::span<const ExportEvent> events, absl::Duration ack_timeout,
     const std::function<void()>& after_send) {
   {
-    absl::MutexLock lock(&acks_->mu);
+    util::MutexLock lock(&acks_->mu);
     acks_->expected = events.size();
     acks_->acked = acks_->duplicates = acks_->failed = 0;
     acks_->first_error.clear();
@@ -273,7 +273,7 @@ absl::StatusOr<BatchAck> JetStreamConnection::PublishBatch(
   auto all_in = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(acks_->mu) {
     return acks_->acked + acks_->failed >= acks_->expected;
   };
-  absl::MutexLock lock(&acks_->mu);
+  util::MutexLock lock(&acks_->mu);
   while (!all_in()) {
     const absl::Time now = absl::Now();
     if (now >= deadline || natsConnection_IsClosed(nc_)) {
@@ -291,7 +291,7 @@ absl::StatusOr<BatchAck> JetStreamConnection::PublishBatch(
                                                  events.size(), " messages within ",
                                                  absl::FormatDuration(ack_timeout)));
     }
-    acks_->mu.AwaitWithTimeout(absl::Condition(&all_in), std::min(kAckPollSlice, deadline - now));
+    acks_->mu.AwaitWithTimeout(util::Condition(&all_in), std::min(kAckPollSlice, deadline - now));
   }
   if (acks_->failed > 0) {
     return absl::InternalError(util::StrCat("JetStream refused ", acks_->failed, " of ",

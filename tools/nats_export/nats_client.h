@@ -16,8 +16,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "core/util/mutex.h"
 #include "tools/nats_export/event_source.h"
 
 struct __natsConnection;
@@ -28,7 +28,7 @@ namespace tessera::nats_export {
 // The publish acknowledgements of the batch in flight, filled by libnats' callback thread.
 // Owned by the exporter so that it outlives every connection it is handed to.
 struct AckState {
-  absl::Mutex mu;
+  util::Mutex mu;
   uint64_t expected ABSL_GUARDED_BY(mu) = 0;    // acks awaited for the batch in flight
   uint64_t acked ABSL_GUARDED_BY(mu) = 0;       // positive acks (stored or duplicate)
   uint64_t duplicates ABSL_GUARDED_BY(mu) = 0;  // of which JetStream had already stored
