@@ -1,11 +1,13 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 #include "query/projection.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "core/util/strings.h"
+#include "query/nesting.h"
 #include "query/path.h"
 #include "tessera/status.h"
 
@@ -76,6 +78,7 @@ void Exclude(Json* v, const Node& node) {
 
 absl::StatusOr<Projection> Projection::Parse(const Json& projection) {
   if (!projection.is_object()) return absl::InvalidArgumentError("a projection must be an object");
+  RETURN_IF_ERROR(CheckQueryDepth(projection, "the projection"));
   Projection p;
   if (projection.empty()) return p;
   p.empty_ = false;
@@ -143,6 +146,16 @@ Json Projection::Apply(const Json& doc) const {
   }
   Json rest = IncludeObject(doc, tree_);
   for (auto it = rest.begin(); it != rest.end(); ++it) out[it.key()] = it.value();
+  return out;
+}
+
+std::vector<std::string> Projection::IncludedTopLevelFields() const {
+  std::vector<std::string> out;
+  if (empty_ || !inclusion_) return out;
+  for (const auto& [name, child] : tree_.children) out.push_back(name);
+  if (include_id_) out.push_back("_id");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

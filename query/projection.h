@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "query/value.h"
@@ -21,6 +22,10 @@ class Projection {
   bool empty() const { return empty_; }  // {} : the whole document
   // Dotted paths reach through arrays of objects as MongoDB does.
   Json Apply(const Json& doc) const;
+  // For an inclusion: the top-level field names Apply can return (with "_id" when it comes
+  // along), sorted and distinct; Apply of a document holding only these fields gives the same
+  // result. Empty for an exclusion or an empty projection (every field may be returned).
+  std::vector<std::string> IncludedTopLevelFields() const;
 
   // One level of the path tree; a node without children is a projected leaf.
   struct Node {

@@ -157,6 +157,15 @@ absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* val
   return FromRocks(s, "transaction read for update");
 }
 
+absl::Status TxnImpl::Lock(Cf cf, std::string_view key, bool exclusive) {
+  RETURN_IF_ERROR(CheckActive());
+  // A null value makes RocksDB take the lock without reading the key.
+  rocksdb::Status s = txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key),
+                                         static_cast<std::string*>(nullptr), exclusive);
+  if (s.IsNotFound()) return absl::OkStatus();
+  return FromRocks(s, "transaction lock");
+}
+
 absl::Status TxnImpl::Put(Cf cf, std::string_view key, std::string_view value) {
   RETURN_IF_ERROR(CheckActive());
   RETURN_IF_ERROR(Account(key.size() + value.size()));

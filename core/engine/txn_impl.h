@@ -49,6 +49,8 @@ class TxnImpl final : public Transaction, public ReadSource {
   // and an exclusive locker waits for all of them (used for per-object schema locks).
   absl::Status GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found,
                             bool exclusive = true);
+  // GetForUpdate without the read: only locks `key` (and checks it against the snapshot).
+  absl::Status Lock(Cf cf, std::string_view key, bool exclusive = true);
   // Writes. Each counts against Options::max_transaction_bytes (ResourceExhausted past it).
   absl::Status Put(Cf cf, std::string_view key, std::string_view value);
   // Put without a row lock or conflict check, for keys no other transaction can write (a key

@@ -191,24 +191,24 @@ std::string IndexPrefix(uint64_t coll, uint32_t index_no) {
 }
 
 std::string EncodeDocument(const Json& doc) {
-  std::string out(1, kDocFormatMsgpack);
-  Json::to_msgpack(doc, out);
+  std::string out;
+  out.reserve(256);
+  out.push_back(kDocFormatMsgpack);
+  AppendMsgpack(doc, &out);
   return out;
 }
 
-absl::StatusOr<Json> DecodeDocument(std::string_view stored) {
+absl::Status DecodeDocumentInto(std::string_view stored, Json* out, const FieldSet* only) {
   if (stored.empty() || stored[0] != kDocFormatMsgpack) {
     return absl::DataLossError("stored document: unknown format byte");
   }
-  Json doc = Json::from_msgpack(stored.substr(1), /*strict=*/true, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    return absl::DataLossError("stored document: malformed MessagePack");
-  }
-  return doc;
+  return DecodeMsgpackObject(stored.substr(1), out, only);
 }
 
-std::string JsonText(const Json& v) {
-  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+absl::StatusOr<Json> DecodeDocument(std::string_view stored, const FieldSet* only) {
+  Json doc;
+  RETURN_IF_ERROR(DecodeDocumentInto(stored, &doc, only));
+  return doc;
 }
 
 std::string GenerateId() {

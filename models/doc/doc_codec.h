@@ -37,6 +37,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "models/doc/msgpack.h"
 #include "query/value.h"
 
 namespace tessera::doc {
@@ -67,11 +68,14 @@ std::string DataKey(uint64_t coll, std::string_view pk);
 // The first 12 bytes of every entry of index `index_no` of `coll`.
 std::string IndexPrefix(uint64_t coll, uint32_t index_no);
 
-// The stored form of a document, and back. Decode returns DataLossError on malformed input.
+// The stored form of a document, and back. Decode returns DataLossError on malformed input; with
+// `only` it keeps just those top-level fields (see msgpack.h), skipping the others unbuilt.
 std::string EncodeDocument(const Json& doc);
-absl::StatusOr<Json> DecodeDocument(std::string_view stored);
+absl::StatusOr<Json> DecodeDocument(std::string_view stored, const FieldSet* only = nullptr);
+absl::Status DecodeDocumentInto(std::string_view stored, Json* out, const FieldSet* only = nullptr);
 
-// JSON text of `v` for messages and change events; never throws (invalid UTF-8 is replaced).
+// JSON text of `v` for messages and change events, exactly as nlohmann's compact dump writes it
+// (json_text.cc); never throws (invalid UTF-8 is replaced).
 std::string JsonText(const Json& v);
 
 // A new, unique _id: 24 hex digits of seconds since the epoch (4 bytes), a per-process random

@@ -55,7 +55,7 @@ class ScanStream final : public MatchStream {
       }
       rocksdb::Slice k = (*it_)->key();
       rocksdb::Slice v = (*it_)->value();
-      absl::StatusOr<Json> doc = DecodeDocument(std::string_view(v.data(), v.size()));
+      absl::StatusOr<Json> doc = DecodeDocument(std::string_view(v.data(), v.size()), Fields());
       if (!doc.ok()) {
         status_ = doc.status();
         return false;
@@ -79,6 +79,7 @@ class ScanStream final : public MatchStream {
   absl::Status status() const override { return status_; }
 
  private:
+  const FieldSet* Fields() const { return q_.decode_fields ? &*q_.decode_fields : nullptr; }
   internal::ReadSource* src_;
   const Query& q_;
   DocExplain* stats_;
@@ -134,7 +135,7 @@ class IndexStream final : public MatchStream {
                                                    "\" has an entry for a missing document"));
         return false;
       }
-      absl::StatusOr<Json> doc = DecodeDocument(raw);
+      absl::StatusOr<Json> doc = DecodeDocument(raw, Fields());
       if (!doc.ok()) {
         status_ = doc.status();
         return false;
@@ -151,6 +152,7 @@ class IndexStream final : public MatchStream {
   absl::Status status() const override { return status_; }
 
  private:
+  const FieldSet* Fields() const { return q_.decode_fields ? &*q_.decode_fields : nullptr; }
   internal::ReadSource* src_;
   const Query& q_;
   DocExplain* stats_;
@@ -295,7 +297,39 @@ class FindCursor final : public Cursor<Document> {
   absl::Status status_;
 };
 
+void CollectFields(const query::FilterNode& node, FieldSet* out) {
+  if (!node.path.parts.empty()) out->push_back(node.path.parts[0]);
+  // $elemMatch conditions name paths inside the elements, not in the document.
+  if (node.op == query::FilterOp::kElemMatch) return;
+  for (const query::FilterNode& c : node.children) CollectFields(c, out);
+}
+
+void SortUnique(FieldSet* f) {
+  std::sort(f->begin(), f->end());
+  f->erase(std::unique(f->begin(), f->end()), f->end());
+}
+
 }  // namespace
+
+FieldSet FilterFields(const query::Filter& filter) {
+  FieldSet out = {"_id"};
+  CollectFields(filter.root(), &out);
+  SortUnique(&out);
+  return out;
+}
+
+std::optional<FieldSet> FindFields(const Query& q) {
+  if (!q.projection) return std::nullopt;
+  FieldSet shown = q.projection->IncludedTopLevelFields();
+  if (shown.empty()) return std::nullopt;
+  FieldSet out = FilterFields(q.filter);
+  out.insert(out.end(), shown.begin(), shown.end());
+  if (q.sort) {
+    for (const query::SortField& f : q.sort->fields()) out.push_back(f.path.parts[0]);
+  }
+  SortUnique(&out);
+  return out;
+}
 
 std::unique_ptr<MatchStream> NewMatchStream(internal::ReadSource* src, const Query& q,
                                             DocExplain* stats) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/engine/read_source.h"
+#include "models/doc/doc_codec.h"
 #include "models/doc/doc_index.h"
 #include "models/doc/doc_planner.h"
 #include "query/filter.h"
@@ -40,7 +41,17 @@ struct Query {
   std::optional<query::Projection> projection;
   uint64_t skip = 0;
   uint64_t limit = 0;
+  // When set, documents are decoded with only these top-level fields (the filter's, the sort's
+  // and the projection's, and _id): the rest is skipped unbuilt (see msgpack.h).
+  std::optional<FieldSet> decode_fields;
 };
+
+// The top-level field names the filter reads, and _id (sorted, distinct). A document holding
+// only these fields matches the filter exactly when the whole document does.
+FieldSet FilterFields(const query::Filter& filter);
+// Adds the sort's and the projection's top-level fields to FilterFields for a find; nullopt when
+// every field is needed (no projection, or an exclusion).
+std::optional<FieldSet> FindFields(const Query& q);
 
 // A cursor over the matching documents (before skip, limit and projection) in plan order,
 // without sorting: used by count, update and delete. `stats` (may be null) counts the work.

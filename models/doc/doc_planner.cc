@@ -244,6 +244,7 @@ Plan PrimaryPlan(uint64_t coll, const std::vector<const FilterNode*>& conj,
       plan.ranges.emplace_back(k, codec::PrefixSuccessor(k));
     }
     *score = b->points.size() == 1 ? 30 : 15;
+    plan.points = true;
   }
   if (plan.sort_from_index) *score += 3;
   std::sort(plan.ranges.begin(), plan.ranges.end());

@@ -32,6 +32,9 @@ struct Plan {
   // With no index: true when `ranges` restrict the read to _id values (an _id condition); false
   // for a scan of the whole collection.
   bool primary = false;
+  // With `primary`: every range holds exactly one _id, and its first key is that document's
+  // data key (equality or $in on _id), so a write can read those documents directly.
+  bool points = false;
   // Key ranges [first, second), in ascending key order (scanned backwards when reverse): index
   // keys with an index, data keys (documents) when `primary`.
   std::vector<std::pair<std::string, std::string>> ranges;

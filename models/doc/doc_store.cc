@@ -20,8 +20,8 @@ namespace {
 using internal::ScopedOpTimer;
 
 // Serialises read-modify-writes of collection options across every store of the process.
-absl::Mutex& MetaMutex() {
-  static absl::Mutex* mu = new absl::Mutex();
+util::Mutex& MetaMutex() {
+  static util::Mutex* mu = new util::Mutex();
   return *mu;
 }
 
@@ -75,20 +75,20 @@ absl::StatusOr<std::optional<ObjectInfo>> DocStoreImpl::FindCollection(std::stri
 
 absl::StatusOr<std::shared_ptr<const CollectionMeta>> DocStoreImpl::MetaOf(const ObjectInfo& info) {
   {
-    absl::MutexLock l(&cache_mu_);
+    util::MutexLock l(&cache_mu_);
     auto it = meta_cache_.find(info.id);
     if (it != meta_cache_.end() && it->second.first == info.options) return it->second.second;
   }
   ASSIGN_OR_RETURN(CollectionMeta meta, CollectionMeta::Parse(info.options));
   auto shared = std::make_shared<const CollectionMeta>(std::move(meta));
-  absl::MutexLock l(&cache_mu_);
+  util::MutexLock l(&cache_mu_);
   meta_cache_[info.id] = {info.options, shared};
   return shared;
 }
 
 absl::Status DocStoreImpl::ModifyMeta(std::string_view coll,
                                       const std::function<absl::Status(CollectionMeta*)>& change) {
-  absl::MutexLock l(&MetaMutex());
+  util::MutexLock l(&MetaMutex());
   ASSIGN_OR_RETURN(ObjectInfo info, engine_->catalog().Get(Model::kDocument, coll));
   ASSIGN_OR_RETURN(CollectionMeta meta, CollectionMeta::Parse(info.options));
   RETURN_IF_ERROR(change(&meta));
@@ -117,6 +117,7 @@ absl::StatusOr<std::unique_ptr<Query>> DocStoreImpl::Prepare(const ObjectInfo& i
   q->skip = options.skip;
   q->limit = options.limit;
   q->plan = ChoosePlan(info.id, *q->meta, q->filter, q->sort ? &*q->sort : nullptr);
+  q->decode_fields = FindFields(*q);
   return q;
 }
 
@@ -169,6 +170,7 @@ absl::StatusOr<uint64_t> DocStoreImpl::CountIn(internal::ReadSource* src, std::s
   ObjectInfo none;
   ASSIGN_OR_RETURN(std::unique_ptr<Query> q, Prepare(info ? *info : none, filter, {}));
   if (!info) return 0;
+  q->decode_fields = FilterFields(q->filter);  // a count needs only what the filter reads
   std::unique_ptr<MatchStream> stream = NewMatchStream(src, *q, nullptr);
   uint64_t n = 0;
   Match m;

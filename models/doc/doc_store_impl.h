@@ -14,10 +14,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
 #include "core/obs/metrics.h"
+#include "core/util/mutex.h"
 #include "models/doc/doc_find.h"
 #include "models/doc/doc_index.h"
 #include "query/update.h"
@@ -118,7 +118,8 @@ class DocStoreImpl final : public DocStore {
   absl::StatusOr<uint64_t> DeleteIn(internal::TxnImpl& txn, std::string_view coll,
                                     const Document& filter, bool one);
   // The primary keys of the documents matching `filter` in the transaction's view, in _id order
-  // (only the first when `one`).
+  // (only the first when `one`). When the filter names its documents by _id (equality or $in),
+  // those keys without reading them (the caller reads and re-checks each document anyway).
   absl::StatusOr<std::vector<std::string>> MatchingKeys(internal::TxnImpl& txn, const CollCtx& ctx,
                                                         const query::Filter& filter, bool one);
   // Reads and locks one document; nullopt when absent.
@@ -144,7 +145,7 @@ class DocStoreImpl final : public DocStore {
   internal::Histogram* h_delete_;
   internal::Histogram* h_get_;
   internal::Histogram* h_find_;
-  absl::Mutex cache_mu_;
+  util::Mutex cache_mu_;
   std::unordered_map<uint64_t, std::pair<std::string, std::shared_ptr<const CollectionMeta>>>
       meta_cache_ ABSL_GUARDED_BY(cache_mu_);
 };
@@ -152,6 +153,10 @@ class DocStoreImpl final : public DocStore {
 // Checks a document to be stored: an object, field names without a leading '$' or a '.', nesting
 // within kMaxDocumentDepth. `what` names it in errors ("document 3").
 absl::Status ValidateDocument(const Json& doc, std::string_view what);
+// ValidateDocument's checks on the top-level fields named in `touched` (sorted) only: for a
+// document whose other fields come unchanged from a stored (so already valid) document.
+absl::Status ValidateTouchedFields(const Json& doc, const std::vector<std::string>& touched,
+                                   std::string_view what);
 // Checks an _id value: any JSON value but an array (or an object holding one at the top).
 absl::Status ValidateId(const Json& id);
 

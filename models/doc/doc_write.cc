@@ -19,6 +19,22 @@ using internal::Cf;
 using internal::ScopedOpTimer;
 using internal::TxnImpl;
 
+absl::Status CheckName(const std::string& name, std::string_view what) {
+  if (!util::IsValidUtf8(name)) {
+    return absl::InvalidArgumentError(
+        util::StrCat(what, " has a field name that is not valid UTF-8"));
+  }
+  if (!name.empty() && name[0] == '$') {
+    return absl::InvalidArgumentError(
+        util::StrCat(what, ": field name \"", name, "\" starts with '$'"));
+  }
+  if (name.find('.') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        util::StrCat(what, ": field name \"", name, "\" contains '.'"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckDepth(const Json& v, int depth, std::string_view what) {
   if (v.is_string() && !util::IsValidUtf8(v.get_ref<const std::string&>())) {
     return absl::InvalidArgumentError(
@@ -30,18 +46,7 @@ absl::Status CheckDepth(const Json& v, int depth, std::string_view what) {
   }
   if (v.is_object()) {
     for (const auto& [name, value] : v.items()) {
-      if (!util::IsValidUtf8(name)) {
-        return absl::InvalidArgumentError(
-            util::StrCat(what, " has a field name that is not valid UTF-8"));
-      }
-      if (!name.empty() && name[0] == '$') {
-        return absl::InvalidArgumentError(
-            util::StrCat(what, ": field name \"", name, "\" starts with '$'"));
-      }
-      if (name.find('.') != std::string::npos) {
-        return absl::InvalidArgumentError(
-            util::StrCat(what, ": field name \"", name, "\" contains '.'"));
-      }
+      RETURN_IF_ERROR(CheckName(name, what));
       RETURN_IF_ERROR(CheckDepth(value, depth + 1, what));
     }
   } else if (v.is_array()) {
@@ -78,6 +83,12 @@ bool SetPath(Json* doc, const query::Path& path, const Json& value) {
   return true;
 }
 
+// The checks ValidateDocument makes on one top-level field.
+absl::Status CheckField(const std::string& name, const Json& value, std::string_view what) {
+  RETURN_IF_ERROR(CheckName(name, what));
+  return CheckDepth(value, 2, what);
+}
+
 }  // namespace
 
 absl::Status ValidateDocument(const Json& doc, std::string_view what) {
@@ -86,6 +97,16 @@ absl::Status ValidateDocument(const Json& doc, std::string_view what) {
         util::StrCat(what, " must be a JSON object, got ", doc.type_name()));
   }
   return CheckDepth(doc, 1, what);
+}
+
+absl::Status ValidateTouchedFields(const Json& doc, const std::vector<std::string>& touched,
+                                   std::string_view what) {
+  if (!doc.is_object()) return ValidateDocument(doc, what);
+  for (const auto& [name, value] : doc.items()) {
+    if (!std::binary_search(touched.begin(), touched.end(), name)) continue;
+    RETURN_IF_ERROR(CheckField(name, value, what));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateId(const Json& id) {
@@ -110,10 +131,8 @@ absl::StatusOr<std::optional<CollCtx>> DocStoreImpl::LockForWrite(TxnImpl& txn,
     ASSIGN_OR_RETURN(info, FindCollection(coll));
     if (!info) return std::optional<CollCtx>();
   }
-  std::string unused;
-  bool found = false;
-  RETURN_IF_ERROR(txn.GetForUpdate(Cf::kMeta, internal::meta::ObjectLockKey(info->id), &unused,
-                                   &found, /*exclusive=*/false));
+  RETURN_IF_ERROR(
+      txn.Lock(Cf::kMeta, internal::meta::ObjectLockKey(info->id), /*exclusive=*/false));
   // Read the definitions again under the lock: an index build may have changed them.
   info = engine_->catalog().Find(Model::kDocument, coll);
   if (!info) return absl::NotFoundError(util::StrCat("collection ", coll, " was dropped"));
@@ -316,8 +335,14 @@ absl::StatusOr<std::vector<std::string>> DocStoreImpl::MatchingKeys(TxnImpl& txn
   q.meta = ctx.meta;
   q.filter = filter;
   q.plan = ChoosePlan(ctx.info.id, *ctx.meta, q.filter, nullptr);
-  std::unique_ptr<MatchStream> stream = NewMatchStream(&txn, q, nullptr);
   std::vector<std::string> pks;
+  if (q.plan.primary && q.plan.points) {
+    // The _id values themselves: no scan (ranges are sorted, so pks are in _id order).
+    for (const auto& range : q.plan.ranges) pks.push_back(range.first.substr(8));
+    return pks;
+  }
+  q.decode_fields = FilterFields(q.filter);  // only the keys are used
+  std::unique_ptr<MatchStream> stream = NewMatchStream(&txn, q, nullptr);
   Match m;
   while (stream->Next(&m)) {
     if (one && !pks.empty()) {
@@ -344,10 +369,11 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string
   DocUpdateResult result;
   if (!ctx) return result;
   ASSIGN_OR_RETURN(std::vector<std::string> pks, MatchingKeys(txn, *ctx, *f, options.one));
+  std::optional<std::vector<std::string>> touched = u->TouchedFields();
   std::vector<DocChange> changes;
   for (const std::string& pk : pks) {
     ASSIGN_OR_RETURN(std::optional<Json> doc, ReadLocked(txn, *ctx, pk));
-    if (!doc || !f->Matches(*doc)) continue;  // changed since the scan
+    if (!doc || !f->Matches(*doc)) continue;  // changed since the scan, or not a match
     ++result.matched;
     Json after = *doc;
     absl::StatusOr<bool> changed = u->Apply(&after, /*is_insert=*/false);
@@ -356,8 +382,17 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string
                           util::StrCat("update of document ", IdText((*doc)["_id"]), ": ",
                                        changed.status().message()));
     }
-    if (!*changed) continue;
-    RETURN_IF_ERROR(ValidateDocument(after, util::StrCat("document ", IdText((*doc)["_id"]))));
+    if (!*changed) {
+      if (options.one) break;
+      continue;
+    }
+    // Fields the update did not touch come from the stored, already valid document.
+    absl::Status valid = touched ? ValidateTouchedFields(after, *touched, "document")
+                                 : ValidateDocument(after, "document");
+    if (!valid.ok()) {
+      RETURN_IF_ERROR(ValidateDocument(after, util::StrCat("document ", IdText((*doc)["_id"]))));
+      return valid;
+    }
     ++result.modified;
     changes.push_back({pk, std::move(doc), std::move(after)});
     if (options.one) break;
@@ -387,7 +422,6 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string
     result.upserted_id = doc["_id"];
     changes.push_back({pk, std::nullopt, std::move(doc)});
   }
-  std::optional<std::vector<std::string>> touched = u->TouchedFields();
   RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes, touched ? &*touched : nullptr));
   return result;
 }

@@ -112,7 +112,7 @@ class KvStoreImpl final : public KvStore {
                    const KvPutOptions& options) override {
     ScopedOpTimer t(h_put_);
     return Fail(t, Autocommit("kv.put", [&](TxnImpl& txn) {
-                  return PutIn(txn, ns, key, value, options.ttl_seconds);
+                  return PutIn(txn, ns, key, value, options.ttl_seconds, /*index=*/false);
                 }));
   }
   absl::Status Put(Transaction& txn, std::string_view ns, std::string_view key,
@@ -307,8 +307,10 @@ class KvStoreImpl final : public KvStore {
     return txn.AddEvent(std::move(e));
   }
 
+  // `index` false: the write skips the transaction's write index (its own later reads would not
+  // see it), for a transaction that writes this one key and reads nothing after it.
   absl::Status PutIn(TxnImpl& txn, std::string_view ns, std::string_view key,
-                     std::string_view value, int64_t ttl_seconds) {
+                     std::string_view value, int64_t ttl_seconds, bool index = true) {
     RETURN_IF_ERROR(ValidateKey(key));
     RETURN_IF_ERROR(ValidateValue(value));
     ASSIGN_OR_RETURN(int64_t expiry, ExpiryFor(ttl_seconds));
@@ -316,7 +318,10 @@ class KvStoreImpl final : public KvStore {
     std::string k = kv::EncodeKey(info.id, key);
     Current cur;
     RETURN_IF_ERROR(ReadCurrent(txn, k, &cur));
-    RETURN_IF_ERROR(txn.Put(Cf::kData, k, codec::EncodeEnvelope(value, expiry)));
+    if (!index) txn.SetIndexing(false);
+    absl::Status s = txn.Put(Cf::kData, k, codec::EncodeEnvelope(value, expiry));
+    if (!index) txn.SetIndexing(true);
+    RETURN_IF_ERROR(s);
     return Event(txn, info, key, cur, value);
   }
 
