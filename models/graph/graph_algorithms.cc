@@ -12,15 +12,28 @@
 #include "tessera/status.h"
 
 namespace tessera::graph {
+namespace {
+
+// Vertices (or edges) between two polls of SubgraphOptions::cancelled.
+constexpr uint32_t kCancelPoll = 4096;
+
+absl::Status CheckCancelled(const SubgraphOptions& o, std::string_view what) {
+  if (o.cancelled && o.cancelled()) return absl::CancelledError(util::StrCat(what, " cancelled"));
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<Subgraph> LoadSubgraph(GraphReader& r, const SubgraphOptions& o) {
   Subgraph g;
+  RETURN_IF_ERROR(CheckCancelled(o, "graph algorithm"));
   RETURN_IF_ERROR(r.ForEachVertex([&](std::string_view id, const VertexRecord& rec) {
     if (o.vertex_label.empty() || rec.label == o.vertex_label) g.ids.emplace_back(id);
   }));
   if (g.ids.size() > UINT32_MAX) {
     return absl::ResourceExhaustedError("graph algorithms: more than 2^32 vertices");
   }
+  RETURN_IF_ERROR(CheckCancelled(o, "graph algorithm"));
   std::unordered_map<std::string_view, uint32_t> index;
   index.reserve(g.ids.size());
   for (uint32_t i = 0; i < g.ids.size(); ++i) index.emplace(g.ids[i], i);
@@ -33,6 +46,7 @@ absl::StatusOr<Subgraph> LoadSubgraph(GraphReader& r, const SubgraphOptions& o) 
     if (s == index.end() || d == index.end()) return;
     g.edges.emplace_back(s->second, d->second);
   }));
+  RETURN_IF_ERROR(CheckCancelled(o, "graph algorithm"));
   return g;
 }
 
@@ -55,6 +69,7 @@ absl::StatusOr<std::vector<RankedVertex>> RunPageRank(const Subgraph& g, const P
   for (auto [s, d] : g.edges) ++outdeg[s];
   std::vector<double> rank(n, 1.0 / static_cast<double>(n)), next(n);
   for (int it = 0; it < o.iterations; ++it) {
+    RETURN_IF_ERROR(CheckCancelled(o.subgraph, "graph pagerank"));
     double dangling = 0;
     for (size_t v = 0; v < n; ++v) {
       if (outdeg[v] == 0) dangling += rank[v];
@@ -86,7 +101,8 @@ uint32_t Find(std::vector<uint32_t>& parent, uint32_t x) {
 }
 
 // Tarjan's algorithm, iterative. Returns a component representative per vertex.
-std::vector<uint32_t> StrongComponents(const Subgraph& g) {
+absl::StatusOr<std::vector<uint32_t>> StrongComponents(const Subgraph& g,
+                                                       const SubgraphOptions& o) {
   const uint32_t n = static_cast<uint32_t>(g.ids.size());
   std::vector<uint32_t> offsets(n + 1, 0), targets(g.edges.size());
   for (auto [s, d] : g.edges) ++offsets[s + 1];
@@ -101,6 +117,7 @@ std::vector<uint32_t> StrongComponents(const Subgraph& g) {
   std::vector<std::pair<uint32_t, uint32_t>> call;  // (vertex, next edge position)
   uint32_t counter = 0;
   for (uint32_t root = 0; root < n; ++root) {
+    if (root % kCancelPoll == 0) RETURN_IF_ERROR(CheckCancelled(o, "graph components"));
     if (index[root] != kUnset) continue;
     call.emplace_back(root, offsets[root]);
     index[root] = low[root] = counter++;
@@ -139,11 +156,12 @@ std::vector<uint32_t> StrongComponents(const Subgraph& g) {
 
 }  // namespace
 
-ComponentsResult RunComponents(const Subgraph& g, bool strong) {
+absl::StatusOr<ComponentsResult> RunComponents(const Subgraph& g, bool strong,
+                                               const SubgraphOptions& o) {
   const uint32_t n = static_cast<uint32_t>(g.ids.size());
   std::vector<uint32_t> rep;
   if (strong) {
-    rep = StrongComponents(g);
+    ASSIGN_OR_RETURN(rep, StrongComponents(g, o));
   } else {
     rep.resize(n);
     std::iota(rep.begin(), rep.end(), 0);
@@ -168,7 +186,7 @@ ComponentsResult RunComponents(const Subgraph& g, bool strong) {
   return r;
 }
 
-int64_t RunTriangles(const Subgraph& g) {
+absl::StatusOr<int64_t> RunTriangles(const Subgraph& g, const SubgraphOptions& o) {
   const uint32_t n = static_cast<uint32_t>(g.ids.size());
   std::vector<std::vector<uint32_t>> adj(n);
   for (auto [s, d] : g.edges) {
@@ -193,6 +211,7 @@ int64_t RunTriangles(const Subgraph& g) {
   int64_t count = 0;
   std::vector<uint8_t> mark(n, 0);
   for (uint32_t v = 0; v < n; ++v) {
+    if (v % kCancelPoll == 0) RETURN_IF_ERROR(CheckCancelled(o, "graph triangles"));
     for (uint32_t w : fwd[v]) mark[w] = 1;
     for (uint32_t w : fwd[v]) {
       for (uint32_t x : fwd[w]) count += mark[x];

@@ -25,8 +25,10 @@ struct Subgraph {
 
 absl::StatusOr<Subgraph> LoadSubgraph(GraphReader& r, const SubgraphOptions& o);
 
+// Each returns Cancelled once the options' `cancelled` returns true (SubgraphOptions).
 absl::StatusOr<std::vector<RankedVertex>> RunPageRank(const Subgraph& g, const PageRankOptions& o);
-ComponentsResult RunComponents(const Subgraph& g, bool strong);
-int64_t RunTriangles(const Subgraph& g);
+absl::StatusOr<ComponentsResult> RunComponents(const Subgraph& g, bool strong,
+                                               const SubgraphOptions& o = {});
+absl::StatusOr<int64_t> RunTriangles(const Subgraph& g, const SubgraphOptions& o = {});
 
 }  // namespace tessera::graph

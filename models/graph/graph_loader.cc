@@ -1,8 +1,9 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
 // Edge-list bulk load (see graph_loader.h). Rows are read and parsed one batch at a time; each
-// batch creates its missing vertices and writes its edges in one transaction (ids for the whole
-// batch are reserved with one allocator update). Progress goes to stderr when it is a terminal.
+// batch creates its missing vertices and writes its edges atomically: by bulk ingestion of sorted
+// files (graph_ingest.h), or for a small batch in one transaction (ids for the whole batch are
+// reserved with one allocator update). Progress goes to stderr when it is a terminal.
 #include "models/graph/graph_loader.h"
 
 #include <unistd.h>
@@ -13,12 +14,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/engine/txn_impl.h"
 #include "core/util/strings.h"
+#include "models/graph/graph_ingest.h"
 #include "models/graph/graph_writer.h"
 #include "tessera/status.h"
 
@@ -84,7 +87,8 @@ absl::StatusOr<bool> ParseEdgeRow(std::string_view line, size_t line_no, EdgeRow
 
 absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const ObjectInfo& graph,
                                                  const std::string& file,
-                                                 const GraphLoadOptions& options) {
+                                                 const GraphLoadOptions& options,
+                                                 size_t min_ingest_edges) {
   RETURN_IF_ERROR(ValidateEdgeType(options.default_type));
   if (options.batch_edges == 0) {
     return absl::InvalidArgumentError("graph load: batch_edges must be at least 1");
@@ -94,8 +98,9 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
     return absl::NotFoundError(
         util::StrCat("graph load: cannot open ", file, ": ", std::strerror(errno)));
   }
-  const bool show = options.progress && isatty(STDERR_FILENO) == 1;
+  const bool show = options.progress && !options.on_progress && isatty(STDERR_FILENO) == 1;
   GraphLoadResult result;
+  std::error_code fs_error;  // file_size failing only leaves the progress at 0 bytes
   std::string line;
   size_t line_no = 0;
   bool eof = false;
@@ -115,51 +120,64 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
     }
     if (in.bad()) return absl::DataLossError(util::StrCat("graph load: read error in ", file));
     if (rows.empty()) break;
+    if (options.cancelled && options.cancelled()) {
+      return absl::CancelledError(util::StrCat("graph load cancelled; ", result.edges,
+                                               " edges of earlier batches stay committed"));
+    }
     int64_t created = 0;
-    absl::Status s = engine->RunInTxn(
-        "graph.load", /*snapshot=*/false, RetryOptions(), [&](internal::TxnImpl& txn) {
-          created = 0;
-          GraphWriter w(&txn, graph);
-          // Every endpoint is locked once per batch, so a concurrent DeleteVertex cannot leave
-          // an edge of this batch dangling.
-          std::unordered_set<std::string> here;
-          auto ensure = [&](const std::string& v) -> absl::Status {
-            if (here.count(v) != 0) return absl::OkStatus();
-            ASSIGN_OR_RETURN(auto rec, w.LockVertex(v));
-            if (!rec) {
-              RETURN_IF_ERROR(w.PutVertex(v, VertexRecord()).status());
-              ++created;
-            }
-            here.insert(v);
-            return absl::OkStatus();
-          };
-          ASSIGN_OR_RETURN(uint64_t next_id, w.AllocateEdgeIds(rows.size()));
-          // Degrees change once per vertex per batch, not once per edge.
-          std::unordered_map<std::string_view, int64_t> out_degree, in_degree;
-          // Nothing written below is read back by this transaction (each vertex is locked and
-          // read once, before any write of it; edge keys are new): skip the write index.
-          txn.SetIndexing(false);
-          for (const EdgeRow& r : rows) {
-            RETURN_IF_ERROR(ensure(r.src));
-            RETURN_IF_ERROR(ensure(r.dst));
-            Edge e;
-            e.id = next_id++;
-            e.src = r.src;
-            e.dst = r.dst;
-            e.type = r.type;
-            e.weight = r.weight;
-            e.props = "{}";
-            RETURN_IF_ERROR(w.WriteEdge(e, /*count_degrees=*/false));
-            ++out_degree[r.src];
-            ++in_degree[r.dst];
-          }
-          for (const auto& [v, n] : out_degree) {
-            RETURN_IF_ERROR(w.AddDegree(v, Direction::kOut, n));
-          }
-          for (const auto& [v, n] : in_degree) RETURN_IF_ERROR(w.AddDegree(v, Direction::kIn, n));
-          txn.SetIndexing(true);
-          return absl::OkStatus();
-        });
+    absl::Status s;
+    if (rows.size() >= min_ingest_edges) {
+      absl::StatusOr<int64_t> n = IngestEdgeBatch(engine, graph, rows);
+      s = n.status();
+      if (n.ok()) created = *n;
+    } else {
+      s = engine->RunInTxn("graph.load", /*snapshot=*/false, RetryOptions(),
+                           [&](internal::TxnImpl& txn) {
+                             created = 0;
+                             GraphWriter w(&txn, graph);
+                             // Every endpoint is locked once per batch, so a concurrent
+                             // DeleteVertex cannot leave an edge of this batch dangling.
+                             std::unordered_set<std::string> here;
+                             auto ensure = [&](const std::string& v) -> absl::Status {
+                               if (here.count(v) != 0) return absl::OkStatus();
+                               ASSIGN_OR_RETURN(auto rec, w.LockVertex(v));
+                               if (!rec) {
+                                 RETURN_IF_ERROR(w.PutVertex(v, VertexRecord()).status());
+                                 ++created;
+                               }
+                               here.insert(v);
+                               return absl::OkStatus();
+                             };
+                             ASSIGN_OR_RETURN(uint64_t next_id, w.AllocateEdgeIds(rows.size()));
+                             // Degrees change once per vertex per batch, not once per edge.
+                             std::unordered_map<std::string_view, int64_t> out_degree, in_degree;
+                             // Nothing written below is read back by this transaction (each vertex
+                             // is locked and read once, before any write of it; edge keys are new):
+                             // skip the write index.
+                             txn.SetIndexing(false);
+                             for (const EdgeRow& r : rows) {
+                               RETURN_IF_ERROR(ensure(r.src));
+                               RETURN_IF_ERROR(ensure(r.dst));
+                               Edge e;
+                               e.id = next_id++;
+                               e.src = r.src;
+                               e.dst = r.dst;
+                               e.type = r.type;
+                               e.weight = r.weight;
+                               e.props = "{}";
+                               RETURN_IF_ERROR(w.WriteEdge(e, /*count_degrees=*/false));
+                               ++out_degree[r.src];
+                               ++in_degree[r.dst];
+                             }
+                             for (const auto& [v, n] : out_degree) {
+                               RETURN_IF_ERROR(w.AddDegree(v, Direction::kOut, n));
+                             }
+                             for (const auto& [v, n] : in_degree)
+                               RETURN_IF_ERROR(w.AddDegree(v, Direction::kIn, n));
+                             txn.SetIndexing(true);
+                             return absl::OkStatus();
+                           });
+    }
     if (!s.ok()) {
       return absl::Status(
           s.code(),
@@ -168,6 +186,15 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
     }
     result.vertices += created;
     result.edges += static_cast<int64_t>(rows.size());
+    if (options.on_progress) {
+      std::streamoff at = eof ? -1 : static_cast<std::streamoff>(in.tellg());
+      uint64_t bytes = at >= 0 ? static_cast<uint64_t>(at) : 0;
+      if (at < 0) {
+        uintmax_t size = std::filesystem::file_size(file, fs_error);
+        if (!fs_error) bytes = size;
+      }
+      options.on_progress(result.edges, bytes);
+    }
     if (show) {
       std::fprintf(stderr, "\rgraph load %s: %lld edges, %lld new vertices", graph.name.c_str(),
                    static_cast<long long>(result.edges), static_cast<long long>(result.vertices));

@@ -26,10 +26,16 @@ struct EdgeRow {
 // malformed one.
 absl::StatusOr<bool> ParseEdgeRow(std::string_view line, size_t line_no, EdgeRow* row);
 
-// Loads `file` into `graph` (created if needed). Each batch of options.batch_edges rows is one
-// transaction.
+// Batches of fewer rows than this are written as a transaction: an ingestion costs a few files
+// and possibly a memtable flush, which small batches do not repay.
+inline constexpr size_t kMinIngestEdges = 4096;
+
+// Loads `file` into `graph` (created if needed). Each batch of options.batch_edges rows commits
+// as a whole: by bulk ingestion (graph_ingest.h) when it has at least `min_ingest_edges` rows,
+// else as one transaction.
 absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const ObjectInfo& graph,
                                                  const std::string& file,
-                                                 const GraphLoadOptions& options);
+                                                 const GraphLoadOptions& options,
+                                                 size_t min_ingest_edges = kMinIngestEdges);
 
 }  // namespace tessera::graph

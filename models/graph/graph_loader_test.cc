@@ -57,6 +57,38 @@ TEST_F(GraphLoaderTest, LoadsTsvAndReusesExistingVertices) {
   EXPECT_EQ(x->out_degree, 1);
 }
 
+TEST_F(GraphLoaderTest, ReportsProgressPerBatchAndStopsWhenCancelled) {
+  std::string text;
+  for (int i = 0; i < 10; ++i)
+    text += "v" + std::to_string(i) + ",v" + std::to_string(i + 1) + "\n";
+  std::string f = Write("p.csv", text);
+  GraphLoadOptions o;
+  o.batch_edges = 3;
+  std::vector<std::pair<int64_t, uint64_t>> seen;
+  o.on_progress = [&](int64_t edges, uint64_t bytes) { seen.emplace_back(edges, bytes); };
+  ASSERT_OK_AND_ASSIGN(GraphLoadResult r, graph_->LoadEdgeList("g", f, o));
+  EXPECT_EQ(r.edges, 10);
+  ASSERT_EQ(seen.size(), 4u);  // batches of 3, 3, 3, 1
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GT(seen[i].first, seen[i - 1].first);
+    EXPECT_GT(seen[i].second, seen[i - 1].second);
+  }
+  EXPECT_EQ(seen.back(), (std::pair<int64_t, uint64_t>{10, text.size()}));
+
+  // Cancelled after two batches: those stay, nothing after them is written.
+  int polls = 0;
+  o.on_progress = nullptr;
+  o.cancelled = [&] { return ++polls > 2; };
+  absl::StatusOr<GraphLoadResult> cut = graph_->LoadEdgeList("h", f, o);
+  EXPECT_EQ(cut.status().code(), absl::StatusCode::kCancelled) << cut.status();
+  EXPECT_NE(cut.status().message().find("6 edges"), std::string::npos) << cut.status();
+  ASSERT_OK_AND_ASSIGN(auto v5, graph_->GetVertex("h", "v5"));
+  ASSERT_TRUE(v5.has_value());
+  EXPECT_EQ(v5->out_degree, 1);
+  ASSERT_OK_AND_ASSIGN(auto v7, graph_->GetVertex("h", "v7"));
+  EXPECT_FALSE(v7.has_value());
+}
+
 TEST_F(GraphLoaderTest, MalformedLineNamesItsNumber) {
   std::string f = Write("bad.csv", "a,b\nonlyone\n");
   auto r = graph_->LoadEdgeList("g", f);

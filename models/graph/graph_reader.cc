@@ -122,11 +122,67 @@ std::vector<std::string> AdjPrefixes(uint64_t g, std::string_view vid, Direction
 absl::Status GraphReader::ForEachEdge(std::string_view vid, Direction dir,
                                       const std::vector<std::string>& types,
                                       absl::FunctionRef<bool(const AdjEntry&)> fn) {
-  AdjCursor c(nullptr, src_, AdjPrefixes(g_, vid, dir, types));
-  for (; c.Valid(); c.Next()) {
-    if (!fn(c.entry())) return absl::OkStatus();
+  if (adj_busy_) {  // called from inside fn: a cursor of its own
+    AdjCursor c(nullptr, src_, AdjPrefixes(g_, vid, dir, types));
+    for (; c.Valid(); c.Next()) {
+      if (!fn(c.entry())) return absl::OkStatus();
+    }
+    return c.status();
   }
-  return c.status();
+  if (adj_it_ == nullptr) {
+    std::string p = GraphPrefix(g_);
+    adj_it_ = src_->NewIterator(Cf::kAdj, p, codec::PrefixSuccessor(p));
+  }
+  // The prefixes, as AdjPrefixes builds them, into reused strings.
+  size_t n = 0;
+  auto next_prefix = [&]() -> std::string& {
+    if (prefixes_.size() <= n) prefixes_.emplace_back();
+    std::string& k = prefixes_[n++];
+    k.clear();
+    codec::PutFixed64BE(&k, g_);
+    codec::PutFixed16BE(&k, static_cast<uint16_t>(vid.size()));
+    k.append(vid);
+    return k;
+  };
+  if (types.empty() && dir == Direction::kBoth) {
+    next_prefix();
+  } else {
+    for (Direction d : {Direction::kOut, Direction::kIn}) {
+      if (dir != Direction::kBoth && dir != d) continue;
+      if (types.empty()) {
+        next_prefix().push_back(static_cast<char>(d));
+        continue;
+      }
+      for (const std::string& t : types) {
+        std::string& k = next_prefix();
+        k.push_back(static_cast<char>(d));
+        k.push_back(static_cast<char>(static_cast<uint8_t>(t.size())));
+        k.append(t);
+      }
+    }
+  }
+  adj_busy_ = true;
+  struct Release {
+    bool* busy;
+    ~Release() { *busy = false; }
+  } release{&adj_busy_};
+  rocksdb::Iterator* it = adj_it_->get();
+  AdjEntry e;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& p = prefixes_[i];
+    for (it->Seek(p); it->Valid(); it->Next()) {
+      rocksdb::Slice k = it->key();
+      if (!k.starts_with(p)) break;
+      rocksdb::Slice v = it->value();
+      if (!DecodeAdjKey(std::string_view(k.data(), k.size()), &e) ||
+          !DecodeWeight(std::string_view(v.data(), v.size()), &e.weight)) {
+        return absl::DataLossError(util::StrCat("graph ", name_, ": malformed adjacency entry"));
+      }
+      if (!fn(e)) return absl::OkStatus();
+    }
+    RETURN_IF_ERROR(internal::FromRocks(it->status(), "graph adjacency scan"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<VertexRecord>> GraphReader::GetVertex(std::string_view vid) {
@@ -166,6 +222,24 @@ absl::Status GraphReader::ForEachVertex(
     fn(std::string_view(k.data() + p.size(), k.size() - p.size()), *rec);
   }
   return internal::FromRocks((*it)->status(), "graph vertex scan");
+}
+
+absl::Status GraphReader::ForEachAdjEntry(
+    absl::FunctionRef<bool(std::string_view, const AdjEntry&)> fn) {
+  std::string p = GraphPrefix(g_);
+  auto it = src_->NewIterator(Cf::kAdj, p, codec::PrefixSuccessor(p));
+  AdjEntry e;
+  std::string_view vertex;
+  for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
+    rocksdb::Slice k = (*it)->key();
+    rocksdb::Slice v = (*it)->value();
+    if (!DecodeAdjKey(std::string_view(k.data(), k.size()), &e, &vertex) ||
+        !DecodeWeight(std::string_view(v.data(), v.size()), &e.weight)) {
+      return absl::DataLossError(util::StrCat("graph ", name_, ": malformed adjacency entry"));
+    }
+    if (!fn(vertex, e)) return absl::OkStatus();
+  }
+  return internal::FromRocks((*it)->status(), "graph adjacency scan");
 }
 
 absl::Status GraphReader::ForEachOutEdge(

@@ -35,9 +35,14 @@ class GraphReader {
 
   uint64_t graph_id() const { return g_; }
   const std::string& name() const { return name_; }
+  // The change-log position of the reader's snapshot, when it reads one (0: unknown).
+  uint64_t position() const { return position_; }
+  void set_position(uint64_t p) { position_ = p; }
 
   // Calls fn for every adjacency entry of `vid` in `dir` restricted to `types`; fn returns false
-  // to stop early.
+  // to stop early. The reader keeps one iterator over the graph's adjacency and seeks it to each
+  // vertex (creating an iterator costs more than a seek); a call made from inside fn gets an
+  // iterator of its own. `vid` is not read after the first call of fn.
   absl::Status ForEachEdge(std::string_view vid, Direction dir,
                            const std::vector<std::string>& types,
                            absl::FunctionRef<bool(const AdjEntry&)> fn);
@@ -51,11 +56,18 @@ class GraphReader {
   absl::Status ForEachVertex(absl::FunctionRef<void(std::string_view, const VertexRecord&)> fn);
   // Every out-edge of the graph (one entry per edge): fn(src, entry) with entry.other the dst.
   absl::Status ForEachOutEdge(absl::FunctionRef<void(std::string_view, const AdjEntry&)> fn);
+  // Every adjacency entry of the graph, both directions, in key order: fn(vertex, entry); fn
+  // returns false to stop.
+  absl::Status ForEachAdjEntry(absl::FunctionRef<bool(std::string_view, const AdjEntry&)> fn);
 
  private:
   internal::ReadSource* const src_;
   const uint64_t g_;
   const std::string name_;
+  uint64_t position_ = 0;
+  std::unique_ptr<internal::BoundedIterator> adj_it_;  // over the graph's adjacency, reused
+  bool adj_busy_ = false;                              // adj_it_ is in use (ForEachEdge runs)
+  std::vector<std::string> prefixes_;                  // reused by ForEachEdge
 };
 
 }  // namespace tessera::graph

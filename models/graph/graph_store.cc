@@ -11,6 +11,7 @@
 #include "models/graph/graph_codec.h"
 #include "models/graph/graph_loader.h"
 #include "models/graph/graph_reader.h"
+#include "models/graph/graph_topology.h"
 #include "models/graph/graph_traversal.h"
 #include "models/graph/graph_writer.h"
 #include "tessera/graph.h"
@@ -46,7 +47,10 @@ class GraphStoreImpl final : public GraphStore {
   }
 
   absl::Status DropGraph(std::string_view graph) override {
-    return engine_->catalog().Drop(Model::kGraph, graph);
+    std::optional<uint64_t> id = engine_->catalog().FindId(Model::kGraph, graph);
+    RETURN_IF_ERROR(engine_->catalog().Drop(Model::kGraph, graph));
+    if (id) topologies_.Erase(*id);  // ids are never reused: this only frees the memory
+    return absl::OkStatus();
   }
   absl::StatusOr<std::vector<std::string>> ListGraphs() override {
     RETURN_IF_ERROR(engine_->CheckOpen());
@@ -143,14 +147,26 @@ class GraphStoreImpl final : public GraphStore {
                                                      const TraversalOptions& o) override {
     ScopedOpTimer t(h_traverse_);
     return Track(t, ReadValue<std::vector<std::string>>(
-                        graph, id, [&](GraphReader& r) { return graph::Neighbors(r, id, o); }));
+                        graph, id, [&](GraphReader& r) -> absl::StatusOr<std::vector<std::string>> {
+                          if (auto topo = CachedTopology(r, o)) {
+                            return graph::TopologyNeighbors(*topo, graph, id, o);
+                          }
+                          return graph::Neighbors(r, id, o);
+                        }));
   }
 
   absl::StatusOr<std::vector<std::string>> KHop(std::string_view graph, std::string_view id, int k,
                                                 const TraversalOptions& o) override {
     ScopedOpTimer t(h_traverse_);
     return Track(t, ReadValue<std::vector<std::string>>(
-                        graph, id, [&](GraphReader& r) { return graph::KHop(r, id, k, o); }));
+                        graph, id, [&](GraphReader& r) -> absl::StatusOr<std::vector<std::string>> {
+                          if (k >= 0 && k <= graph::kMaxHopsLimit) {
+                            if (auto topo = CachedTopology(r, o)) {
+                              return graph::TopologyKHop(*topo, graph, id, k, o);
+                            }
+                          }
+                          return graph::KHop(r, id, k, o);
+                        }));
   }
 
   absl::StatusOr<std::optional<GraphPath>> ShortestPath(std::string_view graph,
@@ -187,8 +203,8 @@ class GraphStoreImpl final : public GraphStore {
                                               const SubgraphOptions& o) override {
     ScopedOpTimer t(h_algo_);
     ComponentsResult out;
-    absl::Status s = WithSubgraph(graph, o, [&](const graph::Subgraph& g) {
-      out = graph::RunComponents(g, strong);
+    absl::Status s = WithSubgraph(graph, o, [&](const graph::Subgraph& g) -> absl::Status {
+      ASSIGN_OR_RETURN(out, graph::RunComponents(g, strong, o));
       return absl::OkStatus();
     });
     if (!s.ok()) return Track(t, absl::StatusOr<ComponentsResult>(s));
@@ -198,8 +214,8 @@ class GraphStoreImpl final : public GraphStore {
   absl::StatusOr<int64_t> Triangles(std::string_view graph, const SubgraphOptions& o) override {
     ScopedOpTimer t(h_algo_);
     int64_t out = 0;
-    absl::Status s = WithSubgraph(graph, o, [&](const graph::Subgraph& g) {
-      out = graph::RunTriangles(g);
+    absl::Status s = WithSubgraph(graph, o, [&](const graph::Subgraph& g) -> absl::Status {
+      ASSIGN_OR_RETURN(out, graph::RunTriangles(g, o));
       return absl::OkStatus();
     });
     if (!s.ok()) return Track(t, absl::StatusOr<int64_t>(s));
@@ -231,7 +247,27 @@ class GraphStoreImpl final : public GraphStore {
     ASSIGN_OR_RETURN(std::optional<uint64_t> id, ResolveForRead(graph));
     ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snap, db_->GetSnapshot());
     GraphReader r(&snap->source(), id.value_or(0), std::string(graph));
+    r.set_position(id ? snap->sequence() : 0);
     return fn(r);
+  }
+
+  // The in-memory topology of r's graph when it provably matches r's snapshot and the traversal
+  // can use it (no limit, no property filter, valid filters); else null (graph_topology.h).
+  std::shared_ptr<const graph::Topology> CachedTopology(GraphReader& r, const TraversalOptions& o) {
+    if (!engine_->options().change_log || r.position() == 0 || o.limit != 0 || !o.where.empty()) {
+      return nullptr;
+    }
+    if (o.direction != Direction::kOut && o.direction != Direction::kIn &&
+        o.direction != Direction::kBoth) {
+      return nullptr;
+    }
+    for (const std::string& type : o.types) {
+      if (type.empty() || type.size() > kMaxEdgeTypeBytes) return nullptr;
+    }
+    // Read after the snapshot was taken (graph_topology.h says why that order matters).
+    const uint64_t last_change = engine_->change_log().LastSeqOf(r.graph_id());
+    return topologies_.Get(r.graph_id(), r.position(), last_change,
+                           [&] { return graph::BuildTopology(r, r.position()); });
   }
 
   // A traversal from `start`: validates it, then runs fn on a snapshot reader.
@@ -385,6 +421,7 @@ class GraphStoreImpl final : public GraphStore {
 
   DB* const db_;
   Engine* const engine_;
+  graph::TopologyCache topologies_;
   internal::Histogram* h_addv_;
   internal::Histogram* h_getv_;
   internal::Histogram* h_delv_;

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "core/util/strings.h"
 #include "nlohmann/json.hpp"
 #include "query/filter.h"
@@ -19,6 +21,17 @@ namespace tessera::graph {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// Adjacency entries (or expansion steps) between two polls of TraversalOptions::cancelled.
+constexpr size_t kCancelPoll = 4096;
+
+absl::Status CheckCancelled(const TraversalOptions& o, std::string_view what) {
+  if (o.cancelled && o.cancelled()) return absl::CancelledError(util::StrCat(what, " cancelled"));
+  return absl::OkStatus();
+}
+
+// Debian's Abseil has its own string_view: heterogeneous lookups in its hash containers take it.
+absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 absl::Status CheckTypes(const TraversalOptions& o) {
   for (const std::string& t : o.types) {
@@ -57,15 +70,29 @@ absl::StatusOr<std::vector<std::string>> Neighbors(GraphReader& r, std::string_v
   if (!o.where.empty()) {
     ASSIGN_OR_RETURN(filter, ParseWhere(o.where));
   }
-  RETURN_IF_ERROR(r.RequireVertex(id));
-  std::set<std::string, std::less<>> found;
+  RETURN_IF_ERROR(CheckCancelled(o, "graph neighbors"));
+  std::vector<std::string> found;
+  size_t seen = 0;
+  bool cancelled = false;
   RETURN_IF_ERROR(r.ForEachEdge(id, o.direction, o.types, [&](const AdjEntry& e) {
-    if (found.find(e.other) == found.end()) found.emplace(e.other);
+    if (++seen % kCancelPoll == 0 && o.cancelled && o.cancelled()) {
+      cancelled = true;
+      return false;
+    }
+    if (found.empty() || found.back() != e.other) found.emplace_back(e.other);
     return true;
   }));
+  if (cancelled) return absl::CancelledError("graph neighbors cancelled");
+  // A vertex with adjacency exists (deletes cascade), so only an empty answer needs the check.
+  if (found.empty()) RETURN_IF_ERROR(r.RequireVertex(id));
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
   std::vector<std::string> out;
   for (const std::string& v : found) {
     if (o.limit != 0 && out.size() >= o.limit) break;
+    if (filter && out.size() % kCancelPoll == 0) {
+      RETURN_IF_ERROR(CheckCancelled(o, "graph neighbors"));
+    }
     if (filter) {
       ASSIGN_OR_RETURN(auto rec, r.GetVertex(v));
       if (!rec) continue;
@@ -84,30 +111,38 @@ absl::StatusOr<std::vector<std::string>> KHop(GraphReader& r, std::string_view i
     return absl::InvalidArgumentError(
         util::StrCat("graph khop: K must be between 0 and ", kMaxHopsLimit, ", got ", k));
   }
-  RETURN_IF_ERROR(r.RequireVertex(id));
-  std::unordered_set<std::string> seen{std::string(id)};
-  std::vector<std::string> frontier{std::string(id)};
+  // Each vertex is stored once in `out` (in discovery order, so each level is a range of it) and
+  // once in `seen`; adjacency keys are decoded in place, one iterator serves every vertex.
+  absl::flat_hash_set<std::string> seen;
+  seen.emplace(AV(id));
   std::vector<std::string> out;
   bool full = false;
-  for (int hop = 0; hop < k && !frontier.empty() && !full; ++hop) {
-    std::vector<std::string> next;
-    for (const std::string& v : frontier) {
+  bool any_edge = false;
+  std::string v(id);
+  size_t level_begin = 0, level_end = 0;  // the frontier after hop 0: out[level_begin, level_end)
+  for (int hop = 0; hop < k && !full; ++hop) {
+    const size_t count = hop == 0 ? 1 : level_end - level_begin;
+    if (count == 0) break;
+    for (size_t i = 0; i < count && !full; ++i) {
+      RETURN_IF_ERROR(CheckCancelled(o, "graph khop"));
+      if (hop > 0) v = out[level_begin + i];  // a copy: `out` grows during the scan
       RETURN_IF_ERROR(r.ForEachEdge(v, o.direction, o.types, [&](const AdjEntry& e) {
-        std::string other(e.other);
-        if (seen.insert(other).second) {
-          out.push_back(other);
-          next.push_back(std::move(other));
-          if (o.limit != 0 && out.size() >= o.limit) {
-            full = true;
-            return false;
-          }
+        any_edge = true;
+        if (seen.find(AV(e.other)) != seen.end()) return true;
+        seen.emplace(AV(e.other));
+        out.emplace_back(e.other);
+        if (o.limit != 0 && out.size() >= o.limit) {
+          full = true;
+          return false;
         }
         return true;
       }));
-      if (full) break;
     }
-    frontier = std::move(next);
+    level_begin = hop == 0 ? 0 : level_end;
+    level_end = out.size();
   }
+  // A vertex with adjacency exists (deletes cascade): only a start without edges needs a check.
+  if (!any_edge) RETURN_IF_ERROR(r.RequireVertex(id));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -122,35 +157,88 @@ std::vector<std::string> BuildPath(const std::unordered_map<std::string, std::st
   return path;
 }
 
+Direction Reverse(Direction d) {
+  if (d == Direction::kOut) return Direction::kIn;
+  if (d == Direction::kIn) return Direction::kOut;
+  return Direction::kBoth;
+}
+
+// Bidirectional breadth-first search: a forward search from src (following o.direction) and a
+// backward one from dst (following the reverse direction) expand one whole level at a time,
+// always the side with the smaller frontier, until they meet. The first level that meets
+// decides the length; among its meeting points the one giving the shortest path is kept.
 absl::StatusOr<std::optional<GraphPath>> Bfs(GraphReader& r, const std::string& src,
                                              const std::string& dst, const TraversalOptions& o) {
-  std::unordered_map<std::string, std::string> parent;
-  parent.emplace(src, src);
-  std::vector<std::string> frontier{src};
-  bool done = src == dst;
-  while (!done && !frontier.empty()) {
-    std::vector<std::string> next;
-    for (const std::string& v : frontier) {
-      RETURN_IF_ERROR(r.ForEachEdge(v, o.direction, o.types, [&](const AdjEntry& e) {
-        std::string other(e.other);
-        if (parent.emplace(other, v).second) {
-          if (other == dst) {
-            done = true;
-            return false;
-          }
-          next.push_back(std::move(other));
+  if (src == dst) {
+    GraphPath p;
+    p.path = {src};
+    return std::optional<GraphPath>(std::move(p));
+  }
+  struct Side {
+    std::vector<std::string> names;  // discovery order
+    std::vector<uint32_t> parent;    // index of the vertex each was reached from
+    std::vector<uint32_t> depth;
+    absl::flat_hash_map<std::string, uint32_t> index;
+    size_t level_begin = 0;
+    Direction dir;
+    uint32_t Add(std::string_view v, uint32_t from, uint32_t d) {
+      auto id = static_cast<uint32_t>(names.size());
+      index.emplace(AV(v), id);
+      names.emplace_back(v);
+      parent.push_back(from);
+      depth.push_back(d);
+      return id;
+    }
+  };
+  Side fwd, bwd;
+  fwd.dir = o.direction;
+  bwd.dir = Reverse(o.direction);
+  fwd.Add(src, 0, 0);
+  bwd.Add(dst, 0, 0);
+  std::string v;
+  while (fwd.level_begin < fwd.names.size() && bwd.level_begin < bwd.names.size()) {
+    const bool forward = fwd.names.size() - fwd.level_begin <= bwd.names.size() - bwd.level_begin;
+    Side& a = forward ? fwd : bwd;
+    Side& b = forward ? bwd : fwd;
+    const size_t level_end = a.names.size();
+    // The best meeting of this level: (total hops, index in a, index in b).
+    uint32_t best = UINT32_MAX, best_a = 0, best_b = 0;
+    for (size_t i = a.level_begin; i < level_end; ++i) {
+      RETURN_IF_ERROR(CheckCancelled(o, "graph path"));
+      v = a.names[i];  // a copy: names grows during the scan
+      const uint32_t from = static_cast<uint32_t>(i);
+      const uint32_t d = a.depth[i] + 1;
+      RETURN_IF_ERROR(r.ForEachEdge(v, a.dir, o.types, [&](const AdjEntry& e) {
+        if (a.index.find(AV(e.other)) != a.index.end()) return true;
+        uint32_t id = a.Add(e.other, from, d);
+        auto met = b.index.find(AV(e.other));
+        if (met != b.index.end() && d + b.depth[met->second] < best) {
+          best = d + b.depth[met->second];
+          best_a = id;
+          best_b = met->second;
         }
         return true;
       }));
-      if (done) break;
     }
-    frontier = std::move(next);
+    a.level_begin = level_end;
+    if (best == UINT32_MAX) continue;
+    // Path: src .. meeting vertex (forward parents, reversed), then .. dst (backward parents).
+    uint32_t f = forward ? best_a : best_b;
+    uint32_t g = forward ? best_b : best_a;
+    GraphPath p;
+    for (uint32_t x = f;; x = fwd.parent[x]) {
+      p.path.push_back(fwd.names[x]);
+      if (x == 0) break;
+    }
+    std::reverse(p.path.begin(), p.path.end());
+    for (uint32_t x = g; x != 0;) {
+      x = bwd.parent[x];
+      p.path.push_back(bwd.names[x]);
+    }
+    p.length = static_cast<double>(p.path.size() - 1);
+    return std::optional<GraphPath>(std::move(p));
   }
-  if (!done) return std::optional<GraphPath>();
-  GraphPath p;
-  p.path = BuildPath(parent, src, dst);
-  p.length = static_cast<double>(p.path.size() - 1);
-  return std::optional<GraphPath>(std::move(p));
+  return std::optional<GraphPath>();
 }
 
 absl::StatusOr<std::optional<GraphPath>> Dijkstra(GraphReader& r, const std::string& src,
@@ -170,6 +258,7 @@ absl::StatusOr<std::optional<GraphPath>> Dijkstra(GraphReader& r, const std::str
     const std::string v = heap.top().second;
     heap.pop();
     if (!settled.insert(v).second) continue;
+    RETURN_IF_ERROR(CheckCancelled(o, "graph path"));
     if (v == dst) {
       GraphPath p;
       p.length = d;
@@ -207,6 +296,7 @@ absl::StatusOr<std::optional<GraphPath>> ShortestPath(GraphReader& r, std::strin
   RETURN_IF_ERROR(CheckTypes(o));
   RETURN_IF_ERROR(r.RequireVertex(src));
   RETURN_IF_ERROR(r.RequireVertex(dst));
+  RETURN_IF_ERROR(CheckCancelled(o, "graph path"));
   if (weighted) return Dijkstra(r, std::string(src), std::string(dst), o);
   return Bfs(r, std::string(src), std::string(dst), o);
 }
@@ -221,6 +311,7 @@ absl::StatusOr<std::vector<GraphWalk>> Expand(GraphReader& r, std::string_view i
                                                    ") <= ", kMaxHopsLimit));
   }
   RETURN_IF_ERROR(r.RequireVertex(id));
+  RETURN_IF_ERROR(CheckCancelled(t, "graph expand"));
   std::vector<GraphWalk> out;
   GraphWalk cur;
   cur.vertices.push_back(std::string(id));
@@ -275,6 +366,7 @@ absl::StatusOr<std::vector<GraphWalk>> Expand(GraphReader& r, std::string_view i
     Hop h = stack.back()[pos.back()++];
     if (o.mode == PathMode::kTrail && edges_on_path.count(h.edge) != 0) continue;
     if (o.mode == PathMode::kAcyclic && on_path.count(h.to) != 0) continue;
+    if (steps % kCancelPoll == 0) RETURN_IF_ERROR(CheckCancelled(t, "graph expand"));
     if (++steps > kMaxExpandPaths * 10) {
       return absl::ResourceExhaustedError(util::StrCat(
           "graph expand: more than ", kMaxExpandPaths * 10, " steps; narrow the search"));

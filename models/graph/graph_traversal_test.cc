@@ -100,6 +100,41 @@ TEST_P(GraphTraversalTest, ShortestPathsMatchBfsAndBellmanFord) {
   }
 }
 
+// The unweighted search is bidirectional (a forward and a backward frontier that meet). On denser
+// graphs with more paths of equal length, every pair, in every direction, with and without a type
+// filter: the length is the reference BFS distance and the path exists hop by hop.
+class GraphBidirectionalBfsTest : public GraphDbTest {};
+
+TEST_F(GraphBidirectionalBfsTest, EveryPairMatchesReferenceBfs) {
+  for (uint32_t seed : {11u}) {
+    RefGraph ref = RandomGraph(seed, 26, 80);
+    std::string name = "g" + std::to_string(seed);
+    WriteGraph(*graph_, name, ref);
+    for (Direction d : kDirs) {
+      for (const std::vector<std::string>& types :
+           std::vector<std::vector<std::string>>{{}, {"a"}}) {
+        for (const std::string& src : ref.vertices) {
+          auto hops = RefBfs(ref, src, d, types);
+          for (const std::string& dst : ref.vertices) {
+            ASSERT_OK_AND_ASSIGN(auto p,
+                                 graph_->ShortestPath(name, src, dst, false, Trav(d, types)));
+            if (hops.count(dst) == 0) {
+              EXPECT_FALSE(p.has_value()) << src << " -> " << dst;
+              continue;
+            }
+            ASSERT_TRUE(p.has_value()) << src << " -> " << dst;
+            EXPECT_EQ(p->length, hops[dst]) << src << " -> " << dst;
+            ASSERT_EQ(p->path.size(), static_cast<size_t>(hops[dst]) + 1);
+            EXPECT_EQ(p->path.front(), src);
+            EXPECT_EQ(p->path.back(), dst);
+            EXPECT_EQ(CheckPath(ref, *p, d, types, false), hops[dst]);
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST_P(GraphTraversalTest, ExpandMatchesReferenceForEveryPathMode) {
   for (PathMode mode : {PathMode::kWalk, PathMode::kTrail, PathMode::kAcyclic}) {
     for (Direction d : kDirs) {

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,9 @@ struct TraversalOptions {
   // Neighbors only: a MongoDB-style filter (JSON text, the query module's language) that the
   // neighbour's properties must match ("" = none).
   std::string where;
+  // Polled as the traversal goes (per vertex expanded, every few thousand edges): once it returns
+  // true, the traversal returns Cancelled ("graph ... cancelled"). Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
 
 // The result of a shortest-path search.
@@ -114,6 +118,9 @@ struct SubgraphOptions {
   std::string vertex_label;        // only vertices with this label ("" = every vertex)
   std::vector<std::string> types;  // only edges of these types (empty: every type); an edge is
                                    // kept only when both its ends are kept
+  // Polled between the loading phases and as the algorithm runs (per PageRank iteration, every
+  // few thousand vertices): once it returns true, the algorithm returns Cancelled. Empty: never.
+  std::function<bool()> cancelled;
 };
 
 struct PageRankOptions {
@@ -146,8 +153,14 @@ struct VertexDeletion {
 // Bulk load of an edge list.
 struct GraphLoadOptions {
   std::string default_type = "edge";  // the type of rows that have no type column
-  size_t batch_edges = 20000;         // edges per transaction (the load is not atomic as a whole)
+  size_t batch_edges = 100000;        // edges per atomic batch (the load is not atomic as a whole)
   bool progress = true;               // report progress on stderr when it is a terminal
+  // Called after each committed batch with the edges loaded so far and the input bytes consumed;
+  // when set, the loader prints nothing itself (the caller draws the progress).
+  std::function<void(int64_t edges, uint64_t bytes_read)> on_progress;
+  // Polled before each batch; when it returns true the load stops with Cancelled (the batches
+  // committed so far stay). Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
 
 struct GraphLoadResult {

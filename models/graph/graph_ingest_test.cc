@@ -1,0 +1,349 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// The bulk loader's ingestion path (graph_ingest.h): it must store exactly what the
+// transactional path stores (records, adjacency, degrees, change events), publish its events
+// like any commit, keep snapshots and conflict checks right, and survive a kill mid-load with
+// whole batches only.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/engine/engine.h"
+#include "gtest/gtest.h"
+#include "models/graph/graph_codec.h"
+#include "models/graph/graph_ingest.h"
+#include "models/graph/graph_loader.h"
+#include "models/graph/graph_reader.h"
+#include "models/graph/graph_test_util.h"
+#include "tessera/transaction.h"
+
+namespace tessera::test {
+namespace {
+
+constexpr size_t kAlwaysIngest = 1;
+constexpr size_t kNeverIngest = SIZE_MAX;
+
+class GraphIngestTest : public GraphDbTest {
+ protected:
+  std::string Write(const std::string& name, const std::string& text) {
+    std::string path = dir_->path() + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  absl::StatusOr<GraphLoadResult> Load(const std::string& graph, const std::string& file,
+                                       size_t batch, size_t min_ingest) {
+    auto info = db_->engine().catalog().GetOrCreate(Model::kGraph, graph);
+    if (!info.ok()) return info.status();
+    GraphLoadOptions o;
+    o.batch_edges = batch;
+    o.default_type = "rel";
+    return graph::LoadEdgeListFile(&db_->engine(), *info, file, o, min_ingest);
+  }
+  // Everything a reader can see of a graph, in a comparable form.
+  std::vector<std::string> Dump(const std::string& graph) {
+    std::vector<std::string> out;
+    auto ids = graph_->VertexIds(graph);
+    EXPECT_TRUE(ids.ok()) << ids.status();
+    for (const std::string& v : *ids) {
+      auto vx = graph_->GetVertex(graph, v);
+      EXPECT_TRUE(vx.ok() && vx->has_value());
+      const Vertex& x = **vx;
+      out.push_back("V " + v + " " + x.label + " " + x.props + " " + std::to_string(x.out_degree) +
+                    "/" + std::to_string(x.in_degree));
+      for (Direction d : {Direction::kOut, Direction::kIn}) {
+        auto c = graph_->Edges(graph, v, d);
+        EXPECT_TRUE(c.ok());
+        for (; (*c)->Valid(); (*c)->Next()) {
+          const AdjEntry& e = (*c)->entry();
+          out.push_back("A " + v + " " + std::to_string(static_cast<int>(e.dir)) + " " +
+                        std::string(e.type) + " " + std::string(e.other) + " " +
+                        std::to_string(e.edge_id) + " " + std::to_string(e.weight));
+          auto edge = graph_->GetEdge(graph, e.edge_id);
+          EXPECT_TRUE(edge.ok() && edge->has_value());
+          out.push_back("E " + std::to_string(e.edge_id) + " " + (*edge)->src + " " + (*edge)->dst +
+                        " " + (*edge)->type + " " + std::to_string((*edge)->weight) + " " +
+                        (*edge)->props);
+        }
+        EXPECT_OK((*c)->status());
+      }
+    }
+    return out;
+  }
+  // The change events of one graph, without the fields a commit decides.
+  std::vector<std::string> Events(const std::string& graph) {
+    std::vector<std::string> out;
+    ChangeReadOptions o;
+    o.limit = 1000000;
+    auto events = db_->ReadChanges(o);
+    EXPECT_TRUE(events.ok()) << events.status();
+    for (const ChangeEvent& e : *events) {
+      if (e.object != graph) continue;
+      out.push_back(std::string(1, static_cast<char>(e.op)) + " " + e.key + " " +
+                    e.after.value_or("-") + " " + e.before.value_or("-"));
+    }
+    return out;
+  }
+};
+
+// Ids with commas, quotes, backslashes, control bytes, UTF-8 and invalid UTF-8 (the file is
+// tab-separated), weights that msgpack stores as float32 and as float64, and a long type.
+std::string AwkwardEdgeList() {
+  const std::vector<std::string> ids = {
+      "a",       "b,c",     "q\"uote", "back\\slash",       "tab x", "\xc3\xa9t\xc3\xa9",
+      "bad\xff", "ctl\x01", "z",       std::string(40, 'L')};
+  const std::vector<std::string> weights = {"1", "2.5", "0.1", "-3", "1e300", "7"};
+  std::string text;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 120; ++i) {
+    const std::string& s = ids[rng() % ids.size()];
+    const std::string& d = ids[rng() % ids.size()];
+    text += s + "\t" + d;
+    switch (rng() % 3) {
+      case 0:
+        break;
+      case 1:
+        text += "\tknows";
+        break;
+      default:
+        text += "\t" + std::string(40, 't') + "\t" + weights[rng() % weights.size()];
+    }
+    text += "\n";
+  }
+  text += "a\ta\n";  // a self-loop, and a multi-edge
+  text += "a\ta\n";
+  return text;
+}
+
+TEST_F(GraphIngestTest, StoresWhatTheTransactionalPathStores) {
+  std::string f = Write("awkward.tsv", AwkwardEdgeList());
+  ASSERT_OK(graph_->AddVertex("tx", "z", "Keep", R"({"k": 1})"));
+  ASSERT_OK(graph_->AddVertex("in", "z", "Keep", R"({"k": 1})"));
+  for (size_t batch : {size_t{7}, size_t{1000}}) {
+    SCOPED_TRACE(batch);
+    ASSERT_OK_AND_ASSIGN(GraphLoadResult t, Load("tx", f, batch, kNeverIngest));
+    ASSERT_OK_AND_ASSIGN(GraphLoadResult i, Load("in", f, batch, kAlwaysIngest));
+    EXPECT_EQ(t.edges, 122);
+    EXPECT_EQ(i.edges, t.edges);
+    EXPECT_EQ(i.vertices, t.vertices);
+    EXPECT_EQ(Dump("in"), Dump("tx"));
+    EXPECT_EQ(Events("in"), Events("tx"));
+  }
+  // And after a reopen (the ingested files are part of the database).
+  ReopenGraph();
+  EXPECT_EQ(Dump("in"), Dump("tx"));
+}
+
+TEST_F(GraphIngestTest, EdgeRecordIsByteForByteTheCodecs) {
+  for (double w : {1.0, 2.5, 0.1, -3.0, 1e300, 0.0}) {
+    for (std::string s : {std::string("a"), std::string(31, 'x'), std::string(32, 'x'),
+                          std::string(300, 'y'), std::string(70000, 'z')}) {
+      Edge e;
+      e.src = s;
+      e.dst = "d";
+      e.type = "t";
+      e.weight = w;
+      e.props = "{}";
+      std::string mine;
+      graph::AppendLoadedEdgeRecord(e.src, e.dst, e.type, e.weight, &mine);
+      EXPECT_EQ(mine, graph::EncodeEdge(e)) << w << " " << s.size();
+    }
+  }
+}
+
+TEST_F(GraphIngestTest, EventsAreOneTransactionInOrderAndWakeWaiters) {
+  std::string text;
+  for (int i = 0; i < 50; ++i)
+    text += "s" + std::to_string(i % 7) + ",d" + std::to_string(i) + "\n";
+  std::string f = Write("e.csv", text);
+  ASSERT_OK(graph_->AddVertex("g", "before"));
+  const uint64_t last = db_->LastSequence();
+  internal::ChangeLog& log = db_->engine().change_log();
+  bool woke = false;
+  std::thread waiter([&] { woke = log.WaitFor(last + 1, absl::Seconds(30)); });
+  ASSERT_OK_AND_ASSIGN(GraphLoadResult r, Load("g", f, 1000, kAlwaysIngest));
+  waiter.join();
+  EXPECT_TRUE(woke);
+  EXPECT_EQ(r.vertices, 57);
+  EXPECT_EQ(db_->LastSequence(), last + 57 + 50);
+  ChangeReadOptions o;
+  o.from_seq = last + 1;
+  o.limit = 1000;
+  ASSERT_OK_AND_ASSIGN(auto events, db_->ReadChanges(o));
+  ASSERT_EQ(events.size(), 107u);
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].seq, last + 1 + i);
+    EXPECT_EQ(events[i].txn_id, events[0].txn_id);
+    EXPECT_EQ(events[i].txn_index, i);
+    EXPECT_EQ(events[i].txn_events, 107u);
+  }
+  // Vertex creates come right before the first edge that needs them.
+  EXPECT_EQ(events[0].key, "v:s0");
+  EXPECT_EQ(events[1].key, "v:d0");
+  EXPECT_EQ(events[2].key, "e:1");
+  // A later commit continues the numbering.
+  ASSERT_OK(graph_->AddVertex("g", "after"));
+  EXPECT_EQ(db_->LastSequence(), last + 108);
+}
+
+TEST_F(GraphIngestTest, OlderSnapshotsDoNotSeeTheBatch) {
+  ASSERT_OK(graph_->AddVertex("g", "x"));
+  ASSERT_OK_AND_ASSIGN(auto snap, db_->GetSnapshot());
+  std::string f = Write("e.csv", "x,y\ny,z\n");
+  ASSERT_OK(Load("g", f, 1000, kAlwaysIngest).status());
+  ASSERT_OK_AND_ASSIGN(ObjectInfo info, db_->engine().catalog().Get(Model::kGraph, "g"));
+  graph::GraphReader old(&snap->source(), info.id, "g");
+  int seen = 0;
+  ASSERT_OK(old.ForEachEdge("x", Direction::kBoth, {}, [&](const AdjEntry&) {
+    ++seen;
+    return true;
+  }));
+  EXPECT_EQ(seen, 0);
+  ASSERT_OK_AND_ASSIGN(auto y, old.GetVertex("y"));
+  EXPECT_FALSE(y.has_value());
+  EXPECT_EQ(snap->sequence() + 4, db_->LastSequence());  // y, z and two edges
+  ASSERT_OK_AND_ASSIGN(auto n, graph_->Neighbors("g", "x"));
+  EXPECT_EQ(n, std::vector<std::string>{"y"});
+}
+
+// A transaction that began before the batch must not delete an endpoint while missing the
+// batch's new edges: it conflicts (and a retry sees them).
+TEST_F(GraphIngestTest, WriterWithAnOlderSnapshotConflicts) {
+  ASSERT_OK(graph_->AddVertex("g", "x"));
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+  std::string f = Write("e.csv", "x,y\nz,x\n");
+  ASSERT_OK(Load("g", f, 1000, kAlwaysIngest).status());
+  auto del = graph_->DeleteVertex(*txn, "g", "x");
+  EXPECT_TRUE(IsConflict(del.status())) << del.status();
+  txn.reset();
+  ASSERT_OK_AND_ASSIGN(VertexDeletion d, graph_->DeleteVertex("g", "x"));
+  EXPECT_EQ(d.edges_deleted, 2);
+  ASSERT_OK_AND_ASSIGN(auto y, graph_->GetVertex("g", "y"));
+  EXPECT_EQ(y->in_degree, 0);
+  ASSERT_OK_AND_ASSIGN(auto z, graph_->GetVertex("g", "z"));
+  EXPECT_EQ(z->out_degree, 0);
+}
+
+// Single writes (edges added, vertices deleted with their edges) race the batches of a load:
+// afterwards no adjacency entry names a missing vertex and every degree counts its entries.
+TEST_F(GraphIngestTest, ConcurrentWritersStayConsistent) {
+  std::string text;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 15000; ++i) {
+    text += "v" + std::to_string(rng() % 400) + ",v" + std::to_string(rng() % 400) + "\n";
+  }
+  std::string f = Write("race.csv", text);
+  for (int i = 0; i < 400; i += 2) ASSERT_OK(graph_->AddVertex("g", "v" + std::to_string(i)));
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    std::mt19937 r(6);
+    while (!done.load()) {
+      std::string a = "v" + std::to_string(r() % 400), b = "v" + std::to_string(r() % 400);
+      if (r() % 4 == 0) {
+        auto d = graph_->DeleteVertex("g", a);
+        EXPECT_TRUE(d.ok() || IsConflict(d.status())) << d.status();
+      } else {
+        auto e = graph_->AddEdge("g", a, "w", b);  // NotFound when an end is missing
+        EXPECT_TRUE(e.ok() || absl::IsNotFound(e.status()) || IsConflict(e.status())) << e.status();
+      }
+    }
+  });
+  auto loaded = Load("g", f, 5000, kAlwaysIngest);
+  done = true;
+  writer.join();
+  ASSERT_OK(loaded.status());
+  ASSERT_OK_AND_ASSIGN(auto ids, graph_->VertexIds("g"));
+  std::set<std::string> present(ids.begin(), ids.end());
+  for (const std::string& v : ids) {
+    ASSERT_OK_AND_ASSIGN(auto x, graph_->GetVertex("g", v));
+    ASSERT_TRUE(x.has_value());
+    for (Direction d : {Direction::kOut, Direction::kIn}) {
+      ASSERT_OK_AND_ASSIGN(auto c, graph_->Edges("g", v, d));
+      int64_t n = 0;
+      for (; c->Valid(); c->Next(), ++n) {
+        EXPECT_EQ(present.count(std::string(c->entry().other)), 1u) << "dangling " << v;
+      }
+      EXPECT_EQ(n, d == Direction::kOut ? x->out_degree : x->in_degree) << v;
+    }
+  }
+}
+
+// A load killed at a random moment leaves whole batches: edge ids 1..k*batch, each with both
+// adjacency entries and its event, degrees that match, and every event exactly once.
+TEST_F(GraphIngestTest, KillDuringLoadLeavesWholeBatches) {
+  constexpr int kEdges = 24000;
+  constexpr size_t kBatch = 6000;
+  std::string text;
+  std::mt19937 rng(3);
+  for (int i = 0; i < kEdges; ++i) {
+    text += "v" + std::to_string(rng() % 3000) + ",v" + std::to_string(rng() % 3000) + "\n";
+  }
+  std::string f = Write("big.csv", text);
+  graph_.reset();
+  Close();
+  std::mt19937 delays(11);
+  for (int round = 0; round < 3; ++round) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto db = DB::Open(db_path(), options_);
+      if (!db.ok()) _exit(2);
+      auto info = (*db)->engine().catalog().GetOrCreate(Model::kGraph, "g");
+      if (!info.ok()) _exit(3);
+      GraphLoadOptions o;
+      o.batch_edges = kBatch;
+      o.progress = false;
+      auto r = graph::LoadEdgeListFile(&(*db)->engine(), *info, f, o, kAlwaysIngest);
+      _exit(r.ok() ? 0 : 4);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + delays() % 400));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_OK_AND_ASSIGN(db_, DB::Open(db_path(), options_));
+    ASSERT_OK_AND_ASSIGN(graph_, GraphStore::Open(db_.get()));
+    // Every edge present has both adjacency entries; degrees add up; events match.
+    ASSERT_OK_AND_ASSIGN(auto ids, graph_->VertexIds("g"));
+    int64_t out_sum = 0, in_sum = 0, adj_out = 0;
+    for (const std::string& v : ids) {
+      ASSERT_OK_AND_ASSIGN(auto x, graph_->GetVertex("g", v));
+      ASSERT_TRUE(x.has_value());
+      out_sum += x->out_degree;
+      in_sum += x->in_degree;
+      ASSERT_OK_AND_ASSIGN(auto c, graph_->Edges("g", v, Direction::kOut));
+      int64_t n = 0;
+      for (; c->Valid(); c->Next()) ++n;
+      EXPECT_EQ(n, x->out_degree) << v;
+      adj_out += n;
+    }
+    EXPECT_EQ(out_sum, in_sum);
+    EXPECT_EQ(out_sum, adj_out);
+    EXPECT_EQ(out_sum % static_cast<int64_t>(kBatch), 0) << "a partial batch survived";
+    ChangeReadOptions o;
+    o.limit = 10000000;
+    ASSERT_OK_AND_ASSIGN(auto events, db_->ReadChanges(o));
+    std::map<std::string, int> times;
+    int64_t edge_events = 0, vertex_events = 0;
+    for (size_t i = 0; i < events.size(); ++i) {
+      EXPECT_EQ(events[i].seq, i + 1);
+      ++times[events[i].key];
+      (events[i].key[0] == 'e' ? edge_events : vertex_events)++;
+    }
+    for (const auto& [key, n] : times) EXPECT_EQ(n, 1) << key;
+    EXPECT_EQ(edge_events, out_sum);
+    EXPECT_EQ(vertex_events, static_cast<int64_t>(ids.size()));
+    graph_.reset();
+    Close();
+  }
+  ASSERT_OK_AND_ASSIGN(db_, DB::Open(db_path(), options_));
+  ASSERT_OK_AND_ASSIGN(graph_, GraphStore::Open(db_.get()));
+}
+
+}  // namespace
+}  // namespace tessera::test
