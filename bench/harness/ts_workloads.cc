@@ -6,7 +6,8 @@
 // ts.groupby-orderby-limit, with the semantics of tsbs's code (see
 // shared/reference/benchmarks.md). Default: 8 hosts x 12 hours at 10 s (34,560 rows, 345,600
 // values); --scale sets the hosts. ts.ingest leaves its database for the queries.
-// - tessera-ts: WriteLineProtocol; queries through TsStore::Query / Last.
+// - tessera-ts: WriteLineProtocol; queries through TsStore::Query / QueryFields / LastFields
+//   (one call for the fields of a multi-field query).
 // - sqlite: the harness parses the line protocol (ts_data.cc) and inserts into
 //   tags(id, hostname, tagset) and cpu(host_id, t, usage_user, ...) with PRIMARY KEY (host_id,
 //   t) WITHOUT ROWID; queries in SQL.
@@ -122,6 +123,11 @@ double AsDouble(const TsValue& v) {
   return std::get<bool>(v) ? 1 : 0;
 }
 
+// The first n TSBS field names.
+std::vector<std::string> Fields(int n) {
+  return std::vector<std::string>(kTsFieldNames, kTsFieldNames + n);
+}
+
 class TesseraTsEngine : public TsEngine {
  public:
   static absl::StatusOr<std::unique_ptr<TsEngine>> Open(const std::string& dir) {
@@ -148,17 +154,16 @@ class TesseraTsEngine : public TsEngine {
       case Q::kSingle111:
       case Q::kSingle581:
       case Q::kCpuMaxAll8: {
-        // One query per field; rows merged by bucket: (bucket, max f0, max f1, ...).
+        // One query of every field; rows merged by bucket: (bucket, max f0, max f1, ...).
+        TsQuery q = base;
+        q.from = s.from;
+        q.to = s.to;
+        q.aggregate = TsAggregate{TsAggFn::kMax};
+        q.every = s.every;
+        ASSIGN_OR_RETURN(auto r, ts_->QueryFields(q, Fields(s.fields)));
         std::map<int64_t, std::vector<double>> rows;
-        for (int f = 0; f < s.fields; ++f) {
-          TsQuery q = base;
-          q.field = kTsFieldNames[f];
-          q.from = s.from;
-          q.to = s.to;
-          q.aggregate = TsAggregate{TsAggFn::kMax};
-          q.every = s.every;
-          ASSIGN_OR_RETURN(auto r, ts_->Query(q));
-          for (const auto& row : r) rows[row.time].push_back(AsDouble(row.value));
+        for (const auto& field : r) {
+          for (const auto& row : field) rows[row.time].push_back(AsDouble(row.value));
         }
         for (const auto& [t, v] : rows) {
           out.push_back(static_cast<double>(t));
@@ -183,31 +188,34 @@ class TesseraTsEngine : public TsEngine {
       }
       case Q::kHighCpu1: {
         // Every field of the host's rows in the window, joined by time; keep usage_user > 90.
-        std::map<int64_t, std::vector<double>> rows;
-        for (int f = 0; f < kTsFields; ++f) {
-          TsQuery q = base;
-          q.field = kTsFieldNames[f];
-          q.from = s.from;
-          q.to = s.to;
-          ASSIGN_OR_RETURN(auto r, ts_->Query(q));
-          for (const auto& row : r) rows[row.time].push_back(AsDouble(row.value));
+        TsQuery q = base;
+        q.from = s.from;
+        q.to = s.to;
+        ASSIGN_OR_RETURN(auto r, ts_->QueryFields(q, Fields(kTsFields)));
+        // One host: every field has the same timestamps, in order.
+        for (const auto& field : r) {
+          if (field.size() != r[0].size())
+            return absl::DataLossError("high-cpu: a row lacks fields");
         }
-        for (const auto& [t, v] : rows) {
-          if (v.size() != kTsFields) return absl::DataLossError("high-cpu: a row lacks fields");
-          if (v[0] <= 90) continue;
-          out.push_back(static_cast<double>(t));
-          out.insert(out.end(), v.begin(), v.end());
+        for (size_t i = 0; i < r[0].size(); ++i) {
+          for (const auto& field : r) {
+            if (field[i].time != r[0][i].time) {
+              return absl::DataLossError("high-cpu: a row lacks fields");
+            }
+          }
+          if (AsDouble(r[0][i].value) <= 90) continue;
+          out.push_back(static_cast<double>(r[0][i].time));
+          for (const auto& field : r) out.push_back(AsDouble(field[i].value));
         }
         return out;
       }
       case Q::kLastpoint: {
         std::map<std::string, std::vector<double>> hosts;  // hostname -> t, f0..f9
-        for (int f = 0; f < kTsFields; ++f) {
-          TsQuery q = base;
-          q.field = kTsFieldNames[f];
-          q.by = {"hostname"};
-          ASSIGN_OR_RETURN(auto r, ts_->Last(q));
-          for (const auto& row : r) {
+        TsQuery q = base;
+        q.by = {"hostname"};
+        ASSIGN_OR_RETURN(auto r, ts_->LastFields(q, Fields(kTsFields)));
+        for (const auto& field : r) {
+          for (const auto& row : field) {
             auto& v = hosts[row.tags.empty() ? "" : row.tags[0].second];
             if (v.empty()) v.push_back(static_cast<double>(row.time));
             v.push_back(AsDouble(row.value));

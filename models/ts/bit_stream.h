@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,52 @@ class BitReader {
 
   // Reads `n` bits (0 <= n <= 64). Past the end: returns 0 and sets failed().
   uint64_t Read(int n) {
+    const size_t byte = pos_ >> 3;
+    // Fast path: one unaligned 8-byte big-endian load holds the whole field.
+    if (n >= 1 && n <= 56 && byte + 8 <= in_.size()) {
+      uint64_t w;
+      std::memcpy(&w, in_.data() + byte, 8);
+      w = __builtin_bswap64(w);
+      const int off = static_cast<int>(pos_ & 7);
+      pos_ += static_cast<size_t>(n);
+      return (w << off) >> (64 - n);
+    }
+    return ReadSlow(n);
+  }
+  bool ReadBit() {
+    const size_t byte = pos_ >> 3;
+    if (byte >= in_.size()) {
+      failed_ = true;
+      return false;
+    }
+    const int off = static_cast<int>(pos_ & 7);
+    ++pos_;
+    return ((static_cast<uint8_t>(in_[byte]) >> (7 - off)) & 1) != 0;
+  }
+
+  // The next 8 bits without consuming them (zeros past the end), and how many of them exist.
+  uint8_t Peek8(int* valid) const {
+    const size_t byte = pos_ >> 3;
+    const int off = static_cast<int>(pos_ & 7);
+    if (byte >= in_.size()) {
+      *valid = 0;
+      return 0;
+    }
+    uint16_t w = static_cast<uint16_t>(static_cast<uint8_t>(in_[byte]) << 8);
+    if (byte + 1 < in_.size()) w = static_cast<uint16_t>(w | static_cast<uint8_t>(in_[byte + 1]));
+    const size_t left = in_.size() * 8 - pos_;
+    *valid = left < 8 ? static_cast<int>(left) : 8;
+    return static_cast<uint8_t>((w << off) >> 8);
+  }
+  // Consumes `n` bits that Peek8 reported valid.
+  void Skip(int n) { pos_ += static_cast<size_t>(n); }
+
+  bool failed() const { return failed_; }
+  // Bits not yet read.
+  size_t remaining_bits() const { return in_.size() * 8 - pos_; }
+
+ private:
+  uint64_t ReadSlow(int n) {
     uint64_t v = 0;
     while (n > 0) {
       const size_t byte = pos_ >> 3;
@@ -65,13 +112,7 @@ class BitReader {
     }
     return v;
   }
-  bool ReadBit() { return Read(1) != 0; }
 
-  bool failed() const { return failed_; }
-  // Bits not yet read.
-  size_t remaining_bits() const { return in_.size() * 8 - pos_; }
-
- private:
   std::string_view in_;
   size_t pos_ = 0;  // bit position
   bool failed_ = false;

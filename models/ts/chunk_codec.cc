@@ -8,11 +8,16 @@
 #include "core/codec/coding.h"
 #include "core/util/strings.h"
 #include "models/ts/bit_stream.h"
+#include "tessera/status.h"
 
 namespace tessera::ts {
 namespace {
 
-constexpr uint8_t kChunkVersion = 1;
+// Version 2 adds the last point after the count (so Last reads it without decoding); version 1
+// chunks, written before 2026-11-30, are still read.
+constexpr uint8_t kChunkVersion = 2;
+constexpr uint8_t kChunkVersion1 = 1;
+constexpr size_t kLastPointBytes = 16;
 
 // Smallest bits a point can take after the first: 1 (timestamp) + 1 (value).
 constexpr size_t kMinBitsPerPoint = 2;
@@ -49,6 +54,30 @@ void WriteDod(BitWriter* w, uint64_t dod_bits) {
 }
 
 uint64_t ReadDod(BitReader* r) {
+  // The prefix (up to 4 bits) from one peek when the stream has them.
+  int valid = 0;
+  const uint8_t head = r->Peek8(&valid);
+  if (valid >= 4) {
+    if ((head & 0x80) == 0) {
+      r->Skip(1);
+      return 0;
+    }
+    int bits;
+    if ((head & 0x40) == 0) {
+      r->Skip(2);
+      bits = 14;
+    } else if ((head & 0x20) == 0) {
+      r->Skip(3);
+      bits = 20;
+    } else if ((head & 0x10) == 0) {
+      r->Skip(4);
+      bits = 32;
+    } else {
+      r->Skip(4);
+      bits = 64;
+    }
+    return static_cast<uint64_t>(SignExtend(r->Read(bits), bits));
+  }
   int bits = 64;
   if (!r->ReadBit()) return 0;
   if (!r->ReadBit()) {
@@ -141,6 +170,10 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
   out.push_back(static_cast<char>(kChunkVersion));
   out.push_back(static_cast<char>(type));
   codec::PutVarint64(&out, points.size());
+  if (!points.empty()) {
+    codec::PutFixed64BE(&out, static_cast<uint64_t>(points.back().ts));
+    codec::PutFixed64BE(&out, points.back().bits);
+  }
   BitWriter w(&out);
   DodState ts;
   DodState iv;
@@ -181,9 +214,10 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
   return out;
 }
 
-absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk) {
+absl::Status DecodeChunkInto(std::string_view chunk, ValueType* type, std::vector<RawPoint>* out) {
   if (chunk.size() < 3) return Corrupt(util::StrCat("only ", chunk.size(), " bytes"));
-  if (static_cast<uint8_t>(chunk[0]) != kChunkVersion) {
+  const uint8_t version = static_cast<uint8_t>(chunk[0]);
+  if (version != kChunkVersion && version != kChunkVersion1) {
     return Corrupt(
         util::StrCat("unknown version ", static_cast<int>(static_cast<uint8_t>(chunk[0]))));
   }
@@ -191,23 +225,31 @@ absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk) {
   if (type_byte > static_cast<uint8_t>(ValueType::kBool)) {
     return Corrupt(util::StrCat("unknown value type ", static_cast<int>(type_byte)));
   }
-  DecodedChunk out;
-  out.type = static_cast<ValueType>(type_byte);
+  const ValueType vt = static_cast<ValueType>(type_byte);
+  *type = vt;
   std::string_view rest = chunk.substr(2);
   uint64_t count = 0;
   if (!codec::GetVarint64(&rest, &count)) return Corrupt("bad point count");
   if (count == 0) {
     if (!rest.empty()) return Corrupt("bytes after an empty chunk");
-    return out;
+    return absl::OkStatus();
   }
   // The first point takes at least 65 bits (128 for floats), every further one at least
   // kMinBitsPerPoint: bound the count by the input size before allocating.
+  RawPoint last;
+  if (version == kChunkVersion) {
+    if (rest.size() < kLastPointBytes) return Corrupt("truncated last point");
+    last.ts = static_cast<int64_t>(codec::DecodeFixed64BE(rest.data()));
+    last.bits = codec::DecodeFixed64BE(rest.data() + 8);
+    rest.remove_prefix(kLastPointBytes);
+  }
   const size_t bits = rest.size() * 8;
-  const size_t first_bits = out.type == ValueType::kFloat ? 128 : 65;
+  const size_t first_bits = vt == ValueType::kFloat ? 128 : 65;
   if (bits < first_bits || (count - 1) > (bits - first_bits) / kMinBitsPerPoint) {
     return Corrupt(util::StrCat("count ", count, " exceeds the data"));
   }
-  out.points.reserve(count);
+  const size_t base = out->size();
+  out->reserve(base + count);
   BitReader r(rest);
   DodState ts;
   DodState iv;
@@ -223,7 +265,7 @@ absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk) {
     }
     ts.prev = t;
     p.ts = static_cast<int64_t>(t);
-    if (out.type == ValueType::kFloat) {
+    if (vt == ValueType::kFloat) {
       if (i == 0) {
         p.bits = r.Read(64);
         fv.prev = p.bits;
@@ -234,21 +276,47 @@ absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk) {
       iv.delta += ReadDod(&r);
       iv.prev += iv.delta;
       p.bits = iv.prev;
-      if (out.type == ValueType::kBool && p.bits > 1) {
+      if (vt == ValueType::kBool && p.bits > 1) {
         return Corrupt(util::StrCat("bool value ", p.bits, " at point ", i));
       }
     }
     if (r.failed()) return Corrupt(util::StrCat("truncated at point ", i, " of ", count));
-    if (i > 0 && p.ts <= out.points.back().ts) {
+    if (i > 0 && p.ts <= out->back().ts) {
       return Corrupt(util::StrCat("timestamps not ascending at point ", i));
     }
-    out.points.push_back(p);
+    out->push_back(p);
+  }
+  if (version == kChunkVersion && !(out->back() == last)) {
+    return Corrupt("the stored last point differs from the stream's");
   }
   // Only zero padding (< 8 bits) may follow.
   const size_t left = r.remaining_bits();
   if (left >= 8) return Corrupt(util::StrCat(left / 8, " trailing bytes"));
   if (left > 0 && r.Read(static_cast<int>(left)) != 0) return Corrupt("non-zero padding");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk) {
+  DecodedChunk out;
+  RETURN_IF_ERROR(DecodeChunkInto(chunk, &out.type, &out.points));
   return out;
+}
+
+absl::StatusOr<std::optional<RawPoint>> ChunkLastPoint(std::string_view chunk) {
+  if (chunk.size() >= 3 && static_cast<uint8_t>(chunk[0]) == kChunkVersion &&
+      static_cast<uint8_t>(chunk[1]) <= static_cast<uint8_t>(ValueType::kBool)) {
+    std::string_view rest = chunk.substr(2);
+    uint64_t count = 0;
+    if (!codec::GetVarint64(&rest, &count)) return Corrupt("bad point count");
+    if (count == 0) return std::optional<RawPoint>();
+    if (rest.size() < kLastPointBytes) return Corrupt("truncated last point");
+    return std::optional<RawPoint>(
+        RawPoint{static_cast<int64_t>(codec::DecodeFixed64BE(rest.data())),
+                 codec::DecodeFixed64BE(rest.data() + 8)});
+  }
+  ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(chunk));  // version 1, or an error
+  if (c.points.empty()) return std::optional<RawPoint>();
+  return std::optional<RawPoint>(c.points.back());
 }
 
 void SortDedupLastWins(std::vector<RawPoint>* points) {

@@ -8,12 +8,15 @@
 //
 // Chunk layout (value of the data column family):
 //
-//   +-------------+-----------+-----------------+-------------------------------------------+
-//   | version 1B  | type 1B   | count (varint)  | bit stream, MSB first, zero-padded to a byte |
-//   | = 1         | 0 f64     |                 |                                           |
-//   |             | 1 i64     |                 |                                           |
-//   |             | 2 bool    |                 |                                           |
-//   +-------------+-----------+-----------------+-------------------------------------------+
+//   +------------+----------+----------------+------------------------+---------------------------+
+//   | version 1B | type 1B  | count (varint) | last point (count > 0) | bit stream, MSB first,    |
+//   | = 2        | 0 f64    |                | ts 8B BE | bits 8B BE  | zero-padded to a byte     |
+//   |            | 1 i64    |                | (the stream's last     |                           |
+//   |            | 2 bool   |                |  point, again)         |                           |
+//   +------------+----------+----------------+------------------------+---------------------------+
+//
+//   Version 1 (written before 2026-11-30) has no last point; it is still read. The last point lets
+//   Last answer from a chunk's first bytes (ChunkLastPoint) instead of decoding it.
 //
 //   bit stream: for each point i in ascending timestamp order:
 //     timestamp  i = 0: 64 bits raw;  i >= 1: dod(t_i - t_{i-1}, previous delta; delta_0 = 0)
@@ -34,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +76,15 @@ struct DecodedChunk {
 // Decodes a chunk. DataLoss on any malformed input (truncation, bad header, trailing garbage,
 // non-ascending timestamps); never reads outside `chunk`.
 [[nodiscard]] absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk);
+
+// The same, appending the points to `*out` (which may hold other points) and setting `*type`;
+// on error `*out` may hold some of the chunk's points.
+[[nodiscard]] absl::Status DecodeChunkInto(std::string_view chunk, ValueType* type,
+                                           std::vector<RawPoint>* out);
+
+// The last (newest) point of a chunk, or nullopt when it is empty: read from a version-2 header
+// without decoding the stream (a version-1 chunk is decoded). DataLoss on a malformed header.
+[[nodiscard]] absl::StatusOr<std::optional<RawPoint>> ChunkLastPoint(std::string_view chunk);
 
 // Sorts `points` by timestamp and keeps the last occurrence of each timestamp (last write wins,
 // "last" meaning latest position in the input).

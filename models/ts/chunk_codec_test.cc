@@ -174,12 +174,35 @@ TEST(ChunkCodecTest, EveryTruncationIsDataLoss) {
 }
 
 TEST(ChunkCodecTest, BadHeadersAreDataLoss) {
-  EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(std::string("\x02\x00\x00", 3)).status()));
+  EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(std::string("\x03\x00\x00", 3)).status()));
   EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(std::string("\x01\x07\x00", 3)).status()));
   // A huge count with little data must not allocate or read past the end.
   std::string huge("\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 11);
   huge.append(20, '\0');
   EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(huge).status()));
+}
+
+TEST(ChunkCodecTest, StoresTheLastPointAndStillReadsVersion1) {
+  std::vector<RawPoint> pts;
+  for (int i = 0; i < 30; ++i) pts.push_back({i * 10 - 100, DoubleBits(i * 0.75)});
+  ASSERT_OK_AND_ASSIGN(std::string v2, EncodeChunk(ValueType::kFloat, pts));
+  ASSERT_OK_AND_ASSIGN(std::optional<RawPoint> last, ChunkLastPoint(v2));
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(*last, pts.back());
+  ASSERT_OK_AND_ASSIGN(std::string empty, EncodeChunk(ValueType::kInt, {}));
+  ASSERT_OK_AND_ASSIGN(last, ChunkLastPoint(empty));
+  EXPECT_FALSE(last.has_value());
+  // Version 1: the same without the 16 bytes of the last point (after version, type, count 30).
+  std::string v1 = v2.substr(0, 3) + v2.substr(3 + 16);
+  v1[0] = 1;
+  ASSERT_OK_AND_ASSIGN(DecodedChunk d, DecodeChunk(v1));
+  EXPECT_EQ(d.points, pts);
+  ASSERT_OK_AND_ASSIGN(last, ChunkLastPoint(v1));
+  EXPECT_EQ(*last, pts.back());
+  // A stored last point that disagrees with the stream is corruption.
+  std::string bad = v2;
+  bad[3 + 15] ^= 1;
+  EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(bad).status()));
 }
 
 TEST(ChunkCodecTest, RandomGarbageNeverCrashes) {

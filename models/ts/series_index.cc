@@ -71,15 +71,56 @@ std::set<uint64_t> Minus(const std::set<uint64_t>& a, const std::set<uint64_t>& 
 
 }  // namespace
 
+const SeriesRecord* TagSetSeries::Find(std::string_view field, size_t hint) const {
+  if (hint < fields.size() && fields[hint]->field == field) return fields[hint].get();
+  for (const auto& r : fields) {
+    if (r->field == field) return r.get();
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const SeriesRecord> TagSetSeries::FindShared(std::string_view field,
+                                                             size_t hint) const {
+  if (hint < fields.size() && fields[hint]->field == field) return fields[hint];
+  for (const auto& r : fields) {
+    if (r->field == field) return r;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const TagSetSeries> SeriesIndex::FindTagSet(uint64_t mid,
+                                                            const std::string& tagset) {
+  util::MutexLock l(&mu_);
+  auto c = cache_.find(mid);
+  if (c == cache_.end()) return nullptr;
+  auto it = c->second.by_tagset.find(tagset);
+  return it == c->second.by_tagset.end() ? nullptr : it->second;
+}
+
+absl::StatusOr<std::shared_ptr<const SeriesRecord>> SeriesIndex::ResolveInTagSet(
+    uint64_t mid, const std::string& field, const TsTags& tags, const std::string& tagset,
+    ValueType type) {
+  ASSIGN_OR_RETURN(SeriesRecord r, Resolve(mid, field, tags, type));
+  auto rec = std::make_shared<const SeriesRecord>(std::move(r));
+  util::MutexLock l(&mu_);
+  Cache& c = cache_[mid];
+  if (c.by_tagset.size() >= kMaxCachedTagSets) c.by_tagset.clear();
+  std::shared_ptr<const TagSetSeries>& slot = c.by_tagset[tagset];
+  auto next = slot ? std::make_shared<TagSetSeries>(*slot) : std::make_shared<TagSetSeries>();
+  if (next->Find(field, 0) == nullptr) next->fields.push_back(rec);
+  slot = std::move(next);
+  return rec;
+}
+
 void SeriesIndex::Remember(uint64_t mid, const std::string& identity, const SeriesRecord& r) {
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   Cache& c = cache_[mid];
   c.by_identity[identity] = r;
   c.by_id[r.sid] = r;
 }
 
 void SeriesIndex::Forget(uint64_t mid) {
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   cache_.erase(mid);
 }
 
@@ -95,7 +136,7 @@ absl::StatusOr<SeriesRecord> SeriesIndex::Resolve(uint64_t mid, const std::strin
     return r;
   };
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     auto c = cache_.find(mid);
     if (c != cache_.end()) {
       auto it = c->second.by_identity.find(identity);
@@ -146,7 +187,7 @@ absl::StatusOr<SeriesRecord> SeriesIndex::Resolve(uint64_t mid, const std::strin
 
 absl::StatusOr<SeriesRecord> SeriesIndex::Load(ReadSource& src, uint64_t mid, uint64_t sid) {
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     auto c = cache_.find(mid);
     if (c != cache_.end()) {
       auto it = c->second.by_id.find(sid);
@@ -166,70 +207,85 @@ absl::StatusOr<std::vector<SeriesRecord>> SeriesIndex::Select(
     ReadSource& src, uint64_t mid, const std::optional<std::string>& field,
     const std::vector<TsTagFilter>& where) {
   auto all = [](std::string_view) { return true; };
-  // The universe: the field's series, or every series of the measurement.
-  std::set<uint64_t> universe;
-  if (field) {
-    RETURN_IF_ERROR(CollectIds(src, FieldPostingPrefix(mid, *field), all, &universe));
-  } else {
-    RETURN_IF_ERROR(CollectIds(src, IndexPrefix(mid, kIdxField), all, &universe));
-  }
-  std::set<uint64_t> result = universe;
   for (const TsTagFilter& f : where) {
-    if (result.empty()) break;
     if (f.tag.empty()) return absl::InvalidArgumentError("time-series tag filter: empty tag key");
-    std::set<uint64_t> match;
-    switch (f.op) {
-      case TsTagFilter::Op::kEq:
-      case TsTagFilter::Op::kNe:
-      case TsTagFilter::Op::kIn: {
-        if (f.values.empty() || (f.op != TsTagFilter::Op::kIn && f.values.size() != 1)) {
-          return absl::InvalidArgumentError(util::StrCat(
-              "time-series tag filter on \"", f.tag, "\": ",
-              f.op == TsTagFilter::Op::kIn ? "IN needs at least one value" : "needs one value"));
-        }
-        std::set<uint64_t> eq;
-        for (const std::string& v : f.values) {
-          RETURN_IF_ERROR(CollectIds(src, TagPostingPrefix(mid, f.tag, v, true), all, &eq));
-        }
-        match = f.op == TsTagFilter::Op::kNe ? Minus(universe, eq) : std::move(eq);
-        break;
+    if (f.op == TsTagFilter::Op::kRegex) {
+      if (f.values.size() != 1) {
+        return absl::InvalidArgumentError(
+            util::StrCat("time-series tag filter on \"", f.tag, "\": a regex needs one pattern"));
       }
-      case TsTagFilter::Op::kRegex: {
-        if (f.values.size() != 1) {
-          return absl::InvalidArgumentError(
-              util::StrCat("time-series tag filter on \"", f.tag, "\": a regex needs one pattern"));
-        }
-        RE2 re(f.values[0], RE2::Quiet);
-        if (!re.ok()) {
-          return absl::InvalidArgumentError(util::StrCat("time-series tag filter on \"", f.tag,
-                                                         "\": bad regex \"", f.values[0],
-                                                         "\": ", re.error()));
-        }
-        std::set<uint64_t> has;
-        RETURN_IF_ERROR(CollectIds(src, TagPostingPrefix(mid, f.tag, "", false), all, &has));
-        RETURN_IF_ERROR(CollectIds(
-            src, TagPostingPrefix(mid, f.tag, "", false),
-            [&](std::string_view lp_value) {
-              std::string_view v;
-              if (!codec::GetLengthPrefixed(&lp_value, &v)) return false;
-              return RE2::PartialMatch(re2::StringPiece(v.data(), v.size()), re);
-            },
-            &match));
-        if (RE2::PartialMatch("", re)) {
-          for (uint64_t id : Minus(universe, has)) match.insert(id);
-        }
-        break;
-      }
+    } else if (f.values.empty() || (f.op != TsTagFilter::Op::kIn && f.values.size() != 1)) {
+      return absl::InvalidArgumentError(util::StrCat(
+          "time-series tag filter on \"", f.tag, "\": ",
+          f.op == TsTagFilter::Op::kIn ? "IN needs at least one value" : "needs one value"));
     }
-    std::set<uint64_t> next;
-    std::set_intersection(result.begin(), result.end(), match.begin(), match.end(),
-                          std::inserter(next, next.end()));
-    result = std::move(next);
+  }
+  // `=` and IN first: their postings are usually far fewer than the field's series (one host of
+  // thousands), so the field's postings are read only when no such filter narrows the set.
+  std::optional<std::set<uint64_t>> result;
+  for (const TsTagFilter& f : where) {
+    if (f.op != TsTagFilter::Op::kEq && f.op != TsTagFilter::Op::kIn) continue;
+    std::set<uint64_t> eq;
+    for (const std::string& v : f.values) {
+      RETURN_IF_ERROR(CollectIds(src, TagPostingPrefix(mid, f.tag, v, true), all, &eq));
+    }
+    if (result) {
+      std::set<uint64_t> next;
+      std::set_intersection(result->begin(), result->end(), eq.begin(), eq.end(),
+                            std::inserter(next, next.end()));
+      result = std::move(next);
+    } else {
+      result = std::move(eq);
+    }
+  }
+  const bool check_field = result.has_value() && field.has_value();
+  if (!result) {
+    // The universe: the field's series, or every series of the measurement.
+    result.emplace();
+    if (field) {
+      RETURN_IF_ERROR(CollectIds(src, FieldPostingPrefix(mid, *field), all, &*result));
+    } else {
+      RETURN_IF_ERROR(CollectIds(src, IndexPrefix(mid, kIdxField), all, &*result));
+    }
+  }
+  for (const TsTagFilter& f : where) {
+    if (result->empty()) break;
+    if (f.op == TsTagFilter::Op::kNe) {
+      std::set<uint64_t> eq;
+      RETURN_IF_ERROR(CollectIds(src, TagPostingPrefix(mid, f.tag, f.values[0], true), all, &eq));
+      result = Minus(*result, eq);
+    } else if (f.op == TsTagFilter::Op::kRegex) {
+      RE2 re(f.values[0], RE2::Quiet);
+      if (!re.ok()) {
+        return absl::InvalidArgumentError(util::StrCat("time-series tag filter on \"", f.tag,
+                                                       "\": bad regex \"", f.values[0],
+                                                       "\": ", re.error()));
+      }
+      std::set<uint64_t> has, match;
+      RETURN_IF_ERROR(CollectIds(src, TagPostingPrefix(mid, f.tag, "", false), all, &has));
+      RETURN_IF_ERROR(CollectIds(
+          src, TagPostingPrefix(mid, f.tag, "", false),
+          [&](std::string_view lp_value) {
+            std::string_view v;
+            if (!codec::GetLengthPrefixed(&lp_value, &v)) return false;
+            return RE2::PartialMatch(re2::StringPiece(v.data(), v.size()), re);
+          },
+          &match));
+      // A series without the tag matches when the regex matches "".
+      if (RE2::PartialMatch("", re)) {
+        for (uint64_t id : Minus(*result, has)) match.insert(id);
+      }
+      std::set<uint64_t> next;
+      std::set_intersection(result->begin(), result->end(), match.begin(), match.end(),
+                            std::inserter(next, next.end()));
+      result = std::move(next);
+    }
   }
   std::vector<SeriesRecord> out;
-  out.reserve(result.size());
-  for (uint64_t sid : result) {
+  out.reserve(result->size());
+  for (uint64_t sid : *result) {
     ASSIGN_OR_RETURN(SeriesRecord r, Load(src, mid, sid));
+    if (check_field && r.field != *field) continue;
     out.push_back(std::move(r));
   }
   return out;

@@ -10,12 +10,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "core/engine/engine.h"
+#include "core/util/mutex.h"
 #include "models/ts/chunk_codec.h"
 #include "tessera/ts.h"
 
@@ -29,6 +30,15 @@ struct SeriesRecord {
   TsTags tags;                         // sorted by key
 };
 
+// The series of one tag set of a measurement that this process has resolved, by field. Immutable
+// once published (a new field makes a new copy), so it can be read without a lock.
+struct TagSetSeries {
+  std::vector<std::shared_ptr<const SeriesRecord>> fields;  // a handful; searched linearly
+  // The record of `field`, or null.
+  const SeriesRecord* Find(std::string_view field, size_t hint) const;
+  std::shared_ptr<const SeriesRecord> FindShared(std::string_view field, size_t hint) const;
+};
+
 // Thread safety: safe for concurrent use.
 class SeriesIndex {
  public:
@@ -38,6 +48,18 @@ class SeriesIndex {
   // transaction when new. InvalidArgument if it exists with another value type.
   absl::StatusOr<SeriesRecord> Resolve(uint64_t mid, const std::string& field, const TsTags& tags,
                                        ValueType type);
+
+  // The cached series of the tag set `tagset` (AppendTagSet of sorted tags) of `mid`, or null:
+  // what the writers resolve once per series key and batch instead of once per value. Bounded:
+  // past kMaxCachedTagSets per measurement the cache starts over (recently seen keys return).
+  std::shared_ptr<const TagSetSeries> FindTagSet(uint64_t mid, const std::string& tagset);
+  // Resolve, and remembers the record under its tag set for FindTagSet.
+  absl::StatusOr<std::shared_ptr<const SeriesRecord>> ResolveInTagSet(uint64_t mid,
+                                                                      const std::string& field,
+                                                                      const TsTags& tags,
+                                                                      const std::string& tagset,
+                                                                      ValueType type);
+  static constexpr size_t kMaxCachedTagSets = 200000;
 
   // The series of `mid` with field `field` (every field if nullopt) matching all of `where`,
   // ordered by series id.
@@ -55,11 +77,12 @@ class SeriesIndex {
   struct Cache {
     std::unordered_map<std::string, SeriesRecord> by_identity;
     std::unordered_map<uint64_t, SeriesRecord> by_id;
+    std::unordered_map<std::string, std::shared_ptr<const TagSetSeries>> by_tagset;
   };
   void Remember(uint64_t mid, const std::string& identity, const SeriesRecord& r);
 
   internal::Engine* const engine_;
-  absl::Mutex mu_;
+  util::Mutex mu_;
   std::unordered_map<uint64_t, Cache> cache_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -18,25 +18,51 @@ absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value
   } else if (key.size() != kChunkKeyBytes) {
     return absl::DataLossError("time-series: malformed data key");
   }
-  ASSIGN_OR_RETURN(DecodedChunk c, DecodeChunk(value));
-  if (type != nullptr) *type = c.type;
-  points_.reserve(points_.size() + c.points.size());
-  for (const RawPoint& p : c.points) points_.push_back(Versioned{p, order});
+  const size_t start = points_.size();
+  ValueType t;
+  RETURN_IF_ERROR(DecodeChunkInto(value, &t, &points_));
+  if (type != nullptr) *type = t;
+  if (points_.size() == start) return absl::OkStatus();
+  // The common case: the chunk, then blocks written later with later points. Then the points
+  // are already in order and no point replaces another.
+  if (!runs_.empty() &&
+      (order <= runs_.back().second || points_[start - 1].ts >= points_[start].ts)) {
+    sorted_ = false;
+  }
+  runs_.emplace_back(start, order);
   return absl::OkStatus();
 }
 
-std::vector<RawPoint> WindowAccumulator::Take() {
-  std::sort(points_.begin(), points_.end(), [](const Versioned& a, const Versioned& b) {
-    return a.p.ts != b.p.ts ? a.p.ts < b.p.ts : a.order < b.order;
-  });
-  std::vector<RawPoint> out;
-  out.reserve(points_.size());
-  for (size_t i = 0; i < points_.size(); ++i) {
-    // Of equal timestamps keep the last (the highest order: the latest write).
-    if (i + 1 < points_.size() && points_[i + 1].p.ts == points_[i].p.ts) continue;
-    out.push_back(points_[i].p);
+void WindowAccumulator::TakeInto(std::vector<RawPoint>* out) {
+  if (sorted_) {
+    out->insert(out->end(), points_.begin(), points_.end());
+  } else {
+    scratch_.clear();
+    scratch_.reserve(points_.size());
+    for (size_t r = 0; r < runs_.size(); ++r) {
+      const size_t end = r + 1 < runs_.size() ? runs_[r + 1].first : points_.size();
+      for (size_t i = runs_[r].first; i < end; ++i) {
+        scratch_.push_back(Versioned{points_[i], runs_[r].second});
+      }
+    }
+    std::sort(scratch_.begin(), scratch_.end(), [](const Versioned& a, const Versioned& b) {
+      return a.p.ts != b.p.ts ? a.p.ts < b.p.ts : a.order < b.order;
+    });
+    out->reserve(out->size() + scratch_.size());
+    for (size_t i = 0; i < scratch_.size(); ++i) {
+      // Of equal timestamps keep the last (the highest order: the latest write).
+      if (i + 1 < scratch_.size() && scratch_[i + 1].p.ts == scratch_[i].p.ts) continue;
+      out->push_back(scratch_[i].p);
+    }
   }
   points_.clear();
+  runs_.clear();
+  sorted_ = true;
+}
+
+std::vector<RawPoint> WindowAccumulator::Take() {
+  std::vector<RawPoint> out;
+  TakeInto(&out);
   return out;
 }
 
@@ -56,17 +82,25 @@ std::vector<RawPoint> MergeWindow(std::vector<RawPoint> chunk, const std::vector
   return out;
 }
 
-absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint64_t mid,
-                                                 uint64_t sid, int64_t lo, int64_t hi) {
-  std::vector<RawPoint> out;
-  if (lo > hi) return out;
+absl::Status ReadSeriesInto(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
+                            int64_t hi, std::vector<RawPoint>* out) {
+  if (lo > hi) return absl::OkStatus();
+  // Only the keys of the windows that meet [lo, hi]: the others are never read.
   auto it = src.NewIterator(Cf::kData, ChunkKey(mid, sid, FloorTo(lo, kWindowNs)),
                             codec::PrefixSuccessor(ChunkKey(mid, sid, FloorTo(hi, kWindowNs))));
   WindowAccumulator acc;
   int64_t current = 0;
   auto flush = [&] {
-    for (const RawPoint& p : acc.Take()) {
-      if (p.ts >= lo && p.ts <= hi) out.push_back(p);
+    const size_t start = out->size();
+    acc.TakeInto(out);
+    // Only the first and last windows can hold points outside the range.
+    int64_t last_start;  // the last window start whose window ends by hi
+    const bool inside = current >= lo && !__builtin_sub_overflow(hi, kWindowNs - 1, &last_start) &&
+                        current <= last_start;
+    if (!inside) {
+      auto keep = std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
+                                 [&](const RawPoint& p) { return p.ts < lo || p.ts > hi; });
+      out->erase(keep, out->end());
     }
   };
   for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
@@ -80,7 +114,14 @@ absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint
         acc.Add(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size())));
   }
   RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series read"));
-  flush();
+  if (!acc.empty()) flush();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint64_t mid,
+                                                 uint64_t sid, int64_t lo, int64_t hi) {
+  std::vector<RawPoint> out;
+  RETURN_IF_ERROR(ReadSeriesInto(src, mid, sid, lo, hi, &out));
   return out;
 }
 
@@ -91,22 +132,61 @@ absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src,
                             codec::PrefixSuccessor(ChunkKey(mid, sid, FloorTo(hi, kWindowNs))));
   (*it)->SeekToLast();
   // Windows from the newest back: the first window with a point in range holds the answer.
+  std::vector<RawPoint> pts;
+  WindowAccumulator acc;
   while ((*it)->Valid()) {
     const rocksdb::Slice first = (*it)->key();
     if (first.size() < kChunkKeyBytes) return absl::DataLossError("time-series: malformed key");
     const int64_t w = DecodeTime(first.data() + 16);
-    WindowAccumulator acc;
+    // The window's newest point from its sources' stored last points, read in place (no copy,
+    // no decoding): the greatest time, and of equal ones the later write (the keys run from the
+    // newest block back, so the first seen wins a tie).
+    std::optional<RawPoint> newest;
     while ((*it)->Valid()) {
+      const rocksdb::Slice k = (*it)->key();
+      if (k.size() < kChunkKeyBytes || DecodeTime(k.data() + 16) != w) break;
+      if (k.size() != kChunkKeyBytes && k.size() != kHeadKeyBytes) {
+        return absl::DataLossError("time-series: malformed data key");
+      }
+      const rocksdb::Slice v = (*it)->value();
+      ASSIGN_OR_RETURN(std::optional<RawPoint> p,
+                       ChunkLastPoint(std::string_view(v.data(), v.size())));
+      if (p && (!newest || p->ts > newest->ts)) newest = p;
+      // A window's chunk is its first key: no need to step back past it (a costly Prev) when
+      // the answer is known; the merge below positions the iterator itself.
+      if (k.size() == kChunkKeyBytes) break;
+      (*it)->Prev();
+    }
+    RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series read"));
+    if (newest && newest->ts <= hi) {
+      if (newest->ts >= lo) return newest;
+      return std::optional<RawPoint>();  // older windows hold older points still
+    }
+    // `hi` falls inside the window: merge the window (read forward, the accumulator's fast
+    // order), then go on with the window before it.
+    const std::string wk = ChunkKey(mid, sid, w);
+    for ((*it)->Seek(wk); (*it)->Valid(); (*it)->Next()) {
       const rocksdb::Slice k = (*it)->key();
       if (k.size() < kChunkKeyBytes || DecodeTime(k.data() + 16) != w) break;
       const rocksdb::Slice v = (*it)->value();
       RETURN_IF_ERROR(
           acc.Add(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size())));
-      (*it)->Prev();
     }
-    std::vector<RawPoint> pts = acc.Take();
+    RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series read"));
+    pts.clear();
+    acc.TakeInto(&pts);
     for (auto p = pts.rbegin(); p != pts.rend(); ++p) {
       if (p->ts >= lo && p->ts <= hi) return std::optional<RawPoint>(*p);
+    }
+    (*it)->Seek(wk);
+    if ((*it)->Valid()) {
+      (*it)->Prev();
+    } else {
+      (*it)->SeekToLast();  // nothing at or after wk within the bounds: wk's window was last
+      while ((*it)->Valid() && (*it)->key().size() >= kChunkKeyBytes &&
+             DecodeTime((*it)->key().data() + 16) == w) {
+        (*it)->Prev();
+      }
     }
   }
   RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series read"));

@@ -22,6 +22,10 @@ inline constexpr int64_t kWindowNs = int64_t{2} * 3600 * 1000000000;
 absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint64_t mid,
                                                  uint64_t sid, int64_t lo, int64_t hi);
 
+// The same, appended to *out (a buffer the caller reuses).
+absl::Status ReadSeriesInto(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
+                            int64_t hi, std::vector<RawPoint>* out);
+
 // The latest point with lo <= ts <= hi, or nullopt.
 absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src, uint64_t mid,
                                                       uint64_t sid, int64_t lo, int64_t hi);
@@ -38,13 +42,18 @@ class WindowAccumulator {
   bool empty() const { return points_.empty(); }
   // The window's points, ascending, the latest write winning on equal timestamps; clears.
   std::vector<RawPoint> Take();
+  // The same, appended to *out.
+  void TakeInto(std::vector<RawPoint>* out);
 
  private:
   struct Versioned {
     RawPoint p;
     uint64_t order;  // 0 for the chunk, 1 + block seq for a head block
   };
-  std::vector<Versioned> points_;
+  std::vector<RawPoint> points_;                   // every source's points, as added
+  std::vector<std::pair<size_t, uint64_t>> runs_;  // (first index, order) of each source
+  bool sorted_ = true;  // sources added in write order without overlap: points_ is the answer
+  std::vector<Versioned> scratch_;
 };
 
 }  // namespace tessera::ts

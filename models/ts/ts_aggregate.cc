@@ -139,5 +139,164 @@ std::vector<std::pair<int64_t, TsValue>> AggregateBuckets(const TsAggregate& agg
   return out;
 }
 
+namespace {
+
+TsValue ValueOf(ValueType type, uint64_t bits) {
+  switch (type) {
+    case ValueType::kFloat:
+      return BitsDouble(bits);
+    case ValueType::kInt:
+      return static_cast<int64_t>(bits);
+    case ValueType::kBool:
+      return bits != 0;
+  }
+  return int64_t{0};
+}
+
+double NumberOf(ValueType type, uint64_t bits) {
+  switch (type) {
+    case ValueType::kFloat:
+      return BitsDouble(bits);
+    case ValueType::kInt:
+      return static_cast<double>(static_cast<int64_t>(bits));
+    case ValueType::kBool:
+      return bits != 0 ? 1.0 : 0.0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool BucketAggregator::Supports(const TsAggregate& agg, size_t series) {
+  switch (agg.fn) {
+    case TsAggFn::kCount:
+    case TsAggFn::kMin:
+    case TsAggFn::kMax:
+      return true;
+    case TsAggFn::kSum:
+    case TsAggFn::kMean:
+    case TsAggFn::kStddev:
+    case TsAggFn::kFirst:
+    case TsAggFn::kLast:
+      return series <= 1;
+    case TsAggFn::kPercentile:
+      return false;
+  }
+  return false;
+}
+
+void BucketAggregator::Add(Acc& a, ValueType type, int64_t ts, uint64_t bits, double number) {
+  ++a.count;
+  switch (agg_.fn) {
+    case TsAggFn::kCount:
+      break;
+    case TsAggFn::kSum:
+    case TsAggFn::kMean:
+      a.sum += number;
+      break;
+    case TsAggFn::kStddev: {
+      const double d = number - a.mean;
+      a.mean += d / static_cast<double>(a.count);
+      a.m2 += d * (number - a.mean);
+      break;
+    }
+    case TsAggFn::kMin:
+    case TsAggFn::kMax: {
+      // AggregateSamples' rule over time order: the greatest (least) non-NaN value, the earliest
+      // of equal ones; all NaN: the earliest.
+      bool take = a.count == 1;
+      if (!take) {
+        const bool nan = std::isnan(number), best_nan = std::isnan(a.best);
+        const bool earlier = ts != a.best_ts ? ts < a.best_ts : rank_ < a.best_rank;
+        if (best_nan) {
+          take = !nan || earlier;
+        } else if (!nan) {
+          const bool better = agg_.fn == TsAggFn::kMax ? number > a.best : number < a.best;
+          take = better || (number == a.best && earlier);
+        }
+      }
+      if (take) {
+        a.best = number;
+        a.best_ts = ts;
+        a.best_rank = rank_;
+        a.best_type = type;
+        a.best_bits = bits;
+      }
+      break;
+    }
+    case TsAggFn::kFirst:
+      if (a.count == 1) {
+        a.first_type = type;
+        a.first_bits = bits;
+      }
+      break;
+    case TsAggFn::kLast:
+      a.last_type = type;
+      a.last_bits = bits;
+      break;
+    case TsAggFn::kPercentile:
+      break;
+  }
+}
+
+void BucketAggregator::AddSeries(ValueType type, const std::vector<RawPoint>& points) {
+  auto hint = buckets_.end();
+  int64_t start = 0, end = 0;  // the current bucket [start, end)
+  bool open = false;
+  Acc* acc = nullptr;
+  for (const RawPoint& p : points) {
+    if (!open || p.ts >= end || p.ts < start) {
+      start = FloorTo(p.ts, every_);
+      end = start > INT64_MAX - every_ ? INT64_MAX : start + every_;
+      hint = buckets_.try_emplace(hint, start);
+      acc = &hint->second;
+      ++hint;
+      open = true;
+    }
+    Add(*acc, type, p.ts, p.bits, NumberOf(type, p.bits));
+  }
+  ++rank_;
+}
+
+std::vector<std::pair<int64_t, TsValue>> BucketAggregator::Finish() {
+  std::vector<std::pair<int64_t, TsValue>> out;
+  out.reserve(buckets_.size());
+  for (const auto& [start, a] : buckets_) {
+    TsValue v;
+    switch (agg_.fn) {
+      case TsAggFn::kCount:
+        v = a.count;
+        break;
+      case TsAggFn::kSum:
+        v = a.sum;
+        break;
+      case TsAggFn::kMean:
+        v = a.sum / static_cast<double>(a.count);
+        break;
+      case TsAggFn::kStddev:
+        v = a.count < 2 ? std::numeric_limits<double>::quiet_NaN()
+                        : std::sqrt(a.m2 / static_cast<double>(a.count - 1));
+        break;
+      case TsAggFn::kMin:
+      case TsAggFn::kMax:
+        v = ValueOf(a.best_type, a.best_bits);
+        break;
+      case TsAggFn::kFirst:
+        v = ValueOf(a.first_type, a.first_bits);
+        break;
+      case TsAggFn::kLast:
+        v = ValueOf(a.last_type, a.last_bits);
+        break;
+      case TsAggFn::kPercentile:
+        v = int64_t{0};
+        break;
+    }
+    out.emplace_back(start, std::move(v));
+  }
+  buckets_.clear();
+  rank_ = 0;
+  return out;
+}
+
 }  // namespace ts
 }  // namespace tessera

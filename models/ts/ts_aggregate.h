@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <utility>
 #include <vector>
 
+#include "models/ts/chunk_codec.h"
 #include "tessera/ts.h"
 
 namespace tessera::ts {
@@ -30,5 +32,42 @@ TsValue AggregateSamples(const TsAggregate& agg, const std::vector<Sample>& samp
 // non-empty one. Returns (bucket start, value) in time order. `every` > 0.
 std::vector<std::pair<int64_t, TsValue>> AggregateBuckets(const TsAggregate& agg, int64_t every,
                                                           const std::vector<Sample>& samples);
+
+// Aggregates a group's series straight from their decoded points into per-bucket accumulators,
+// without building samples: the hot loop of aggregate queries. It gives exactly what
+// AggregateBuckets gives over the group's samples merged in time order (equal times in the order
+// the series are added): count, min and max for any number of series (they do not depend on the
+// order, given the tie rule: the earliest sample wins), the other functions but percentiles for
+// one series (whose points are already in time order). Not thread-safe.
+class BucketAggregator {
+ public:
+  BucketAggregator(const TsAggregate& agg, int64_t every) : agg_(agg), every_(every) {}
+  // Whether the aggregator serves `agg` over a group of `series` series.
+  static bool Supports(const TsAggregate& agg, size_t series);
+  // Adds the next series of the group: its points ascending by time, one per timestamp.
+  void AddSeries(ValueType type, const std::vector<RawPoint>& points);
+  // (bucket start, value) of every non-empty bucket, ascending; resets the aggregator.
+  std::vector<std::pair<int64_t, TsValue>> Finish();
+
+ private:
+  struct Acc {
+    int64_t count = 0;
+    double sum = 0;           // sum, mean
+    double mean = 0, m2 = 0;  // stddev (Welford)
+    double best = 0;          // min, max: the chosen value as a double
+    int64_t best_ts = 0;      // and its time, series rank and value
+    uint32_t best_rank = 0;
+    ValueType best_type = ValueType::kFloat;
+    uint64_t best_bits = 0;
+    ValueType first_type = ValueType::kFloat, last_type = ValueType::kFloat;
+    uint64_t first_bits = 0, last_bits = 0;
+  };
+  void Add(Acc& a, ValueType type, int64_t ts, uint64_t bits, double number);
+
+  TsAggregate agg_;
+  int64_t every_;
+  uint32_t rank_ = 0;
+  std::map<int64_t, Acc> buckets_;
+};
 
 }  // namespace tessera::ts

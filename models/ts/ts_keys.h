@@ -122,16 +122,31 @@ inline std::string OpenWindowKey(uint64_t mid, uint64_t sid, int64_t window) {
   return k;
 }
 
+// Appends the tag-set part of an identity: varint(number of tags) | (lp(key) lp(value))*
+// (tags must be sorted by key).
+inline void AppendTagSet(std::string* out,
+                         const std::vector<std::pair<std::string, std::string>>& tags) {
+  codec::PutVarint64(out, tags.size());
+  for (const auto& [k, v] : tags) {
+    codec::PutLengthPrefixed(out, k);
+    codec::PutLengthPrefixed(out, v);
+  }
+}
+
+// The identity of a series from its field and encoded tag set (AppendTagSet).
+inline std::string IdentityOf(std::string_view field, std::string_view tagset) {
+  std::string out;
+  codec::PutLengthPrefixed(&out, field);
+  out.append(tagset);
+  return out;
+}
+
 // The identity of a series (tags must be sorted by key).
 inline std::string EncodeIdentity(std::string_view field,
                                   const std::vector<std::pair<std::string, std::string>>& tags) {
   std::string out;
   codec::PutLengthPrefixed(&out, field);
-  codec::PutVarint64(&out, tags.size());
-  for (const auto& [k, v] : tags) {
-    codec::PutLengthPrefixed(&out, k);
-    codec::PutLengthPrefixed(&out, v);
-  }
+  AppendTagSet(&out, tags);
   return out;
 }
 

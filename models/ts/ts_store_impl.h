@@ -3,12 +3,13 @@
 // TsStoreImpl: the time-series model behind tessera/ts.h. Writes, sealing, retention and
 // downsampling are in ts_store_write.cc; queries and statistics in ts_store_query.cc.
 //
-// Write path: points are validated, their series resolved (created in their own transactions),
-// and every value is Put as a head key in one transaction with one change event per measurement
-// per batch. After the commit, windows of the touched series that have closed (older than the
-// window before the series' newest) are sealed: head points merged into the window's chunk, in a
-// transaction of their own with a snapshot, so a concurrent write to the same keys conflicts and
-// retries rather than being lost.
+// Write path: points are collected and validated by series key and field (PointBatch), their
+// series resolved once per series key (created in their own transactions), and each series'
+// points of each time window are Put as one head block in one transaction with one change event
+// per measurement per batch. After the commit, windows of the touched series that have closed
+// (older than the window before the series' newest) are sealed: head points merged into the
+// window's chunk, in a transaction of their own with a snapshot, so a concurrent write to the same
+// keys conflicts and retries rather than being lost.
 #pragma once
 
 #include <cstdint>
@@ -20,11 +21,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "core/engine/engine.h"
 #include "core/obs/metrics.h"
+#include "core/util/mutex.h"
 #include "models/ts/measurement_options.h"
 #include "models/ts/series_index.h"
+#include "models/ts/ts_batch.h"
 #include "tessera/ts.h"
 
 namespace tessera::ts {
@@ -40,12 +42,13 @@ class TsStoreImpl final : public TsStore {
                                            size_t first_line) override;
   absl::StatusOr<size_t> WriteLineProtocol(Transaction& txn, std::string_view text,
                                            TsPrecision precision, size_t first_line) override;
-  // The points of line-protocol text (the parsing half of WriteLineProtocol).
-  absl::StatusOr<std::vector<TsPoint>> ParseLineProtocol(std::string_view text,
-                                                         TsPrecision precision, size_t first_line);
   absl::Status Flush(std::string_view measurement) override;
   absl::StatusOr<std::vector<TsRow>> Query(const TsQuery& query) override;
   absl::StatusOr<std::vector<TsRow>> Last(const TsQuery& query) override;
+  absl::StatusOr<std::vector<std::vector<TsRow>>> QueryFields(
+      const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::vector<std::vector<TsRow>>> LastFields(
+      const TsQuery& query, const std::vector<std::string>& fields) override;
   absl::StatusOr<std::vector<TsRow>> Query(const ReadView& view, const TsQuery& query) override;
   absl::StatusOr<std::vector<TsRow>> Last(const ReadView& view, const TsQuery& query) override;
   absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
@@ -62,11 +65,10 @@ class TsStoreImpl final : public TsStore {
   absl::Status DropMeasurement(std::string_view measurement) override;
 
  private:
-  // One value to store.
-  struct Row {
-    const SeriesRecord* series;
-    int64_t ts;
-    uint64_t bits;
+  // One series' points of a write: sorted by time, one per timestamp, within retention.
+  struct SeriesPoints {
+    std::shared_ptr<const SeriesRecord> rec;
+    std::vector<RawPoint> points;
   };
   // The windows of a series known to hold unsealed head points.
   struct OpenWindows {
@@ -80,14 +82,20 @@ class TsStoreImpl final : public TsStore {
     uint64_t mid = 0;                  // the measurement id
     int64_t lo = 0;                    // first visible time (inclusive)
     int64_t hi = 0;                    // last visible time (inclusive)
-    std::vector<SeriesRecord> series;  // the series the tags and field select
+    std::vector<SeriesRecord> series;  // the series the tags and fields select, by id
   };
-  // Validates `q` and resolves its scope; nullopt when nothing can match (no such measurement,
-  // or an empty time range).
+  // Validates `q` (with `fields` in place of q.field) and resolves its scope; nullopt when
+  // nothing can match (no such measurement, or an empty time range).
   absl::StatusOr<std::optional<QueryScope>> ResolveScope(internal::ReadSource& src,
-                                                         const TsQuery& q, bool last);
-  absl::StatusOr<std::vector<TsRow>> QueryIn(internal::ReadSource& src, const TsQuery& q);
-  absl::StatusOr<std::vector<TsRow>> LastIn(internal::ReadSource& src, const TsQuery& q);
+                                                         const TsQuery& q,
+                                                         const std::vector<std::string>& fields,
+                                                         bool last);
+  absl::StatusOr<std::vector<std::vector<TsRow>>> QueryIn(internal::ReadSource& src,
+                                                          const TsQuery& q,
+                                                          const std::vector<std::string>& fields);
+  absl::StatusOr<std::vector<std::vector<TsRow>>> LastIn(internal::ReadSource& src,
+                                                         const TsQuery& q,
+                                                         const std::vector<std::string>& fields);
   absl::StatusOr<std::vector<TsSeriesInfo>> ListSeriesIn(internal::ReadSource& src,
                                                          std::string_view measurement,
                                                          const std::vector<TsTagFilter>& where);
@@ -96,8 +104,13 @@ class TsStoreImpl final : public TsStore {
   // own followed by sealing, downsampling (depth: the rule nesting) and retention.
   absl::Status WriteImpl(const std::vector<TsPoint>& points, int depth,
                          Transaction* user = nullptr);
+  absl::StatusOr<size_t> WriteLines(std::string_view text, TsPrecision precision, size_t first_line,
+                                    Transaction* user);
+  // The second half of every write: resolves (or creates) the batch's series, appends one head
+  // block per series and window, and (without `user`) seals, downsamples and enforces retention.
+  absl::Status WriteBatch(PointBatch& batch, int depth, Transaction* user);
   absl::Status AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,
-                          const std::vector<Row>& rows, int depth);
+                          const std::vector<SeriesPoints>& series, int depth);
   absl::Status SealWindow(uint64_t mid, uint64_t sid, ValueType type, int64_t window);
   // Loads the series' open windows once, and moves the block counter past their head blocks.
   absl::Status LoadOpenWindows(uint64_t mid, uint64_t sid);
@@ -125,8 +138,8 @@ class TsStoreImpl final : public TsStore {
   internal::Histogram* h_query_;
   internal::Histogram* h_last_;
   internal::Histogram* h_seal_;
-  absl::Mutex options_mu_;  // serialises read-modify-write of measurement options
-  absl::Mutex mu_;
+  util::Mutex options_mu_;  // serialises read-modify-write of measurement options
+  util::Mutex mu_;
   std::map<std::pair<uint64_t, uint64_t>, OpenWindows> open_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, int64_t> last_retention_ns_ ABSL_GUARDED_BY(mu_);  // by measurement id
 };

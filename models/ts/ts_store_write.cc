@@ -6,10 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
-
-#include <nlohmann/json.hpp>
-
-#include "absl/container/flat_hash_map.h"
+#include <set>
 
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
@@ -17,6 +14,7 @@
 #include "models/ts/line_protocol.h"
 #include "models/ts/series_reader.h"
 #include "models/ts/ts_aggregate.h"
+#include "models/ts/ts_batch.h"
 #include "models/ts/ts_keys.h"
 #include "models/ts/ts_store_impl.h"
 #include "tessera/status.h"
@@ -40,52 +38,6 @@ constexpr int kMaxDownsampleDepth = 8;
 constexpr size_t kDownsampleBatch = 10000;
 // Writes run EnforceRetention for their measurement at most this often.
 constexpr int64_t kRetentionIntervalNs = int64_t{60} * 1000000000;
-
-absl::Status ValidatePoint(const TsPoint& p) {
-  RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, p.measurement));
-  if (p.fields.empty()) {
-    return absl::InvalidArgumentError(
-        util::StrCat("time-series point of \"", p.measurement, "\" has no field"));
-  }
-  for (size_t i = 0; i < p.fields.size(); ++i) {
-    if (p.fields[i].first.empty()) {
-      return absl::InvalidArgumentError(
-          util::StrCat("time-series point of \"", p.measurement, "\" has an empty field key"));
-    }
-    for (size_t j = 0; j < i; ++j) {
-      if (p.fields[j].first == p.fields[i].first) {
-        return absl::InvalidArgumentError(util::StrCat("time-series point of \"", p.measurement,
-                                                       "\" repeats field \"", p.fields[i].first,
-                                                       "\""));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<TsTags> SortedTags(const TsPoint& p) {
-  TsTags tags = p.tags;
-  std::sort(tags.begin(), tags.end());
-  for (size_t i = 0; i < tags.size(); ++i) {
-    if (tags[i].first.empty()) {
-      return absl::InvalidArgumentError(
-          util::StrCat("time-series point of \"", p.measurement, "\" has an empty tag key"));
-    }
-    if (i > 0 && tags[i].first == tags[i - 1].first) {
-      return absl::InvalidArgumentError(util::StrCat("time-series point of \"", p.measurement,
-                                                     "\" repeats tag \"", tags[i].first, "\""));
-    }
-  }
-  return tags;
-}
-
-std::pair<ValueType, uint64_t> Encode(const TsValue& v) {
-  if (const double* d = std::get_if<double>(&v)) return {ValueType::kFloat, DoubleBits(*d)};
-  if (const int64_t* i = std::get_if<int64_t>(&v)) {
-    return {ValueType::kInt, static_cast<uint64_t>(*i)};
-  }
-  return {ValueType::kBool, std::get<bool>(v) ? 1u : 0u};
-}
 
 }  // namespace
 
@@ -139,86 +91,54 @@ absl::Status TsStoreImpl::Write(Transaction& txn, const std::vector<TsPoint>& po
   return s;
 }
 
-absl::StatusOr<std::vector<TsPoint>> TsStoreImpl::ParseLineProtocol(std::string_view text,
-                                                                    TsPrecision precision,
-                                                                    size_t first_line) {
-  if (first_line == 0) first_line = 1;
-  ASSIGN_OR_RETURN(
-      std::vector<LinePoint> lines,
-      ParseLines(text, static_cast<Precision>(static_cast<int>(precision)), first_line));
-  const int64_t now = NowNs();
-  std::vector<TsPoint> points;
-  points.reserve(lines.size());
-  for (LinePoint& lp : lines) {
-    TsPoint p;
-    p.measurement = std::move(lp.measurement);
-    p.tags = std::move(lp.tags);
-    p.time = lp.timestamp.value_or(now);
-    for (LineField& f : lp.fields) {
-      if (const double* d = std::get_if<double>(&f.value)) {
-        p.fields.emplace_back(f.key, *d);
-      } else if (const int64_t* i = std::get_if<int64_t>(&f.value)) {
-        p.fields.emplace_back(f.key, *i);
-      } else if (const uint64_t* u = std::get_if<uint64_t>(&f.value)) {
-        if (*u > static_cast<uint64_t>(INT64_MAX)) {
-          return absl::InvalidArgumentError(util::StrCat(
-              "line ", lp.line_number, ": field \"", f.key, "\": unsigned value ", *u,
-              " is above 9223372036854775807, the largest integer the time-series model stores"));
-        }
-        p.fields.emplace_back(f.key, static_cast<int64_t>(*u));
-      } else if (const bool* b = std::get_if<bool>(&f.value)) {
-        p.fields.emplace_back(f.key, *b);
-      } else {
-        return absl::InvalidArgumentError(util::StrCat(
-            "line ", lp.line_number, ": field \"", f.key,
-            "\" is a string; the time-series model stores float, integer and boolean fields"));
-      }
-    }
-    if (auto s = ValidatePoint(p); !s.ok()) {
-      return absl::InvalidArgumentError(
-          util::StrCat("line ", lp.line_number, ": ", util::ToStd(s.message())));
-    }
-    points.push_back(std::move(p));
-  }
-  return points;
-}
-
 absl::StatusOr<size_t> TsStoreImpl::WriteLineProtocol(std::string_view text, TsPrecision precision,
                                                       size_t first_line) {
-  ASSIGN_OR_RETURN(std::vector<TsPoint> points, ParseLineProtocol(text, precision, first_line));
-  RETURN_IF_ERROR(Write(points));
-  return points.size();
+  return WriteLines(text, precision, first_line, nullptr);
 }
 
 absl::StatusOr<size_t> TsStoreImpl::WriteLineProtocol(Transaction& txn, std::string_view text,
                                                       TsPrecision precision, size_t first_line) {
-  ASSIGN_OR_RETURN(std::vector<TsPoint> points, ParseLineProtocol(text, precision, first_line));
-  RETURN_IF_ERROR(Write(txn, points));
-  return points.size();
+  return WriteLines(text, precision, first_line, &txn);
+}
+
+absl::StatusOr<size_t> TsStoreImpl::WriteLines(std::string_view text, TsPrecision precision,
+                                               size_t first_line, Transaction* user) {
+  ScopedOpTimer t(h_write_);
+  PointBatch batch;
+  absl::Status s = batch.AddLines(text, static_cast<Precision>(static_cast<int>(precision)),
+                                  first_line == 0 ? 1 : first_line, NowNs());
+  if (s.ok()) s = WriteBatch(batch, 0, user);
+  if (!s.ok()) {
+    t.Fail();
+    return s;
+  }
+  return batch.points();
 }
 
 absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int depth,
                                     Transaction* user) {
+  PointBatch batch;
+  for (const TsPoint& p : points) RETURN_IF_ERROR(batch.AddPoint(p));
+  return WriteBatch(batch, depth, user);
+}
+
+absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* user) {
   RETURN_IF_ERROR(engine_->CheckOpen());
-  // Validate everything before anything is created.
-  std::map<std::string, std::vector<std::pair<const TsPoint*, TsTags>>> by_measurement;
-  for (const TsPoint& p : points) {
-    RETURN_IF_ERROR(ValidatePoint(p));
-    ASSIGN_OR_RETURN(TsTags tags, SortedTags(p));
-    by_measurement[p.measurement].emplace_back(&p, std::move(tags));
-  }
+  // The series keys by measurement (events and creation follow the measurements' name order).
+  std::map<std::string_view, std::vector<BatchSeries*>> by_measurement;
+  for (auto& s : batch.series()) by_measurement[s->measurement].push_back(s.get());
   struct Group {
     ObjectInfo info;
     MeasurementOptions opts;
-    std::vector<Row> rows;
+    std::vector<SeriesPoints> series;
+    size_t values = 0;                       // values within retention, duplicates included
+    int64_t lo = INT64_MAX, hi = INT64_MIN;  // their time span
+    std::vector<std::pair<std::pair<uint64_t, int64_t>, std::string>> blocks;  // (sid, window)
   };
   std::vector<Group> groups;
-  std::vector<std::unique_ptr<SeriesRecord>> records;  // owned here for the rows' pointers
-  // Series resolved in this batch, by measurement id (8 bytes) + identity.
-  absl::flat_hash_map<std::string, const SeriesRecord*> resolved;
-  std::string lookup;
-  for (auto& [name, pts] : by_measurement) {
-    Group g;
+  groups.reserve(by_measurement.size());
+  for (auto& [name, members] : by_measurement) {
+    Group& g = groups.emplace_back();
     ASSIGN_OR_RETURN(g.info, engine_->catalog().GetOrCreate(Model::kTimeSeries, name));
     ASSIGN_OR_RETURN(g.opts, DecodeMeasurementOptions(g.info.options));
     if (user != nullptr && !g.opts.rules.empty()) {
@@ -228,68 +148,67 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
           "transaction"));
     }
     const int64_t cutoff = Cutoff(g.opts);
-    for (auto& [p, tags] : pts) {
-      for (const auto& [field, value] : p->fields) {
-        auto [type, bits] = Encode(value);
-        lookup.clear();
-        codec::PutFixed64BE(&lookup, g.info.id);
-        lookup += EncodeIdentity(field, tags);
-        const SeriesRecord*& rec = resolved[lookup];
-        if (rec == nullptr) {
-          ASSIGN_OR_RETURN(SeriesRecord r, index_.Resolve(g.info.id, field, tags, type));
-          records.push_back(std::make_unique<SeriesRecord>(std::move(r)));
-          rec = records.back().get();
-        } else if (rec->type != type) {
-          RETURN_IF_ERROR(index_.Resolve(g.info.id, field, tags, type).status());
+    for (BatchSeries* s : members) {
+      // One cache lookup per series key; each field by position in its small table.
+      std::shared_ptr<const TagSetSeries> known = index_.FindTagSet(g.info.id, s->tagset);
+      for (size_t fi = 0; fi < s->fields.size(); ++fi) {
+        BatchField& f = s->fields[fi];
+        if (!f.typed) continue;  // named by a line that then took the slow path
+        std::shared_ptr<const SeriesRecord> rec =
+            known ? known->FindShared(f.name, fi) : std::shared_ptr<const SeriesRecord>();
+        if (rec == nullptr || rec->type != f.type) {
+          ASSIGN_OR_RETURN(rec,
+                           index_.ResolveInTagSet(g.info.id, f.name, s->tags, s->tagset, f.type));
         }
-        if (p->time < cutoff) continue;  // already past retention: never visible, not written
-        g.rows.push_back(Row{rec, p->time, bits});
+        if (f.other_type) {  // the batch wrote two types to one series: the index says which
+          RETURN_IF_ERROR(
+              index_.ResolveInTagSet(g.info.id, f.name, s->tags, s->tagset, *f.other_type)
+                  .status());
+        }
+        std::vector<RawPoint>& pts = f.points;
+        if (cutoff != INT64_MIN) {  // already past retention: never visible, not written
+          pts.erase(std::remove_if(pts.begin(), pts.end(),
+                                   [&](const RawPoint& p) { return p.ts < cutoff; }),
+                    pts.end());
+        }
+        if (pts.empty()) continue;
+        g.values += pts.size();
+        bool sorted = true;
+        for (size_t i = 1; i < pts.size() && sorted; ++i) sorted = pts[i - 1].ts < pts[i].ts;
+        if (!sorted) SortDedupLastWins(&pts);  // last write wins within the batch
+        g.lo = std::min(g.lo, pts.front().ts);
+        g.hi = std::max(g.hi, pts.back().ts);
+        g.series.push_back(SeriesPoints{std::move(rec), std::move(pts)});
       }
     }
-    groups.push_back(std::move(g));
   }
   // Every series' open windows (and the head blocks in them) are known before a block number
   // is taken, so that the number is above every block of the series, even after a restart.
   for (const Group& g : groups) {
-    const SeriesRecord* last = nullptr;
-    for (const Row& r : g.rows) {
-      if (r.series == last) continue;
-      last = r.series;
-      RETURN_IF_ERROR(LoadOpenWindows(g.info.id, r.series->sid));
-    }
+    for (const SeriesPoints& sp : g.series)
+      RETURN_IF_ERROR(LoadOpenWindows(g.info.id, sp.rec->sid));
   }
   const uint64_t block_seq = NextBlockSeq();
-  // The rows of each group as one block per series and window, last write wins within the batch.
-  struct Block {
-    const SeriesRecord* series;
-    std::vector<RawPoint> points;
-  };
-  std::vector<std::vector<std::pair<std::pair<uint64_t, int64_t>, std::string>>> encoded;
-  std::vector<std::pair<int64_t, int64_t>> spans;
-  for (const Group& g : groups) {
-    std::map<std::pair<uint64_t, int64_t>, Block> blocks;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (const Row& r : g.rows) {
-      Block& b = blocks[{r.series->sid, FloorTo(r.ts, kWindowNs)}];
-      b.series = r.series;
-      b.points.push_back(RawPoint{r.ts, r.bits});
-      lo = std::min(lo, r.ts);
-      hi = std::max(hi, r.ts);
+  // Each series' points as one block per window (the points are sorted, so a window is a run).
+  std::vector<RawPoint> run;
+  for (Group& g : groups) {
+    for (const SeriesPoints& sp : g.series) {
+      size_t i = 0;
+      while (i < sp.points.size()) {
+        const int64_t w = FloorTo(sp.points[i].ts, kWindowNs);
+        run.clear();
+        while (i < sp.points.size() && FloorTo(sp.points[i].ts, kWindowNs) == w) {
+          run.push_back(sp.points[i++]);
+        }
+        ASSIGN_OR_RETURN(std::string chunk, EncodeChunk(sp.rec->type, run));
+        g.blocks.emplace_back(std::make_pair(sp.rec->sid, w), std::move(chunk));
+      }
     }
-    auto& out = encoded.emplace_back();
-    for (auto& [key, b] : blocks) {
-      SortDedupLastWins(&b.points);
-      ASSIGN_OR_RETURN(std::string chunk, EncodeChunk(b.series->type, b.points));
-      out.emplace_back(key, std::move(chunk));
-    }
-    spans.emplace_back(lo, hi);
   }
   auto write = [&](TxnImpl& txn) -> absl::Status {
-    for (size_t gi = 0; gi < groups.size(); ++gi) {
-      const Group& g = groups[gi];
-      if (g.rows.empty()) continue;
-      const auto [lo, hi] = spans[gi];
-      for (const auto& [key, chunk] : encoded[gi]) {
+    for (const Group& g : groups) {
+      if (g.series.empty()) continue;
+      for (const auto& [key, chunk] : g.blocks) {
         const auto [sid, w] = key;
         RETURN_IF_ERROR(txn.Put(Cf::kData, HeadBlockKey(g.info.id, sid, w, block_seq), chunk));
         RETURN_IF_ERROR(txn.Put(Cf::kIndex, OpenWindowKey(g.info.id, sid, w), ""));
@@ -300,14 +219,10 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
       e.object_id = g.info.id;
       e.object = g.info.name;
       e.op = ChangeOp::kCreate;
-      e.key = std::to_string(lo);
+      e.key = std::to_string(g.lo);
       e.image_format = ImageFormat::kJson;
-      e.after = nlohmann::json{
-          {"points", g.rows.size()},
-          {"series", encoded[gi].size()},
-          {"from", lo},
-          {"to",
-           hi}}.dump();
+      e.after = util::StrCat("{\"from\":", g.lo, ",\"points\":", g.values,
+                             ",\"series\":", g.blocks.size(), ",\"to\":", g.hi, "}");
       RETURN_IF_ERROR(txn.AddEvent(std::move(e)));
     }
     return absl::OkStatus();
@@ -317,27 +232,26 @@ absl::Status TsStoreImpl::WriteImpl(const std::vector<TsPoint>& points, int dept
     // Sealing waits for a later write or Flush (the caller's commit is not reported here); the
     // windows are remembered as open so that those find them. A rollback leaves only markers,
     // which sealing then deletes.
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     for (const Group& g : groups) {
-      for (const Row& r : g.rows) {
-        OpenWindows& ow = open_[{g.info.id, r.series->sid}];
-        const int64_t w = FloorTo(r.ts, kWindowNs);
-        ow.windows.insert(w);
-        ow.newest = std::max(ow.newest, w);
+      for (const auto& [key, chunk] : g.blocks) {
+        OpenWindows& ow = open_[{g.info.id, key.first}];
+        ow.windows.insert(key.second);
+        ow.newest = std::max(ow.newest, key.second);
       }
     }
     return absl::OkStatus();
   }
   RETURN_IF_ERROR(engine_->RunInTxn("ts.write", /*snapshot=*/false, RetryOptions(), write));
   for (const Group& g : groups) {
-    if (!g.rows.empty()) RETURN_IF_ERROR(AfterWrite(g.info, g.opts, g.rows, depth));
+    if (!g.series.empty()) RETURN_IF_ERROR(AfterWrite(g.info, g.opts, g.series, depth));
   }
   return absl::OkStatus();
 }
 
 absl::Status TsStoreImpl::LoadOpenWindows(uint64_t mid, uint64_t sid) {
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     if (open_[{mid, sid}].loaded) return absl::OkStatus();
   }
   std::string lower = IndexPrefix(mid, kIdxOpenWindow);
@@ -361,7 +275,7 @@ absl::Status TsStoreImpl::LoadOpenWindows(uint64_t mid, uint64_t sid) {
     }
     RETURN_IF_ERROR(internal::FromRocks((*blocks)->status(), "time-series open windows"));
   }
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   OpenWindows& ow = open_[{mid, sid}];
   if (!ow.loaded) {
     ow.loaded = true;
@@ -374,19 +288,24 @@ absl::Status TsStoreImpl::LoadOpenWindows(uint64_t mid, uint64_t sid) {
 }
 
 absl::Status TsStoreImpl::AfterWrite(const ObjectInfo& info, const MeasurementOptions& opts,
-                                     const std::vector<Row>& rows, int depth) {
+                                     const std::vector<SeriesPoints>& series, int depth) {
   const uint64_t mid = info.id;
   // Sealing: windows older than the one before the series' newest window are closed.
-  std::map<const SeriesRecord*, std::set<int64_t>> touched;
-  for (const Row& r : rows) touched[r.series].insert(FloorTo(r.ts, kWindowNs));
-  for (const auto& [rec, windows] : touched) {
+  std::vector<int64_t> windows;
+  for (const SeriesPoints& sp : series) {
+    const SeriesRecord* rec = sp.rec.get();
+    windows.clear();
+    for (const RawPoint& p : sp.points) {  // sorted: each window is a run
+      const int64_t w = FloorTo(p.ts, kWindowNs);
+      if (windows.empty() || windows.back() != w) windows.push_back(w);
+    }
     RETURN_IF_ERROR(LoadOpenWindows(mid, rec->sid));
     std::vector<int64_t> to_seal;
     {
-      absl::MutexLock l(&mu_);
+      util::MutexLock l(&mu_);
       OpenWindows& ow = open_[{mid, rec->sid}];
       for (int64_t w : windows) ow.windows.insert(w);
-      ow.newest = std::max(ow.newest, *windows.rbegin());
+      ow.newest = std::max(ow.newest, windows.back());
       if (ow.newest > INT64_MIN + 2 * kWindowNs) {
         const int64_t limit = ow.newest - kWindowNs;  // windows below this are closed
         for (auto it = ow.windows.begin(); it != ow.windows.end() && *it < limit;) {
@@ -398,7 +317,7 @@ absl::Status TsStoreImpl::AfterWrite(const ObjectInfo& info, const MeasurementOp
     for (int64_t w : to_seal) {
       absl::Status s = SealWindow(mid, rec->sid, rec->type, w);
       if (!s.ok()) {
-        absl::MutexLock l(&mu_);
+        util::MutexLock l(&mu_);
         open_[{mid, rec->sid}].windows.insert(w);
         return s;
       }
@@ -407,12 +326,16 @@ absl::Status TsStoreImpl::AfterWrite(const ObjectInfo& info, const MeasurementOp
   // Continuous aggregation.
   if (depth < kMaxDownsampleDepth) {
     for (const DownsampleRule& rule : opts.rules) {
-      std::set<std::pair<const SeriesRecord*, int64_t>> buckets;
-      for (const Row& r : rows) buckets.emplace(r.series, FloorTo(r.ts, rule.every));
-      RETURN_IF_ERROR(Downsample(
-          info, rule,
-          std::vector<std::pair<const SeriesRecord*, int64_t>>(buckets.begin(), buckets.end()),
-          depth));
+      std::vector<std::pair<const SeriesRecord*, int64_t>> buckets;
+      for (const SeriesPoints& sp : series) {
+        for (const RawPoint& p : sp.points) {
+          const int64_t b = FloorTo(p.ts, rule.every);
+          if (buckets.empty() || buckets.back() != std::make_pair(sp.rec.get(), b)) {
+            buckets.emplace_back(sp.rec.get(), b);
+          }
+        }
+      }
+      RETURN_IF_ERROR(Downsample(info, rule, buckets, depth));
     }
   }
   // Retention, at most once a minute per measurement from the write path.
@@ -420,7 +343,7 @@ absl::Status TsStoreImpl::AfterWrite(const ObjectInfo& info, const MeasurementOp
     const int64_t now = NowNs();
     bool due = false;
     {
-      absl::MutexLock l(&mu_);
+      util::MutexLock l(&mu_);
       auto [it, inserted] = last_retention_ns_.emplace(mid, now);
       if (inserted || now - it->second >= kRetentionIntervalNs) {
         it->second = now;
@@ -491,7 +414,7 @@ absl::Status TsStoreImpl::Flush(std::string_view measurement) {
     for (const auto& [sid, w] : open) {
       ASSIGN_OR_RETURN(SeriesRecord rec, index_.Load(engine_->latest(), info.id, sid));
       RETURN_IF_ERROR(SealWindow(info.id, sid, rec.type, w));
-      absl::MutexLock l(&mu_);
+      util::MutexLock l(&mu_);
       auto it = open_.find({info.id, sid});
       if (it != open_.end()) it->second.windows.erase(w);
     }
@@ -533,7 +456,7 @@ absl::Status TsStoreImpl::Downsample(
 
 absl::Status TsStoreImpl::UpdateOptions(
     std::string_view measurement, const std::function<absl::Status(MeasurementOptions*)>& change) {
-  absl::MutexLock l(&options_mu_);
+  util::MutexLock l(&options_mu_);
   ASSIGN_OR_RETURN(ObjectInfo info,
                    engine_->catalog().GetOrCreate(Model::kTimeSeries, measurement));
   ASSIGN_OR_RETURN(MeasurementOptions o, DecodeMeasurementOptions(info.options));
@@ -584,7 +507,7 @@ absl::Status TsStoreImpl::EnforceRetentionFor(const ObjectInfo& info, int64_t re
   opt.skip_concurrency_control = true;  // range deletions cannot take row locks
   RETURN_IF_ERROR(internal::FromRocks(engine_->db()->Write(engine_->write_options(), opt, &batch),
                                       util::StrCat("time-series retention of ", info.name)));
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   for (const SeriesRecord& r : series) {
     auto it = open_.find({info.id, r.sid});
     if (it == open_.end()) continue;
@@ -651,7 +574,7 @@ absl::Status TsStoreImpl::DropMeasurement(std::string_view measurement) {
   ASSIGN_OR_RETURN(ObjectInfo info, engine_->catalog().Get(Model::kTimeSeries, measurement));
   RETURN_IF_ERROR(engine_->catalog().Drop(Model::kTimeSeries, measurement));
   index_.Forget(info.id);
-  absl::MutexLock l(&mu_);
+  util::MutexLock l(&mu_);
   open_.erase(open_.lower_bound({info.id, 0}), open_.lower_bound({info.id + 1, 0}));
   last_retention_ns_.erase(info.id);
   return absl::OkStatus();

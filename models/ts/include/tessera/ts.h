@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -82,6 +83,9 @@ struct TsQuery {
   std::vector<std::string> by;           // group by these tag keys (absent tag = "")
   size_t limit = 0;                      // the most rows per group (0 = no limit)
   bool desc = false;                     // newest first
+  // Polled between series (and every few thousand points): once it returns true, Query and Last
+  // return Cancelled ("time-series query cancelled"). Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
 
 // A result row: a time (a bucket's start for aggregates), a value, and the group's tags.
@@ -152,6 +156,14 @@ class TsStore {
   // The series of `measurement` (every measurement if empty) matching `where`.
   [[nodiscard]] virtual absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
       std::string_view measurement, const std::vector<TsTagFilter>& where) = 0;
+  // Several fields of one measurement at once: result[i] is what Query (or Last) returns with
+  // `query.field` set to fields[i] (`query.field` itself is ignored). The tag filter is resolved
+  // once for all fields, so this costs less than one call per field (TSBS's multi-field queries).
+  // InvalidArgument if `fields` is empty or names an empty field.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<std::vector<TsRow>>> QueryFields(
+      const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<std::vector<TsRow>>> LastFields(
+      const TsQuery& query, const std::vector<std::string>& fields) = 0;
   // The same three reads as of `view` (a Snapshot or a Transaction), e.g. to read a time
   // series consistently with other models. The view must outlive the call.
   [[nodiscard]] virtual absl::StatusOr<std::vector<TsRow>> Query(const ReadView& view,
