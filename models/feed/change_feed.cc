@@ -32,7 +32,8 @@ constexpr size_t kScanBatch = 512;
 
 absl::StatusOr<std::vector<ChangeEvent>> ReadLog(internal::Engine& engine, uint64_t from,
                                                  size_t limit, const FeedFilter& filter,
-                                                 std::string_view what, uint64_t* scanned_to) {
+                                                 std::string_view what, uint64_t* scanned_to,
+                                                 const std::function<bool()>& cancelled) {
   internal::ChangeLog& log = engine.change_log();
   from = std::max<uint64_t>(from, 1);
   *scanned_to = from - 1;
@@ -40,6 +41,7 @@ absl::StatusOr<std::vector<ChangeEvent>> ReadLog(internal::Engine& engine, uint6
   const uint64_t last = log.last_seq();
   uint64_t next = from;
   while (out.size() < limit && next <= last) {
+    if (cancelled && cancelled()) return absl::CancelledError(util::StrCat(what, " cancelled"));
     const size_t want = std::min<uint64_t>(kScanBatch, last - next + 1);
     ASSIGN_OR_RETURN(std::vector<ChangeEvent> batch, log.Read({.from_seq = next, .limit = want}));
     // Sequence numbers have no gaps: a missing first event was purged (perhaps just now).
@@ -65,7 +67,7 @@ ChangeFeedImpl::ChangeFeedImpl(DB* db) : db_(db), engine_(db->engine()) {}
 
 ChangeFeedImpl::~ChangeFeedImpl() {
   {
-    absl::MutexLock l(&mu_);
+    util::MutexLock l(&mu_);
     stopping_ = true;
   }
   if (purger_.joinable()) purger_.join();
@@ -83,8 +85,8 @@ absl::StatusOr<std::vector<ChangeEvent>> ChangeFeedImpl::Read(const FeedReadOpti
   uint64_t from = std::max<uint64_t>(options.from_seq, 1);
   while (true) {
     uint64_t scanned_to = 0;
-    ASSIGN_OR_RETURN(
-        out, ReadLog(engine_, from, options.limit, options.filter, "feed read", &scanned_to));
+    ASSIGN_OR_RETURN(out, ReadLog(engine_, from, options.limit, options.filter, "feed read",
+                                  &scanned_to, options.cancelled));
     if (!out.empty()) return out;
     // Nothing matched up to scanned_to: wait for a later commit, skipping what was looked at.
     from = std::max(from, scanned_to + 1);

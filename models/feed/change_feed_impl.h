@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
+#include "core/util/mutex.h"
 #include "models/feed/consumer_codec.h"
 #include "tessera/feed.h"
 
@@ -22,10 +22,12 @@ namespace tessera::feed {
 
 // Reads up to `limit` events matching `filter` from seq `from` on, without waiting. OutOfRange
 // when `from` was purged. Sets *scanned_to to the last sequence number looked at (from - 1 when
-// none). `what` names the reader in errors ("read", "consumer 'x'").
+// none). `what` names the reader in errors ("read", "consumer 'x'"). `cancelled`, when set, is
+// polled before each batch: Cancelled once it returns true.
 absl::StatusOr<std::vector<ChangeEvent>> ReadLog(internal::Engine& engine, uint64_t from,
                                                  size_t limit, const FeedFilter& filter,
-                                                 std::string_view what, uint64_t* scanned_to);
+                                                 std::string_view what, uint64_t* scanned_to,
+                                                 const std::function<bool()>& cancelled = {});
 
 // Thread safety: safe for concurrent use.
 class ChangeFeedImpl final : public ChangeFeed {
@@ -76,7 +78,7 @@ class ChangeFeedImpl final : public ChangeFeed {
 
   DB* const db_;
   internal::Engine& engine_;
-  absl::Mutex mu_;
+  util::Mutex mu_;
   // Per consumer, how many snapshot events the last Next() delivered (for Ack by seq).
   std::map<std::string, uint64_t, std::less<>> delivered_snapshot_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

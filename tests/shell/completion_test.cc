@@ -54,6 +54,15 @@ TEST(ShellCompletionTest, SubCommandsOfAGroup) {
   EXPECT_EQ(C("doc index cr").start, 10u);
 }
 
+// import / export MODEL NAME: the model words, then the objects of the model typed.
+TEST(ShellCompletionTest, ModelAndObjectOfImportAndExport) {
+  EXPECT_THAT(Candidates("import "), ElementsAre("doc", "graph", "kv", "ts", "wide"));
+  EXPECT_THAT(Candidates("export g"), ElementsAre("graph"));
+  EXPECT_THAT(Candidates("import kv "), ElementsAre("counters", "users", "userz"));
+  EXPECT_THAT(Candidates("export ts c"), ElementsAre("cpu"));
+  EXPECT_THAT(Candidates("import nosuch "), IsEmpty());
+}
+
 TEST(ShellCompletionTest, ObjectNamesOfTheCommandsModel) {
   EXPECT_THAT(Candidates("kv get "), ElementsAre("counters", "users", "userz"));
   EXPECT_THAT(Candidates("kv get user"), ElementsAre("users", "userz"));

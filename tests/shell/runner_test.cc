@@ -199,6 +199,62 @@ TEST_F(ShellRunnerTest, TheRunnerResetsTheTokenBeforeEachCommand) {
   EXPECT_FALSE(session_->cancel_requested());
 }
 
+// A reader that simulates a Ctrl-C pressed right after Enter: it cancels the token as it returns
+// the lines whose text is in `cancel_after`.
+class CtrlCAfterEnterReader : public LineReader {
+ public:
+  CtrlCAfterEnterReader(std::vector<std::string> lines, std::string cancel_after,
+                        CancelToken* token)
+      : lines_(std::move(lines)), cancel_after_(std::move(cancel_after)), token_(token) {}
+  InputLine ReadLine(std::string_view) override {
+    if (next_ >= lines_.size()) return InputLine{ReadStatus::kEnd, ""};
+    const std::string& line = lines_[next_++];
+    if (line == cancel_after_) token_->Cancel();
+    return InputLine{ReadStatus::kLine, line};
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  std::string cancel_after_;
+  CancelToken* token_;
+  size_t next_ = 0;
+};
+
+// Interactive: the token is reset before a line is read, not after, so a Ctrl-C that comes after
+// Enter but before the command starts still cancels it; the next line runs normally.
+TEST_F(ShellRunnerTest, ACtrlCRightAfterEnterCancelsThatCommand) {
+  Run("kv put ns a 1");
+  CtrlCAfterEnterReader reader({"kv put ns b 2; kv put ns c 3", "kv get ns a"},
+                               "kv put ns b 2; kv put ns c 3", &session_->cancel_token());
+  EXPECT_EQ(RunLines(*session_, reader, RunOptions{.interactive = true}, out_, err_), kExitOk);
+  EXPECT_EQ(out_.str(), "{\"error\":\"cancelled\",\"message\":\"interrupted by Ctrl-C\"}\n\"1\"\n");
+  EXPECT_EQ(Run("kv get ns b"), Json(nullptr));  // neither command of the line ran
+  EXPECT_EQ(Run("kv get ns c"), Json(nullptr));
+}
+
+// Scripts: a cancelled command (SIGINT) stops the script with kExitInterrupted, also with
+// --keep-going, which goes on after ordinary errors only.
+TEST_F(ShellRunnerTest, AnInterruptStopsAScriptWithExitStatus130) {
+  EXPECT_EQ(kExitInterrupted, 130);
+  for (bool keep_going : {false, true}) {
+    SCOPED_TRACE(keep_going);
+    out_.str("");
+    session_->cancel_token().Reset();
+    CtrlCAfterEnterReader reader({"kv incr ns x nope", "kv scan ns", "kv put ns after 1"},
+                                 "kv scan ns", &session_->cancel_token());
+    EXPECT_EQ(RunLines(*session_, reader, RunOptions{.keep_going = keep_going}, out_, err_),
+              keep_going ? kExitInterrupted : kExitCommandFailed);
+    session_->cancel_token().Reset();
+    EXPECT_EQ(Run("kv get ns after"), Json(nullptr));
+  }
+  // -c: RunText leaves the token alone outside interactive mode, and stops at the cancel.
+  session_->cancel_token().Cancel();
+  EXPECT_FALSE(RunText(*session_, "kv put ns after 1", RunOptions{.keep_going = true}, out_, err_));
+  EXPECT_TRUE(session_->cancel_requested());
+  session_->cancel_token().Reset();
+  EXPECT_EQ(Run("kv get ns after"), Json(nullptr));
+}
+
 // An output cut by Ctrl-C: a stream that requests the cancel once it has taken some text.
 TEST_F(ShellRunnerTest, CtrlCCutsALongOutput) {
   Run("begin");

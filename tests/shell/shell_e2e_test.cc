@@ -2,8 +2,14 @@
 //
 // End-to-end tests of the built `tessera` binary, run as a child process: one JSON line per
 // command, the error line and exit status of a failing command, scripts on stdin and in files,
-// usage errors, and a database locked by another process.
+// usage errors, a database locked by another process, and SIGINT (Ctrl-C) stopping a script with
+// exit status 130.
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include <fstream>
 #include <sstream>
@@ -74,6 +80,100 @@ class ShellE2eTest : public ::testing::Test {
 };
 
 Json J(const char* text) { return Json::parse(text); }
+
+// The shell as a child process whose standard input and output are pipes, so that a test can
+// wait for a line of output and then signal it.
+class ChildShell {
+ public:
+  explicit ChildShell(const std::vector<std::string>& args) {
+    int in[2], out[2];
+    if (pipe(in) != 0 || pipe(out) != 0) return;
+    std::vector<std::string> storage = {TESSERA_SHELL_PATH};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(in[0], STDIN_FILENO);
+      dup2(out[1], STDOUT_FILENO);
+      close(in[1]);
+      close(out[0]);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    in_ = in[1];
+    out_ = out[0];
+  }
+  ~ChildShell() {
+    if (in_ >= 0) close(in_);
+    if (out_ >= 0) close(out_);
+    if (pid_ > 0 && !reaped_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  void Write(const std::string& text) {
+    ASSERT_EQ(write(in_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
+
+  // Reads standard output until `needle` appears (a 90 s safety net, never the check).
+  bool WaitFor(std::string_view needle) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (output_.find(needle) == std::string::npos) {
+      if (eof_ || std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "no '" << needle << "' in the output:\n" << output_;
+        return false;
+      }
+      ReadSome(1000);
+    }
+    return true;
+  }
+
+  void Signal(int signal) { kill(pid_, signal); }
+
+  // Reads to the end of the output and reaps the child: its wait status.
+  int Wait() {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!eof_ && std::chrono::steady_clock::now() < deadline) ReadSome(1000);
+    EXPECT_TRUE(eof_) << "the shell did not end; output:\n" << output_;
+    if (!eof_) return -1;
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    reaped_ = true;
+    return status;
+  }
+
+  const std::string& output() const { return output_; }
+
+ private:
+  bool ReadSome(int timeout_ms) {
+    pollfd p{out_, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return false;
+    char buffer[4096];
+    ssize_t n = read(out_, buffer, sizeof(buffer));
+    if (n <= 0) {
+      eof_ = true;
+      return false;
+    }
+    output_.append(buffer, static_cast<size_t>(n));
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1;
+  bool eof_ = false, reaped_ = false;
+  std::string output_;
+};
+
+// The last line of `text` (without its line break).
+std::string LastLine(const std::string& text) {
+  std::string trimmed = text.substr(0, text.find_last_not_of('\n') + 1);
+  return trimmed.substr(trimmed.rfind('\n') + 1);
+}
 
 TEST_F(ShellE2eTest, CommandsFromDashCPrintOneJsonLineEach) {
   Result r = RunShell({"--format", "json", "-c",
@@ -159,6 +259,54 @@ TEST_F(ShellE2eTest, ALockedDatabaseExitsWithThree) {
   EXPECT_THAT(r.lines[0]["message"].get<std::string>(), HasSubstr("locked"));
   ASSERT_OK((*db)->Close());
   EXPECT_EQ(RunShell({"-c", "list"}).exit_code, 0);
+}
+
+// SIGINT in script mode (-c) cancels the running command (here `feed tail`, which has printed the
+// first event, so it is running for sure), prints its error, skips the rest, and exits with 130.
+TEST_F(ShellE2eTest, SigintCancelsTheRunningCommandOfAScriptAndExitsWith130) {
+  ChildShell shell({"--db", db_path(), "-c", "kv put ns a 1; feed tail from 1; kv put ns after 1"});
+  ASSERT_TRUE(shell.WaitFor("\"seq\":1"));
+  shell.Signal(SIGINT);
+  int status = shell.Wait();
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130) << shell.output();
+  EXPECT_EQ(J(LastLine(shell.output()).c_str()),
+            J(R"({"error": "cancelled", "message": "interrupted by Ctrl-C"})"));
+  Result r = RunShell({"-c", "kv get ns after; kv get ns a"});
+  ASSERT_EQ(r.lines.size(), 2u) << r.out << r.err;
+  EXPECT_EQ(r.lines[0], J("null"));  // the command after the interrupted one did not run
+  EXPECT_EQ(r.lines[1], J(R"("1")"));
+}
+
+// The same for a script read from standard input, even with --keep-going.
+TEST_F(ShellE2eTest, SigintStopsAScriptOnStdinEvenWithKeepGoing) {
+  ChildShell shell({"--db", db_path(), "--keep-going"});
+  shell.Write("kv put ns a 1\nfeed tail from 1\nkv put ns after 1\n");
+  ASSERT_TRUE(shell.WaitFor("\"seq\":1"));
+  shell.Signal(SIGINT);
+  int status = shell.Wait();
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130) << shell.output();
+  EXPECT_EQ(J(LastLine(shell.output()).c_str())["error"], "cancelled");
+  Result r = RunShell({"-c", "kv get ns after"});
+  ASSERT_EQ(r.lines.size(), 1u) << r.out << r.err;
+  EXPECT_EQ(r.lines[0], J("null"));
+}
+
+// Waiting for its next input line, the shell ends at a SIGINT: killed by it (the default action,
+// as for cat), or with 130 if the signal came just before the wait began. It never hangs.
+TEST_F(ShellE2eTest, SigintWhileWaitingForInputEndsTheShell) {
+  ChildShell shell({"--db", db_path()});
+  shell.Write("kv put ns a 1\n");
+  ASSERT_TRUE(shell.WaitFor("{\"ok\":true}"));
+  shell.Signal(SIGINT);
+  int status = shell.Wait();
+  EXPECT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) ||
+              (WIFEXITED(status) && WEXITSTATUS(status) == 130))
+      << "status " << status;
+  Result r = RunShell({"-c", "kv get ns a"});  // what ran before is committed
+  ASSERT_EQ(r.lines.size(), 1u) << r.out << r.err;
+  EXPECT_EQ(r.lines[0], J(R"("1")"));
 }
 
 }  // namespace

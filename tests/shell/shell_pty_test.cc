@@ -4,7 +4,10 @@
 // Tab completion of a command, a sub-command and a collection name, history across two runs,
 // multi-line JSON input, Ctrl-C at the prompt, Ctrl-C cancelling a long command (a `kv scan`
 // whose output the terminal does not read, so that the shell is still busy with it when Ctrl-C
-// arrives) with the shell answering afterwards, and Ctrl-D leaving with status 0.
+// arrives) with the shell answering afterwards, Ctrl-C cancelling a long computation that prints
+// nothing while it runs (PageRank: the graph model polls the shell's cancel token), the progress
+// count of an import drawn on the terminal (and never when the output is not a terminal), and
+// Ctrl-D leaving with status 0.
 //
 // Every step waits for the output it expects (with a generous timeout as a safety net only);
 // nothing sleeps for a fixed time. TERM=dumb and NO_COLOR keep the output free of escapes.
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -122,6 +126,22 @@ class PtyShell {
       if (tcgetattr(fd_, &mode) == 0 && (mode.c_lflag & ICANON) == 0) return true;
       if (std::chrono::steady_clock::now() > deadline) {
         ADD_FAILURE() << "the terminal stayed in canonical mode after the prompt";
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling a condition
+    }
+  }
+
+  // Waits until the terminal is back in canonical mode after a command line was sent: libedit
+  // restores it just before it returns the line, so the shell has the command and is about to
+  // run it (or runs it already). A Ctrl-C from then on cancels that command.
+  bool WaitForCommandRunning() {
+    auto deadline = std::chrono::steady_clock::now() + kTimeout;
+    for (;;) {
+      termios mode = {};
+      if (tcgetattr(fd_, &mode) == 0 && (mode.c_lflag & ICANON) != 0) return true;
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "the terminal never went back to canonical mode";
         return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling a condition
@@ -302,6 +322,94 @@ TEST_F(ShellPtyTest, CtrlCCancelsALongCommandAndTheShellGoesOn) {
   ASSERT_TRUE(shell->WaitForPrompt());
   shell->Send("\x04");
   EXPECT_EQ(shell->WaitExit(), 0) << shell->rest();
+}
+
+// A long computation that prints nothing until it ends: PageRank with damping 1 on 1000 stars
+// never converges (the ranks oscillate between the hubs and the leaves), so 100000 iterations
+// would take minutes. Ctrl-C stops it, with no result, and the shell goes on.
+TEST_F(ShellPtyTest, CtrlCCancelsALongGraphAlgorithm) {
+  const std::string edges = dir_.path() + "/stars.csv";
+  {
+    std::ofstream out(edges);
+    for (int star = 0; star < 1000; ++star) {
+      for (int leaf = 0; leaf < 5; ++leaf) {
+        out << "h" << star << ",l" << star << "_" << leaf << "\n";
+        out << "l" << star << "_" << leaf << ",h" << star << "\n";
+      }
+    }
+  }
+  Prepare({"graph load g " + edges});
+
+  auto shell = Start();
+  ASSERT_TRUE(shell->WaitForPrompt());
+  shell->Send("graph pagerank g iterations 100000 damping 1 top 1\r");
+  ASSERT_TRUE(shell->WaitForCommandRunning());
+  shell->Send("\x03");
+  ASSERT_TRUE(shell->WaitFor("error (cancelled): interrupted by Ctrl-C"));
+  EXPECT_THAT(shell->last(), Not(HasSubstr("row)")));  // no result was printed
+  ASSERT_TRUE(shell->WaitForPrompt());
+  shell->Send("graph getv g h7\r");
+  ASSERT_TRUE(shell->WaitFor("out_degree | 5"));
+  ASSERT_TRUE(shell->WaitForPrompt());
+  shell->Send("\x04");
+  EXPECT_EQ(shell->WaitExit(), 0) << shell->rest();
+}
+
+// The import progress bar: on a terminal, "\r[====>   ]  45%  N records" redrawn in place, ended
+// at 100% by a line break before the result; with standard output and error redirected, none of it.
+TEST_F(ShellPtyTest, ImportProgressIsDrawnOnTerminalsOnly) {
+  const std::string kv_file = dir_.path() + "/kv.jsonl";
+  const std::string doc_file = dir_.path() + "/docs.jsonl";
+  const std::string ts_file = dir_.path() + "/cpu.lp";
+  {
+    std::ofstream kv(kv_file), docs(doc_file), ts(ts_file);
+    for (int i = 0; i < 10; ++i) ts << "cpu,host=a v=" << i << " " << 1000 + i << "\n";
+    for (int i = 0; i < 3500; ++i) {
+      kv << R"({"key":"k)" << i << R"(","value":"v"})"
+         << "\n";
+      docs << R"({"_id":)" << i << R"(,"n":)" << i << "}\n";
+    }
+  }
+  Prepare({});
+  {
+    auto shell = Start();
+    ASSERT_TRUE(shell->WaitForPrompt());
+    shell->Send("import kv big " + kv_file + "\r");
+    // A bar redrawn in place; the last drawing reaches 100% with the total, and a line break ends
+    // it. (Intermediate drawings are throttled in time, so only their shape is checked.)
+    ASSERT_TRUE(shell->WaitFor("\r["));
+    ASSERT_TRUE(shell->WaitFor("] 100%  3,500 records\r\n"));
+    ASSERT_TRUE(shell->WaitFor("imported | 3500"));
+    ASSERT_TRUE(shell->WaitForPrompt());
+    shell->Send("doc import people " + doc_file + "\r");
+    ASSERT_TRUE(shell->WaitFor("\r["));
+    ASSERT_TRUE(shell->WaitFor("] 100%  3,500 records\r\n"));
+    ASSERT_TRUE(shell->WaitFor("inserted | 3500"));
+    ASSERT_TRUE(shell->WaitForPrompt());
+    shell->Send("ts import " + ts_file + "\r");
+    ASSERT_TRUE(shell->WaitFor("] 100%  10 records\r\n"));
+    ASSERT_TRUE(shell->WaitFor("points | 10"));
+    ASSERT_TRUE(shell->WaitForPrompt());
+    // An export does not know its total: a running count.
+    shell->Send("export kv big " + dir_.path() + "/out.jsonl\r");
+    ASSERT_TRUE(shell->WaitFor("\rexported 3,500 records\r\n"));
+    ASSERT_TRUE(shell->WaitFor("exported | 3500"));
+    ASSERT_TRUE(shell->WaitForPrompt());
+    shell->Send("\x04");
+    EXPECT_EQ(shell->WaitExit(), 0) << shell->rest();
+  }
+  // Not a terminal: the same imports print their result only.
+  const std::string out = dir_.path() + "/out", err = dir_.path() + "/err";
+  std::string command = std::string(TESSERA_SHELL_PATH) + " --db '" + db_path() +
+                        "' -c 'import kv big2 " + kv_file + "; doc import people2 " + doc_file +
+                        "' </dev/null >'" + out + "' 2>'" + err + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::ifstream out_in(out), err_in(err);
+  std::stringstream out_text, err_text;
+  out_text << out_in.rdbuf();
+  err_text << err_in.rdbuf();
+  EXPECT_EQ(out_text.str(), "{\"imported\":3500}\n{\"inserted\":3500}\n");
+  EXPECT_EQ(err_text.str(), "");
 }
 
 }  // namespace

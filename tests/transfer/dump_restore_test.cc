@@ -29,10 +29,13 @@ TEST_F(DumpRestoreTest, EveryModelRoundTrips) {
   EXPECT_EQ(dumped.objects, 9u);  // 2 kv, 2 doc, 1 wide, 1 graph, 3 ts (cpu, cpu_1h, mem)
   std::unique_ptr<DB> other = OpenOther("restored");
   ASSERT_NE(other, nullptr);
+  uint64_t bytes_read = 0;  // what the shell's progress bar shows: the whole file at the end
   ASSERT_OK_AND_ASSIGN(transfer::DumpResult restored,
-                       transfer::Restore(other.get(), File("all.tdump"), {}, /*batch=*/7));
+                       transfer::Restore(other.get(), File("all.tdump"), {}, /*batch=*/7,
+                                         /*cancelled=*/{}, &bytes_read));
   EXPECT_EQ(restored.objects, dumped.objects);
   EXPECT_EQ(restored.records, dumped.records);
+  EXPECT_EQ(bytes_read, ReadFile(File("all.tdump")).size());
   EXPECT_SAME_DATABASES(db_.get(), other.get());
 
   // The header names the format and version.

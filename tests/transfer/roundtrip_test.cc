@@ -157,6 +157,44 @@ TEST_F(TransferRoundTripTest, TimeSeriesLineProtocolAndJsonLines) {
   EXPECT_EQ(m[0].value, TsValue(int64_t{123456789012}));
 }
 
+// The input bytes consumed (what the shell's progress bar shows) grow with each progress report
+// and end at the file's size, for JSON Lines, CSV and line protocol.
+TEST_F(TransferRoundTripTest, ImportReportsTheBytesConsumed) {
+  struct Case {
+    Model model;
+    FileFormat format;
+    std::string text;
+  };
+  std::string jsonl, csv = "key,value,expires_us\n", lp;
+  for (int i = 0; i < 2500; ++i) {
+    jsonl += "{\"key\":\"k" + std::to_string(i) + "\",\"value\":\"v\"}\n";
+    csv += "k" + std::to_string(i) + ",v,\n";
+    lp += "cpu,host=h" + std::to_string(i % 7) + " v=1 " + std::to_string(1000 + i) + "\n";
+  }
+  for (const Case& c : {Case{Model::kKeyValue, FileFormat::kJsonl, jsonl},
+                        Case{Model::kKeyValue, FileFormat::kCsv, csv},
+                        Case{Model::kTimeSeries, FileFormat::kLineProtocol, lp}}) {
+    SCOPED_TRACE(transfer::FileFormatName(c.format));
+    std::string path = File("bytes.input");
+    WriteFile(path, c.text);
+    uint64_t bytes = 0;
+    std::vector<uint64_t> seen;
+    transfer::ImportOptions io{.format = c.format, .batch_records = 1000};
+    io.bytes_read = &bytes;
+    io.progress = [&](uint64_t) { seen.push_back(bytes); };
+    std::string name = c.model == Model::kTimeSeries
+                           ? "cpu"
+                           : "bytes_" + std::string(transfer::FileFormatName(c.format));
+    auto imported = transfer::Import(other_.get(), c.model, name, path, io);
+    ASSERT_TRUE(imported.ok()) << imported.status();
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_GT(seen.front(), 0u);
+    EXPECT_LT(seen.front(), c.text.size());
+    for (size_t i = 1; i < seen.size(); ++i) EXPECT_LE(seen[i - 1], seen[i]);
+    EXPECT_EQ(seen.back(), c.text.size());
+  }
+}
+
 TEST_F(TransferRoundTripTest, BadInputNamesTheLine) {
   auto import = [&](Model model, std::string_view name, std::string_view text, FileFormat f) {
     std::string path = File("bad.input");

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <span>
@@ -59,7 +60,8 @@ std::span<const CommandSpec> CommandTable();
 // The shell's SIGINT handler (interrupt.h) calls Cancel(); the runner calls Reset() before each
 // command. LONG-RUNNING HANDLERS MUST POLL IT, through `RETURN_IF_ERROR(session.CheckCancelled())`
 // in every loop that can run long: a cursor over a scan, an import, a `feed tail` or export wait
-// loop (wait in slices of at most ~100 ms and check between them). Ctrl-C then ends the command
+// loop (wait in slices of at most ~100 ms and check between them); a long model call gets
+// Session::CancelCheck() in its options' `cancelled` field instead. Ctrl-C then ends the command
 // with a `cancelled` error and the shell goes on. Thread-safe and async-signal-safe (one lock-free
 // atomic).
 class CancelToken {
@@ -122,6 +124,19 @@ class Session {
   bool cancel_requested() const { return cancel_.cancelled(); }
   absl::Status CheckCancelled() const {
     return cancel_.cancelled() ? CancelledByUser() : absl::OkStatus();
+  }
+  // The same check for the models' option structs (TraversalOptions::cancelled,
+  // SubgraphOptions::cancelled, TsQuery::cancelled, FeedReadOptions::cancelled), which return
+  // their own Cancelled error; a handler passes it through CancelledOr().
+  std::function<bool()> CancelCheck() const {
+    const CancelToken* token = &cancel_;
+    return [token] { return token->cancelled(); };
+  }
+  // `status`, or CancelledByUser() when it is a Cancelled that Ctrl-C caused, so that every
+  // cancelled command reports "interrupted by Ctrl-C".
+  absl::Status CancelledOr(absl::Status status) const {
+    return status.code() == absl::StatusCode::kCancelled && cancel_.cancelled() ? CancelledByUser()
+                                                                                : status;
   }
 
   // The change feed (commands_feed.cc), opened on first use and kept for the session.

@@ -3,15 +3,16 @@
 // The document commands: doc insert / get / find / count / update / delete / explain, doc index
 // create / list / drop, doc import / export. Inside `begin` ... `commit` the reads and writes go
 // through the session's transaction; otherwise each is its own transaction (reads: a snapshot).
-#include <unistd.h>
-
+#include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "core/util/strings.h"
 #include "tessera/doc.h"
 #include "tessera/status.h"
 #include "tools/shell/args.h"
 #include "tools/shell/handlers.h"
+#include "tools/shell/progress.h"
 
 namespace tessera::shell::handlers {
 namespace {
@@ -60,18 +61,6 @@ absl::StatusOr<Json> OptionalFilter(const Invocation& call, size_t pos, size_t* 
 Json IndexInfoJson(const DocIndexInfo& info) {
   return Json{{"name", info.name},     {"keys", info.keys},       {"unique", info.unique},
               {"sparse", info.sparse}, {"partial", info.partial}, {"multikey", info.multikey}};
-}
-
-void Progress(bool on, std::string_view verb, uint64_t done, uint64_t total) {
-  if (!on) return;
-  if (total > 0) {
-    fprintf(stderr, "\r%.*s %llu / %llu", static_cast<int>(verb.size()), verb.data(),
-            static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-  } else {
-    fprintf(stderr, "\r%.*s %llu", static_cast<int>(verb.size()), verb.data(),
-            static_cast<unsigned long long>(done));
-  }
-  fflush(stderr);
 }
 
 }  // namespace
@@ -222,10 +211,13 @@ absl::StatusOr<Json> DocIndexCreate(Session& session, const Invocation& call) {
     ASSIGN_OR_RETURN(spec.partial, ObjectArg(call, it->second, "partial FILTER"));
   }
   if (auto it = options.find("name"); it != options.end()) spec.name = it->second.text;
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  auto progress = [tty](uint64_t done, uint64_t total) { Progress(tty, "indexed", done, total); };
+  std::optional<ProgressBar> bar;  // made on the first report, which knows the total
+  auto progress = [&bar](uint64_t done, uint64_t total) {
+    if (!bar) bar.emplace("indexed", total);
+    bar->Update(done, done);
+  };
   absl::StatusOr<std::string> name = docs->CreateIndex(call.args[0].text, spec, progress);
-  if (tty) fprintf(stderr, "\n");
+  if (bar) bar->Done();
   if (!name.ok()) return name.status();
   return Json{{"index", *name}};
 }
@@ -251,9 +243,11 @@ absl::StatusOr<Json> DocImport(Session& session, const Invocation& call) {
   ASSIGN_OR_RETURN(DocStore * docs, Docs(session));
   const std::string& coll = call.args[0].text;
   const std::string& path = call.args[1].text;
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(util::StrCat("cannot open ", path, " for reading"));
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  std::error_code size_error;
+  const uintmax_t size = std::filesystem::file_size(path, size_error);
+  ProgressBar bar("imported", size_error ? 0 : size);
   uint64_t inserted = 0;
   uint64_t line_no = 0;
   std::vector<Document> batch;
@@ -270,7 +264,8 @@ absl::StatusOr<Json> DocImport(Session& session, const Invocation& call) {
     }
     inserted += ids->size();
     batch.clear();
-    Progress(tty, "imported", inserted, 0);
+    const std::streamoff pos = in.tellg();
+    bar.Update(inserted, pos >= 0 ? static_cast<uint64_t>(pos) : (size_error ? 0 : size));
     return absl::OkStatus();
   };
   std::string line;
@@ -290,7 +285,7 @@ absl::StatusOr<Json> DocImport(Session& session, const Invocation& call) {
     if (batch.size() >= kImportBatch) RETURN_IF_ERROR(flush());
   }
   RETURN_IF_ERROR(flush());
-  if (tty && inserted > 0) fprintf(stderr, "\n");
+  bar.Done();
   return Json{{"inserted", inserted}};
 }
 
@@ -310,11 +305,13 @@ absl::StatusOr<Json> DocExport(Session& session, const Invocation& call) {
   std::ofstream out(path, std::ios::trunc);
   if (!out) return absl::PermissionDeniedError(util::StrCat("cannot open ", path, " for writing"));
   uint64_t n = 0;
+  ProgressBar bar("exported", 0);
   for (Cursor<Document>& c = **cursor; c.Valid(); c.Next()) {
     RETURN_IF_ERROR(session.CheckCancelled());
     out << c.entry().dump() << '\n';
-    ++n;
+    if (++n % 1000 == 0) bar.Update(n, 0);
   }
+  bar.Update(n, 0);
   RETURN_IF_ERROR((*cursor)->status());
   out.flush();
   if (!out) return absl::DataLossError(util::StrCat("writing ", path, " failed"));

@@ -147,14 +147,16 @@ absl::StatusOr<Json> FeedRead(Session& session, const Invocation& call) {
   }
   RETURN_IF_ERROR(ParseFilter(call, options, &read.filter));
   if (read.limit == 0) return Json::array();
+  read.cancelled = session.CancelCheck();
   ASSIGN_OR_RETURN(ChangeFeed * feed, session.feed());
   // Wait in slices so that Ctrl-C ends a long wait.
   const absl::Time deadline = absl::Now() + read.wait;
   while (true) {
     FeedReadOptions slice = read;
     slice.wait = std::min(kTailSlice, std::max(absl::ZeroDuration(), deadline - absl::Now()));
-    ASSIGN_OR_RETURN(std::vector<ChangeEvent> events, feed->Read(slice));
-    if (!events.empty() || absl::Now() >= deadline) return EventsJson(events);
+    absl::StatusOr<std::vector<ChangeEvent>> events = feed->Read(slice);
+    if (!events.ok()) return session.CancelledOr(events.status());
+    if (!events->empty() || absl::Now() >= deadline) return EventsJson(*events);
     RETURN_IF_ERROR(session.CheckCancelled());
   }
 }
@@ -175,17 +177,19 @@ absl::StatusOr<Json> FeedTail(Session& session, const Invocation& call) {
   }
   RETURN_IF_ERROR(ParseFilter(call, options, &read.filter));
   read.wait = kTailSlice;
+  read.cancelled = session.CancelCheck();
   uint64_t printed = 0;
   while (!limit || printed < *limit) {
     RETURN_IF_ERROR(session.CheckCancelled());
     read.limit = limit ? std::min<uint64_t>(kDefaultLimit, *limit - printed) : kDefaultLimit;
-    ASSIGN_OR_RETURN(std::vector<ChangeEvent> events, feed->Read(read));
-    for (const ChangeEvent& e : events) {
+    absl::StatusOr<std::vector<ChangeEvent>> events = feed->Read(read);
+    if (!events.ok()) return session.CancelledOr(events.status());
+    for (const ChangeEvent& e : *events) {
       session.stream_out() << DumpJson(ChangeEventToJsonValue(e)) << '\n';
       read.from_seq = e.seq + 1;
       ++printed;
     }
-    if (!events.empty()) session.stream_out().flush();
+    if (!events->empty()) session.stream_out().flush();
   }
   return Json{{"ok", true}, {"events", printed}};
 }

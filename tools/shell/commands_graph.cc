@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "tessera/status.h"
 #include "tools/shell/args.h"
 #include "tools/shell/handlers.h"
+#include "tools/shell/progress.h"
 
 namespace tessera::shell::handlers {
 namespace {
@@ -184,10 +186,12 @@ absl::StatusOr<Json> GraphNeighbors(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G", "ID"}, 0, /*options_follow=*/true));
   ASSIGN_OR_RETURN(TraversalArgs t, ParseTraversal(call, 2, true, false, false));
   ASSIGN_OR_RETURN(GraphStore * store, Store(session));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   store->Neighbors(call.args[0].text, call.args[1].text, t.options));
+  t.options.cancelled = session.CancelCheck();
+  absl::StatusOr<std::vector<std::string>> ids =
+      store->Neighbors(call.args[0].text, call.args[1].text, t.options);
+  if (!ids.ok()) return session.CancelledOr(ids.status());
   Json out = Json::array();
-  for (std::string& id : ids) out.push_back(std::move(id));
+  for (std::string& id : *ids) out.push_back(std::move(id));
   return out;
 }
 
@@ -197,11 +201,13 @@ absl::StatusOr<Json> GraphKhop(Session& session, const Invocation& call) {
   if (k > 1000) return UsageError(call, util::StrCat("K must be at most 1000, got ", k));
   ASSIGN_OR_RETURN(TraversalArgs t, ParseTraversal(call, 3, false, false, true));
   ASSIGN_OR_RETURN(GraphStore * store, Store(session));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, store->KHop(call.args[0].text, call.args[1].text,
-                                                             static_cast<int>(k), t.options));
+  t.options.cancelled = session.CancelCheck();
+  absl::StatusOr<std::vector<std::string>> ids =
+      store->KHop(call.args[0].text, call.args[1].text, static_cast<int>(k), t.options);
+  if (!ids.ok()) return session.CancelledOr(ids.status());
   Json out = Json::object();
-  out["count"] = ids.size();
-  if (t.list) out["vertices"] = ids;
+  out["count"] = ids->size();
+  if (t.list) out["vertices"] = *ids;
   return out;
 }
 
@@ -210,8 +216,11 @@ absl::StatusOr<Json> GraphPath(Session& session, const Invocation& call) {
   ASSIGN_OR_RETURN(TraversalArgs t, ParseTraversal(call, 3, false, true, false));
   ASSIGN_OR_RETURN(GraphStore * store, Store(session));
   const auto& a = call.args;
-  ASSIGN_OR_RETURN(std::optional<tessera::GraphPath> p,
-                   store->ShortestPath(a[0].text, a[1].text, a[2].text, t.weighted, t.options));
+  t.options.cancelled = session.CancelCheck();
+  absl::StatusOr<std::optional<tessera::GraphPath>> found =
+      store->ShortestPath(a[0].text, a[1].text, a[2].text, t.weighted, t.options);
+  if (!found.ok()) return session.CancelledOr(found.status());
+  const std::optional<tessera::GraphPath>& p = *found;
   if (!p) return Json(nullptr);
   Json out = Json::object();
   if (t.weighted) {
@@ -244,9 +253,11 @@ absl::StatusOr<Json> GraphPagerank(Session& session, const Invocation& call) {
     o.top = static_cast<size_t>(k);
   }
   ASSIGN_OR_RETURN(GraphStore * store, Store(session));
-  ASSIGN_OR_RETURN(std::vector<RankedVertex> ranks, store->PageRank(call.args[0].text, o));
+  o.subgraph.cancelled = session.CancelCheck();
+  absl::StatusOr<std::vector<RankedVertex>> ranks = store->PageRank(call.args[0].text, o);
+  if (!ranks.ok()) return session.CancelledOr(ranks.status());
   Json out = Json::array();
-  for (const RankedVertex& r : ranks) {
+  for (const RankedVertex& r : *ranks) {
     Json row = Json::object();
     row["id"] = r.id;
     row["rank"] = r.rank;
@@ -259,19 +270,25 @@ absl::StatusOr<Json> GraphComponents(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G"}, 0, /*options_follow=*/true));
   ASSIGN_OR_RETURN(ParsedOptions options, ParseOptions(call, 1, {{"strong", false}}));
   ASSIGN_OR_RETURN(GraphStore * store, Store(session));
-  ASSIGN_OR_RETURN(ComponentsResult c,
-                   store->Components(call.args[0].text, options.count("strong") != 0));
+  SubgraphOptions subgraph;
+  subgraph.cancelled = session.CancelCheck();
+  absl::StatusOr<ComponentsResult> c =
+      store->Components(call.args[0].text, options.count("strong") != 0, subgraph);
+  if (!c.ok()) return session.CancelledOr(c.status());
   Json out = Json::object();
-  out["count"] = c.count;
-  out["largest"] = c.largest;
+  out["count"] = c->count;
+  out["largest"] = c->largest;
   return out;
 }
 
 absl::StatusOr<Json> GraphTriangles(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G"}));
   ASSIGN_OR_RETURN(GraphStore * store, Store(session));
-  ASSIGN_OR_RETURN(int64_t n, store->Triangles(call.args[0].text));
-  return Json{{"count", n}};
+  SubgraphOptions subgraph;
+  subgraph.cancelled = session.CancelCheck();
+  absl::StatusOr<int64_t> n = store->Triangles(call.args[0].text, subgraph);
+  if (!n.ok()) return session.CancelledOr(n.status());
+  return Json{{"count", *n}};
 }
 
 absl::StatusOr<Json> GraphLoad(Session& session, const Invocation& call) {
@@ -281,7 +298,18 @@ absl::StatusOr<Json> GraphLoad(Session& session, const Invocation& call) {
   GraphLoadOptions o;
   if (auto it = options.find("type"); it != options.end()) o.default_type = it->second.text;
   ASSIGN_OR_RETURN(GraphStore * store, Store(session));
-  ASSIGN_OR_RETURN(GraphLoadResult r, store->LoadEdgeList(call.args[0].text, call.args[1].text, o));
+  std::error_code size_error;
+  uintmax_t size = std::filesystem::file_size(call.args[1].text, size_error);
+  ProgressBar bar("loaded", size_error ? 0 : static_cast<uint64_t>(size));
+  o.on_progress = [&bar](int64_t edges, uint64_t bytes) {
+    bar.Update(static_cast<uint64_t>(edges), bytes);
+  };
+  o.cancelled = session.CancelCheck();
+  absl::StatusOr<GraphLoadResult> loaded =
+      store->LoadEdgeList(call.args[0].text, call.args[1].text, o);
+  bar.Done();
+  if (!loaded.ok()) return session.CancelledOr(loaded.status());
+  const GraphLoadResult& r = *loaded;
   Json out = Json::object();
   out["vertices"] = r.vertices;
   out["edges"] = r.edges;

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "tessera/ts.h"
 #include "tools/shell/args.h"
 #include "tools/shell/handlers.h"
+#include "tools/shell/progress.h"
 
 namespace tessera::shell::handlers {
 namespace {
@@ -189,7 +191,9 @@ absl::StatusOr<Json> TsImport(Session& session, const Invocation& call) {
   const std::string& path = call.args[0].text;
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(util::StrCat("cannot open '", path, "'"));
-  const bool progress = isatty(STDERR_FILENO) != 0;
+  std::error_code size_error;
+  const uintmax_t size = std::filesystem::file_size(path, size_error);
+  ProgressBar bar("imported", size_error ? 0 : size);
   size_t total = 0, line_no = 0, batch_first = 1, batch_lines = 0;
   std::string batch, line;
   auto flush = [&]() -> absl::Status {
@@ -204,7 +208,8 @@ absl::StatusOr<Json> TsImport(Session& session, const Invocation& call) {
     batch.clear();
     batch_lines = 0;
     batch_first = line_no + 1;
-    if (progress) std::fprintf(stderr, "\rimported %zu points", total);
+    const std::streamoff pos = in.tellg();
+    bar.Update(total, pos >= 0 ? static_cast<uint64_t>(pos) : (size_error ? 0 : size));
     return absl::OkStatus();
   };
   while (std::getline(in, line)) {
@@ -219,7 +224,7 @@ absl::StatusOr<Json> TsImport(Session& session, const Invocation& call) {
   }
   if (in.bad()) return absl::DataLossError(util::StrCat("error reading '", path, "'"));
   RETURN_IF_ERROR(flush());
-  if (progress && total > 0) std::fprintf(stderr, "\n");
+  bar.Done();
   return Json{{"points", total}};
 }
 
@@ -260,9 +265,11 @@ absl::StatusOr<Json> TsQuery(Session& session, const Invocation& call) {
     q.limit = limit;
   }
   q.desc = o.contains("desc");
+  q.cancelled = session.CancelCheck();
   ASSIGN_OR_RETURN(TsStore * ts, Store(session));
-  ASSIGN_OR_RETURN(std::vector<TsRow> rows, ts->Query(q));
-  return RowsJson(rows);
+  absl::StatusOr<std::vector<TsRow>> rows = ts->Query(q);
+  if (!rows.ok()) return session.CancelledOr(rows.status());
+  return RowsJson(*rows);
 }
 
 absl::StatusOr<Json> TsLast(Session& session, const Invocation& call) {
@@ -275,9 +282,11 @@ absl::StatusOr<Json> TsLast(Session& session, const Invocation& call) {
     ASSIGN_OR_RETURN(q.where, ParseWhere(call, it->second.text));
   }
   if (auto it = o.find("by"); it != o.end()) q.by = SplitOn(it->second.text, ',');
+  q.cancelled = session.CancelCheck();
   ASSIGN_OR_RETURN(TsStore * ts, Store(session));
-  ASSIGN_OR_RETURN(std::vector<TsRow> rows, ts->Last(q));
-  return RowsJson(rows);
+  absl::StatusOr<std::vector<TsRow>> rows = ts->Last(q);
+  if (!rows.ok()) return session.CancelledOr(rows.status());
+  return RowsJson(*rows);
 }
 
 absl::StatusOr<Json> TsSeries(Session& session, const Invocation& call) {

@@ -245,11 +245,21 @@ Completion Complete(std::string_view before_cursor, std::span<const CommandSpec>
         if (index < g.positional.size()) {
           const Positional& p = g.positional[index];
           keywords = p.optional;
+          // `import` / `export MODEL NAME`: the model comes from the word typed before NAME.
+          const bool model_first = !g.positional.empty() && g.positional[0].alternatives ==
+                                                                std::vector<std::string>{"MODEL"};
           for (const std::string& a : p.alternatives) {
             if (IsKeyword(a)) {
               found.push_back(a);
             } else if (model.has_value() && NamesObject(*model, a) && names) {
               for (std::string& n : names(*model)) found.push_back(std::move(n));
+            } else if (model_first && a == "MODEL") {
+              for (const char* m : {"kv", "doc", "wide", "graph", "ts"}) found.emplace_back(m);
+            } else if (model_first && a == "NAME" && index == 1 && names) {
+              std::optional<Model> named = ParseModel(words[best_length].text);
+              if (named.has_value() && words[best_length].bare) {
+                for (std::string& n : names(*named)) found.push_back(std::move(n));
+              }
             }
           }
         }

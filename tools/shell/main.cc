@@ -6,7 +6,8 @@
 //   tessera [--db PATH] [--format table|json|jsonl|csv] [--keep-going] [-c "CMD; CMD ..."] [FILE]
 //
 // Exit status: 0 ok, 1 a command failed, 2 bad command-line arguments, 3 the database could not
-// be opened. No exception leaves main(): CLI11's are caught here.
+// be opened, 130 a script interrupted by SIGINT. No exception leaves main(): CLI11's are caught
+// here.
 //
 // Interactive (standard input and output are terminals, no -c or FILE): libedit line editing,
 // history and completion (editline_reader.h), and Ctrl-C cancels the running command
@@ -56,6 +57,8 @@ Exit status:
   1  a command failed (with -c, FILE or piped input; stops there unless --keep-going)
   2  bad command-line arguments, or a script file that cannot be read
   3  the database could not be opened (for example, another process has it open)
+  130  scripts (-c, FILE, piped input): Ctrl-C (SIGINT) cancelled the running command and
+       the rest did not run; a SIGINT while waiting for input, or a second one, kills it
 
 Environment: TESSERA_HISTORY (history file; empty: none; default ~/.tessera_history),
 NO_COLOR (no colour). Type 'help' in the shell for the commands; see docs/shell.md.)";
@@ -99,6 +102,34 @@ std::optional<int> ParseArgs(int argc, char** argv, Args& args) {
   return std::nullopt;
 }
 
+// Tells the interrupt handler when the shell waits for its next line (scripts: a SIGINT then
+// ends the process), and, interactive without the line editor, forgets a Ctrl-C typed at the
+// prompt (the terminal has discarded that line; the command read after it must not be cancelled).
+class InterruptAwareReader : public LineReader {
+ public:
+  InterruptAwareReader(LineReader& inner, Session& session, bool interactive)
+      : inner_(inner), session_(session), interactive_(interactive) {}
+  InputLine ReadLine(std::string_view prompt) override {
+    SetWaitingForInput(true);
+    // Script: a SIGINT that came just before the wait ends the input (the runner then exits with
+    // kExitInterrupted); one during the wait ends the process.
+    if (!interactive_ && session_.cancel_requested()) {
+      SetWaitingForInput(false);
+      return InputLine{ReadStatus::kEnd, ""};
+    }
+    InputLine line = inner_.ReadLine(prompt);
+    SetWaitingForInput(false);
+    if (interactive_ && TakePendingInterrupt()) session_.cancel_token().Reset();
+    return line;
+  }
+  void AddHistory(std::string_view command) override { inner_.AddHistory(command); }
+
+ private:
+  LineReader& inner_;
+  Session& session_;
+  bool interactive_;
+};
+
 // The interactive loop: libedit when standard output is a terminal too (the prompt and the
 // editing go there), else plain lines with the prompt on standard error.
 int RunInteractive(Session& session, DB& db, const Args& args, RunOptions run) {
@@ -129,7 +160,8 @@ int RunInteractive(Session& session, DB& db, const Args& args, RunOptions run) {
   if (editor != nullptr) {
     exit_status = RunLines(session, *editor, run, std::cout, std::cerr);
   } else {
-    StreamLineReader reader(std::cin, &std::cerr);
+    StreamLineReader stream(std::cin, &std::cerr);
+    InterruptAwareReader reader(stream, session, /*interactive=*/true);
     exit_status = RunLines(session, reader, run, std::cout, std::cerr);
   }
   editor.reset();
@@ -172,17 +204,24 @@ int Run(int argc, char** argv) {
     RunOptions run{.keep_going = args.keep_going,
                    .color_out = UseColor(STDOUT_FILENO),
                    .color_err = UseColor(STDERR_FILENO)};
-    if (args.has_commands) {
-      bool ok = RunText(**session, args.commands, run, std::cout, std::cerr);
-      exit_status = ok ? kExitOk : kExitCommandFailed;
-    } else if (from_file) {
-      StreamLineReader reader(script);
-      exit_status = RunLines(**session, reader, run, std::cout, std::cerr);
-    } else if (isatty(STDIN_FILENO) && args.file.empty()) {
+    const bool interactive =
+        !args.has_commands && !from_file && isatty(STDIN_FILENO) != 0 && args.file.empty();
+    if (interactive) {
       exit_status = RunInteractive(**session, *db->get(), args, run);
     } else {
-      StreamLineReader reader(std::cin);
-      exit_status = RunLines(**session, reader, run, std::cout, std::cerr);
+      // Scripts: SIGINT cancels the running command and stops the script (kExitInterrupted).
+      InstallInterruptHandler(&(*session)->cancel_token(), InterruptMode::kScript);
+      if (args.has_commands) {
+        bool ok = RunText(**session, args.commands, run, std::cout, std::cerr);
+        exit_status = ok                               ? kExitOk
+                      : (*session)->cancel_requested() ? kExitInterrupted
+                                                       : kExitCommandFailed;
+      } else {
+        StreamLineReader stream(from_file ? static_cast<std::istream&>(script) : std::cin);
+        InterruptAwareReader reader(stream, **session, /*interactive=*/false);
+        exit_status = RunLines(**session, reader, run, std::cout, std::cerr);
+      }
+      RemoveInterruptHandler();
     }
   }  // the session (and an open transaction) ends before the database closes
   absl::Status closed = (*db)->Close();

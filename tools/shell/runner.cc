@@ -43,16 +43,17 @@ std::string HistoryEntry(std::string_view command) {
   return entry;
 }
 
-}  // namespace
-
-bool RunText(Session& session, std::string_view text, const RunOptions& options, std::ostream& out,
-             std::ostream& err) {
+// RunText without resetting the cancel token.
+bool RunCommands(Session& session, std::string_view text, const RunOptions& options,
+                 std::ostream& out, std::ostream& err) {
   bool all_ok = true;
   for (const std::string& command : SplitCommands(text)) {
     if (session.quit_requested()) break;
-    session.cancel_token().Reset();
     auto start = std::chrono::steady_clock::now();
-    absl::StatusOr<Json> result = session.Execute(command);
+    // A Ctrl-C that came after the line was read but before this command started cancels it.
+    absl::StatusOr<Json> result = session.cancel_requested()
+                                      ? absl::StatusOr<Json>(CancelledByUser())
+                                      : session.Execute(command);
     auto elapsed = std::chrono::steady_clock::now() - start;
     Format format = session.format();  // after the command: `.format` applies to its own "ok"
     if (result.ok()) {
@@ -81,6 +82,14 @@ bool RunText(Session& session, std::string_view text, const RunOptions& options,
   return all_ok;
 }
 
+}  // namespace
+
+bool RunText(Session& session, std::string_view text, const RunOptions& options, std::ostream& out,
+             std::ostream& err) {
+  if (options.interactive) session.cancel_token().Reset();
+  return RunCommands(session, text, options, out, err);
+}
+
 bool RunText(Session& session, std::string_view text, bool keep_going, std::ostream& out,
              std::ostream& err) {
   return RunText(session, text, RunOptions{.keep_going = keep_going}, out, err);
@@ -91,6 +100,7 @@ int RunLines(Session& session, LineReader& reader, const RunOptions& options, st
   bool failed = false;
   std::string pending;  // the lines of a command whose JSON is not yet balanced
   while (!session.quit_requested()) {
+    if (options.interactive) session.cancel_token().Reset();
     InputLine line = reader.ReadLine(pending.empty() ? kPrompt : kContinuationPrompt);
     if (line.status == ReadStatus::kInterrupted) {
       pending.clear();
@@ -99,8 +109,9 @@ int RunLines(Session& session, LineReader& reader, const RunOptions& options, st
     if (line.status == ReadStatus::kEnd) {
       // An unbalanced command at the end of the input runs as it is (and reports the JSON error).
       if (!pending.empty() && !options.interactive) {
-        failed |= !RunText(session, pending, options, out, err);
+        failed |= !RunCommands(session, pending, options, out, err);
       }
+      if (!options.interactive && session.cancel_requested()) return kExitInterrupted;
       break;
     }
     pending += pending.empty() ? line.text : "\n" + line.text;
@@ -110,8 +121,9 @@ int RunLines(Session& session, LineReader& reader, const RunOptions& options, st
     bool blank = command.find_first_not_of(" \t\r\n") == std::string::npos;
     // A command typed with a leading space stays out of the history (as with bash's ignorespace).
     if (!blank && command.front() != ' ') reader.AddHistory(HistoryEntry(command));
-    if (!RunText(session, command, options, out, err)) {
+    if (!RunCommands(session, command, options, out, err)) {
       failed = true;
+      if (!options.interactive && session.cancel_requested()) return kExitInterrupted;
       if (!options.interactive && !options.keep_going) return kExitCommandFailed;
     }
   }

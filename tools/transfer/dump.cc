@@ -15,6 +15,7 @@
 //
 // Objects come in catalog order (model, then name). A RECORD is the model's JSON Lines record
 // (model_io.h, docs/shell.md). The trailer's counts detect a truncated file.
+#include <filesystem>
 #include <fstream>
 
 #include "core/engine/engine.h"
@@ -31,7 +32,8 @@ namespace {
 constexpr int kDumpVersion = 1;
 }  // namespace
 
-absl::StatusOr<DumpResult> Dump(DB* db, const std::string& path, const ProgressFn& progress) {
+absl::StatusOr<DumpResult> Dump(DB* db, const std::string& path, const ProgressFn& progress,
+                                const CancelFn& cancelled) {
   ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snap, db->GetSnapshot());
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, db->ListObjects());
   std::ofstream out(path, std::ios::trunc | std::ios::binary);
@@ -52,7 +54,13 @@ absl::StatusOr<DumpResult> Dump(DB* db, const std::string& path, const ProgressF
     RETURN_IF_ERROR(mio.for_each(db, info, *snap, [&](Json rec) {
       write(Json{{"r", std::move(rec)}});
       ++result.records;
-      if (progress && result.records % 1000 == 0) progress(result.records);
+      if (result.records % 1000 == 0) {
+        if (progress) progress(result.records);
+        if (cancelled && cancelled()) {
+          return absl::CancelledError(
+              util::StrCat("dump cancelled after ", result.records, " records"));
+        }
+      }
       return absl::OkStatus();
     }));
   }
@@ -65,7 +73,8 @@ absl::StatusOr<DumpResult> Dump(DB* db, const std::string& path, const ProgressF
 }
 
 absl::StatusOr<DumpResult> Restore(DB* db, const std::string& path, const ProgressFn& progress,
-                                   size_t batch_records) {
+                                   size_t batch_records, const CancelFn& cancelled,
+                                   BytesRead bytes_read) {
   if (batch_records == 0) return absl::InvalidArgumentError("restore: batch size must be >= 1");
   ASSIGN_OR_RETURN(std::vector<ObjectInfo> existing, db->ListObjects());
   if (!existing.empty()) {
@@ -126,7 +135,15 @@ absl::StatusOr<DumpResult> Restore(DB* db, const std::string& path, const Progre
         return absl::Status(s.code(), util::StrCat(path, ":", m, " (object ", current, ")"));
       }
       ++result.records;
-      if (progress && result.records % 1000 == 0) progress(result.records);
+      if (result.records % 1000 == 0) {
+        if (bytes_read != nullptr && in.tellg() >= 0) *bytes_read = in.tellg();
+        if (progress) progress(result.records);
+        if (cancelled && cancelled()) {
+          return absl::CancelledError(util::StrCat("restore cancelled after ", result.records,
+                                                   " records (those before the current batch "
+                                                   "were written)"));
+        }
+      }
       continue;
     }
     if (auto o = j.find("object"); o != j.end()) {
@@ -176,6 +193,11 @@ absl::StatusOr<DumpResult> Restore(DB* db, const std::string& path, const Progre
       return absl::Status(s.code(), util::StrCat("restore: completing ", ModelName(p.model), " ",
                                                  p.name, ": ", s.message()));
     }
+  }
+  if (bytes_read != nullptr) {
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec) *bytes_read = size;
   }
   if (progress) progress(result.records);
   return result;

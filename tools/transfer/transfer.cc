@@ -4,6 +4,7 @@
 // CSV or line protocol.
 #include "tools/transfer/transfer.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include "core/util/strings.h"
@@ -119,6 +120,28 @@ absl::Status Prefixed(const absl::Status& s, std::string_view path) {
 }
 
 // A line's position within an error: "PATH:" + "line N: ..." becomes "PATH:N: ...".
+// Cancelled ("import cancelled after N records") once `cancelled` says so.
+absl::Status Poll(const CancelFn& cancelled, std::string_view what, uint64_t done) {
+  if (cancelled && cancelled()) {
+    return absl::CancelledError(util::StrCat(what, " cancelled after ", done, " records"));
+  }
+  return absl::OkStatus();
+}
+
+// Keeps *bytes_read at `base` plus the position of `in` (nothing when bytes_read is null).
+void NoteBytes(BytesRead bytes_read, uint64_t base, std::istream& in) {
+  if (bytes_read == nullptr) return;
+  const std::streamoff pos = in.tellg();
+  if (pos >= 0) *bytes_read = base + static_cast<uint64_t>(pos);
+}
+
+// The size of `path` in bytes, 0 when it cannot be read.
+uint64_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<uint64_t>(n);
+}
+
 absl::Status AtPath(const absl::Status& s, std::string_view path) {
   if (s.ok()) return s;
   std::string_view m = util::ToStd(s.message());
@@ -174,7 +197,10 @@ absl::StatusOr<TransferResult> Export(DB* db, Model model, std::string_view name
   TransferResult result;
   auto emit = [&](Json rec) -> absl::Status {
     ++result.records;
-    if (options.progress && result.records % 1000 == 0) options.progress(result.records);
+    if (result.records % 1000 == 0) {
+      if (options.progress) options.progress(result.records);
+      RETURN_IF_ERROR(Poll(options.cancelled, "export", result.records));
+    }
     if (options.format == FileFormat::kJsonl) {
       out.Write(rec.dump(-1, ' ', false, Json::error_handler_t::replace));
       out.Write("\n");
@@ -229,7 +255,8 @@ namespace {
 // checked against `header` (a header-less file is refused with the expected columns).
 absl::Status ImportCsv(const std::string& path, const std::vector<std::string>& header,
                        absl::StatusOr<Json> (*convert)(const std::vector<std::string>&),
-                       io::RecordSink* sink, const ProgressFn& progress) {
+                       io::RecordSink* sink, const ProgressFn& progress, const CancelFn& cancelled,
+                       BytesRead bytes_read, uint64_t base) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(util::StrCat("cannot open ", path, " for reading"));
   CsvReader reader(&in, path);
@@ -253,14 +280,18 @@ absl::Status ImportCsv(const std::string& path, const std::vector<std::string>& 
                           util::StrCat(path, ":", reader.line(), ": ", rec.status().message()));
     }
     RETURN_IF_ERROR(AtPath(sink->Add(std::move(*rec), reader.line()), path));
-    if (progress && ++n % 1000 == 0) progress(sink->written());
+    if (++n % 1000 == 0) {
+      NoteBytes(bytes_read, base, in);
+      if (progress) progress(sink->written());
+      RETURN_IF_ERROR(Poll(cancelled, "import", sink->written()));
+    }
   }
   if (in.bad()) return absl::DataLossError(util::StrCat("read error in ", path));
   return absl::OkStatus();
 }
 
-absl::Status ImportJsonl(const std::string& path, io::RecordSink* sink,
-                         const ProgressFn& progress) {
+absl::Status ImportJsonl(const std::string& path, io::RecordSink* sink, const ProgressFn& progress,
+                         const CancelFn& cancelled, BytesRead bytes_read) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(util::StrCat("cannot open ", path, " for reading"));
   std::string line;
@@ -273,7 +304,11 @@ absl::Status ImportJsonl(const std::string& path, io::RecordSink* sink,
       return absl::InvalidArgumentError(util::StrCat(path, ":", line_no, ": not a JSON object"));
     }
     RETURN_IF_ERROR(AtPath(sink->Add(std::move(rec), line_no), path));
-    if (progress && line_no % 1000 == 0) progress(sink->written());
+    if (line_no % 1000 == 0) {
+      NoteBytes(bytes_read, 0, in);
+      if (progress) progress(sink->written());
+      RETURN_IF_ERROR(Poll(cancelled, "import", sink->written()));
+    }
   }
   if (in.bad()) return absl::DataLossError(util::StrCat("read error in ", path));
   return absl::OkStatus();
@@ -283,7 +318,8 @@ absl::Status ImportJsonl(const std::string& path, io::RecordSink* sink,
 // TsStore::WriteLineProtocol (one atomic batch each).
 absl::StatusOr<uint64_t> ImportLineProtocol(DB* db, std::string_view measurement,
                                             const std::string& path, size_t batch,
-                                            const ProgressFn& progress) {
+                                            const ProgressFn& progress, const CancelFn& cancelled,
+                                            BytesRead bytes_read) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(util::StrCat("cannot open ", path, " for reading"));
   ASSIGN_OR_RETURN(auto store, TsStore::Open(db));
@@ -312,7 +348,9 @@ absl::StatusOr<uint64_t> ImportLineProtocol(DB* db, std::string_view measurement
                        written, " points before it were): ", n.status().message()));
     }
     written += *n;
+    NoteBytes(bytes_read, 0, in);
     if (progress) progress(written);
+    RETURN_IF_ERROR(Poll(cancelled, "import", written));
     text.clear();
     lines = 0;
     first = line_no + 1;
@@ -341,31 +379,43 @@ absl::StatusOr<TransferResult> Import(DB* db, Model model, std::string_view name
   TransferResult result;
   if (options.format == FileFormat::kLineProtocol) {
     ASSIGN_OR_RETURN(result.records,
-                     ImportLineProtocol(db, name, path, options.batch_records, options.progress));
+                     ImportLineProtocol(db, name, path, options.batch_records, options.progress,
+                                        options.cancelled, options.bytes_read));
+    if (options.bytes_read != nullptr) *options.bytes_read = FileBytes(path);
+    if (options.progress) options.progress(result.records);
     return result;
   }
   ASSIGN_OR_RETURN(std::unique_ptr<io::RecordSink> sink,
                    io::IoOf(model).sink(db, name, {.batch_records = options.batch_records}));
   if (options.format == FileFormat::kJsonl) {
-    RETURN_IF_ERROR(ImportJsonl(path, sink.get(), options.progress));
+    RETURN_IF_ERROR(
+        ImportJsonl(path, sink.get(), options.progress, options.cancelled, options.bytes_read));
   } else if (model == Model::kKeyValue) {
-    RETURN_IF_ERROR(
-        ImportCsv(path, io::KvCsvHeader(), io::KvCsvToRecord, sink.get(), options.progress));
+    RETURN_IF_ERROR(ImportCsv(path, io::KvCsvHeader(), io::KvCsvToRecord, sink.get(),
+                              options.progress, options.cancelled, options.bytes_read, 0));
   } else if (model == Model::kWideColumn) {
-    RETURN_IF_ERROR(
-        ImportCsv(path, io::WideCsvHeader(), io::WideCsvToRecord, sink.get(), options.progress));
+    RETURN_IF_ERROR(ImportCsv(path, io::WideCsvHeader(), io::WideCsvToRecord, sink.get(),
+                              options.progress, options.cancelled, options.bytes_read, 0));
   } else {
+    uint64_t vertex_bytes = 0;
     if (!options.vertices_file.empty()) {
       RETURN_IF_ERROR(ImportCsv(options.vertices_file, io::GraphVertexCsvHeader(),
-                                io::GraphVertexCsvToRecord, sink.get(), options.progress));
+                                io::GraphVertexCsvToRecord, sink.get(), options.progress,
+                                options.cancelled, options.bytes_read, 0));
       RETURN_IF_ERROR(AtPath(sink->Flush(), options.vertices_file));
+      vertex_bytes = FileBytes(options.vertices_file);
     }
     RETURN_IF_ERROR(ImportCsv(path, io::GraphEdgeCsvHeader(), io::GraphEdgeCsvToRecord, sink.get(),
-                              options.progress));
+                              options.progress, options.cancelled, options.bytes_read,
+                              vertex_bytes));
   }
   RETURN_IF_ERROR(AtPath(sink->Flush(), path));
   result.records = sink->written();
   result.skipped_expired = sink->skipped_expired();
+  if (options.bytes_read != nullptr) {
+    *options.bytes_read =
+        FileBytes(path) + (options.vertices_file.empty() ? 0 : FileBytes(options.vertices_file));
+  }
   if (options.progress) options.progress(result.records);
   return result;
 }

@@ -43,11 +43,19 @@ FileFormat DefaultFormat(Model model);
 
 // Called now and then with the number of records done so far.
 using ProgressFn = std::function<void(uint64_t records)>;
+// Where imports and restore keep the input bytes consumed so far (updated before each progress
+// call; the input's whole size at the end), for a progress bar; may be null.
+using BytesRead = uint64_t*;
+// Polled every 1000 records: once it returns true, the transfer stops with Cancelled
+// ("import cancelled after N records"). What an import or restore committed before stays; an
+// export or dump leaves a partial file (a dump without its end line, which restore refuses).
+using CancelFn = std::function<bool()>;
 
 struct ExportOptions {
   FileFormat format = FileFormat::kJsonl;  // must be one the model supports
   std::string vertices_file;               // graph csv only: where vertices go ("" = none)
   ProgressFn progress;                     // may be empty
+  CancelFn cancelled;                      // may be empty (never cancelled)
 };
 
 struct ImportOptions {
@@ -55,6 +63,8 @@ struct ImportOptions {
   size_t batch_records = 1000;             // records per transaction (>= 1)
   std::string vertices_file;               // graph csv only: vertices read first ("" = none)
   ProgressFn progress;                     // may be empty
+  BytesRead bytes_read = nullptr;  // input bytes consumed (vertices file first); may be null
+  CancelFn cancelled;              // may be empty (never cancelled)
 };
 
 struct TransferResult {
@@ -83,13 +93,16 @@ struct DumpResult {
 
 // Writes the whole database to `path` (created or truncated), streaming.
 [[nodiscard]] absl::StatusOr<DumpResult> Dump(DB* db, const std::string& path,
-                                              const ProgressFn& progress = {});
+                                              const ProgressFn& progress = {},
+                                              const CancelFn& cancelled = {});
 
 // Reads a dump into `db`, which must hold no object (FailedPrecondition otherwise).
 // InvalidArgument "PATH:LINE: ..." for a malformed line; DataLoss for a truncated dump (no end
 // line). Not atomic: a failure leaves what was restored before it.
 [[nodiscard]] absl::StatusOr<DumpResult> Restore(DB* db, const std::string& path,
                                                  const ProgressFn& progress = {},
-                                                 size_t batch_records = 1000);
+                                                 size_t batch_records = 1000,
+                                                 const CancelFn& cancelled = {},
+                                                 BytesRead bytes_read = nullptr);
 
 }  // namespace tessera::transfer

@@ -44,6 +44,9 @@ struct FeedReadOptions {
   FeedFilter filter;      // which events
   // With no matching event yet, block this long for one (woken by commits, no polling).
   absl::Duration wait = absl::ZeroDuration();
+  // Polled between batches of the log read (and before each wait): once it returns true, Read
+  // returns Cancelled ("feed read cancelled"). Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
 
 // A push subscription.
