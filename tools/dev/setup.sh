@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev libabsl-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libre2-dev libsqlite3-dev
-  libnats-dev nats-server libedit-dev
+  libnats-dev nats-server libedit-dev clang-14 libclang-rt-14-dev
 )
 
 missing=()

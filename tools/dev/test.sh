@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite: the library, shell and benchmarks in release
 # mode, the example application built against the installed package, then every unit and
-# integration test (ctest) under AddressSanitizer + UndefinedBehaviorSanitizer. Compiling the
+# integration test (ctest) under AddressSanitizer + UndefinedBehaviorSanitizer (a clang build that
+# also runs each libFuzzer target for FUZZ_SECONDS, default 10; ASAN_CXX=g++ for gcc). Compiling the
 # tests once (not once plain and once sanitized) keeps a 2-core CI run within its budget.
 # TESSERA_SKIP_SANITIZERS=1 runs the tests in the release build instead (faster locally). Then the
 # concurrency tests under ThreadSanitizer (tools/dev/tsan.sh; TESSERA_SKIP_TSAN=1 skips them).
@@ -36,9 +37,17 @@ example_db="$(mktemp -d)"
 rm -rf "$example_db"
 
 if [ "$sanitize" = 1 ]; then
-  echo "== unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  echo "== unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer," \
+    "and each libFuzzer target for ${FUZZ_SECONDS:-10} s"
+  # Built with clang so that the same build also makes the fuzz targets real libFuzzer binaries
+  # (TESSERA_FUZZ): ctest runs each briefly beside the tests, at no extra compile cost.
   # -g1: line tables for sanitizer reports, without full debug info (much faster to compile/link).
+  asan_cxx="${ASAN_CXX:-clang++-14}"
+  fuzz=OFF
+  case "$asan_cxx" in *clang*) fuzz=ON ;; esac
   BUILD_DIR="$BUILD_DIR-asan" "$ROOT/tools/dev/build.sh" -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_COMPILER="$asan_cxx" -DTESSERA_FUZZ="$fuzz" \
+    -DTESSERA_FUZZ_SECONDS="${FUZZ_SECONDS:-10}" \
     -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DTESSERA_ASAN=ON -DTESSERA_UBSAN=ON -DTESSERA_BUILD_BENCHMARKS=OFF -DTESSERA_INSTALL=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS" --timeout 900
@@ -49,13 +58,6 @@ if [ "$sanitize" = 1 ] && [ "${TESSERA_SKIP_TSAN:-0}" != "1" ]; then
   # 4.5 minutes on 2 cores; docs/reliability.md). TESSERA_SKIP_TSAN=1 skips it.
   echo "== concurrency tests under ThreadSanitizer"
   TSAN_BUILD_DIR="$BUILD_DIR-tsan" "$ROOT/tools/dev/tsan.sh"
-fi
-
-if [ "${TESSERA_CI_FUZZ:-0}" = "1" ]; then
-  # Opt-in: a clang build of the libFuzzer targets (about 5 minutes on 2 cores) and 30 s per
-  # target, about 7.5 minutes: too slow for every CI run (docs/reliability.md).
-  echo "== libFuzzer, ${FUZZ_SECONDS:-30} s per target"
-  FUZZ_SECONDS="${FUZZ_SECONDS:-30}" BUILD_DIR="$BUILD_DIR-fuzz" "$ROOT/tools/dev/fuzz.sh"
 fi
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"
