@@ -244,20 +244,10 @@ absl::Status GraphReader::ForEachAdjEntry(
 
 absl::Status GraphReader::ForEachOutEdge(
     absl::FunctionRef<void(std::string_view, const AdjEntry&)> fn) {
-  std::string p = GraphPrefix(g_);
-  auto it = src_->NewIterator(Cf::kAdj, p, codec::PrefixSuccessor(p));
-  AdjEntry e;
-  std::string_view vertex;
-  for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
-    rocksdb::Slice k = (*it)->key();
-    rocksdb::Slice v = (*it)->value();
-    if (!DecodeAdjKey(std::string_view(k.data(), k.size()), &e, &vertex) ||
-        !DecodeWeight(std::string_view(v.data(), v.size()), &e.weight)) {
-      return absl::DataLossError(util::StrCat("graph ", name_, ": malformed adjacency entry"));
-    }
+  return ForEachAdjEntry([&](std::string_view vertex, const AdjEntry& e) {
     if (e.dir == Direction::kOut) fn(vertex, e);
-  }
-  return internal::FromRocks((*it)->status(), "graph edge scan");
+    return true;
+  });
 }
 
 }  // namespace tessera::graph
