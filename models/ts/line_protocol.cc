@@ -125,6 +125,8 @@ absl::StatusOr<FieldValue> ParseScalar(const LineParser& p, std::string_view key
   return FieldValue(v);
 }
 
+}  // namespace
+
 int64_t PrecisionScale(Precision p) {
   switch (p) {
     case Precision::kNanoseconds:
@@ -138,8 +140,6 @@ int64_t PrecisionScale(Precision p) {
   }
   return 1;
 }
-
-}  // namespace
 
 absl::StatusOr<Precision> ParsePrecision(std::string_view s) {
   if (s == "ns") return Precision::kNanoseconds;
@@ -244,7 +244,7 @@ absl::StatusOr<std::optional<LinePoint>> ParseLine(std::string_view line, size_t
 }
 
 absl::StatusOr<std::vector<LinePoint>> ParseLines(std::string_view text, Precision precision,
-                                                 size_t first_line) {
+                                                  size_t first_line) {
   std::vector<LinePoint> out;
   size_t line_number = first_line - 1;
   while (!text.empty()) {

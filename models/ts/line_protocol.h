@@ -35,6 +35,8 @@ enum class Precision { kNanoseconds, kMicroseconds, kMilliseconds, kSeconds };
 
 // Parses "ns", "us", "ms" or "s".
 [[nodiscard]] absl::StatusOr<Precision> ParsePrecision(std::string_view s);
+// Nanoseconds per unit of `p` (1 for nanoseconds, 10^9 for seconds).
+int64_t PrecisionScale(Precision p);
 
 // A field value: float, int64, uint64, bool or string.
 using FieldValue = std::variant<double, int64_t, uint64_t, bool, std::string>;

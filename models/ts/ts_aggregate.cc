@@ -141,18 +141,6 @@ std::vector<std::pair<int64_t, TsValue>> AggregateBuckets(const TsAggregate& agg
 
 namespace {
 
-TsValue ValueOf(ValueType type, uint64_t bits) {
-  switch (type) {
-    case ValueType::kFloat:
-      return BitsDouble(bits);
-    case ValueType::kInt:
-      return static_cast<int64_t>(bits);
-    case ValueType::kBool:
-      return bits != 0;
-  }
-  return int64_t{0};
-}
-
 double NumberOf(ValueType type, uint64_t bits) {
   switch (type) {
     case ValueType::kFloat:
@@ -166,6 +154,18 @@ double NumberOf(ValueType type, uint64_t bits) {
 }
 
 }  // namespace
+
+TsValue ValueOf(ValueType type, uint64_t bits) {
+  switch (type) {
+    case ValueType::kFloat:
+      return BitsDouble(bits);
+    case ValueType::kInt:
+      return static_cast<int64_t>(bits);
+    case ValueType::kBool:
+      return bits != 0;
+  }
+  return int64_t{0};
+}
 
 bool BucketAggregator::Supports(const TsAggregate& agg, size_t series) {
   switch (agg.fn) {

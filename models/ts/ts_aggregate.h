@@ -13,6 +13,9 @@
 
 namespace tessera::ts {
 
+// The value of `bits` (a stored point's payload) read as `type`.
+TsValue ValueOf(ValueType type, uint64_t bits);
+
 // One sample of a group: its time, its stored value, and that value as a double (bools as 0/1).
 struct Sample {
   int64_t ts = 0;     // ns

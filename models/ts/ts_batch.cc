@@ -150,20 +150,6 @@ bool FastScalar(std::string_view raw, ValueType* type, uint64_t* bits) {
   return true;
 }
 
-int64_t Scale(Precision p) {
-  switch (p) {
-    case Precision::kNanoseconds:
-      return 1;
-    case Precision::kMicroseconds:
-      return 1000;
-    case Precision::kMilliseconds:
-      return 1000 * 1000;
-    case Precision::kSeconds:
-      return 1000 * 1000 * 1000;
-  }
-  return 1;
-}
-
 }  // namespace
 
 BatchField* BatchSeries::Field(std::string_view name, size_t hint) {
@@ -253,7 +239,7 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
       int64_t t = 0;
       auto r = std::from_chars(raw.data(), raw.data() + raw.size(), t);
       if (r.ec != std::errc() || r.ptr != raw.data() + raw.size()) return false;
-      if (__builtin_mul_overflow(t, Scale(precision), &ts)) return false;
+      if (__builtin_mul_overflow(t, PrecisionScale(precision), &ts)) return false;
     }
     while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
     if (i < n) return false;

@@ -20,18 +20,6 @@ namespace {
 using internal::Cf;
 using internal::ScopedOpTimer;
 
-TsValue ToValue(ValueType type, uint64_t bits) {
-  switch (type) {
-    case ValueType::kFloat:
-      return BitsDouble(bits);
-    case ValueType::kInt:
-      return static_cast<int64_t>(bits);
-    case ValueType::kBool:
-      return bits != 0;
-  }
-  return int64_t{0};
-}
-
 std::string TagValue(const TsTags& tags, const std::string& key) {
   for (const auto& [k, v] : tags) {
     if (k == key) return v;
@@ -181,7 +169,7 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryIn(
         pts.clear();
         if (auto s = ReadSeriesInto(src, mid, r->sid, lo, hi, &pts); !s.ok()) return fail(s);
         out.reserve(out.size() + pts.size());
-        for (const RawPoint& p : pts) out.push_back(TsRow{p.ts, ToValue(r->type, p.bits), tags});
+        for (const RawPoint& p : pts) out.push_back(TsRow{p.ts, ValueOf(r->type, p.bits), tags});
       } else {
         samples.clear();
         for (const SeriesRecord* r : members) {
@@ -192,7 +180,7 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryIn(
             if (samples.size() % kCancelPollPoints == 0) {
               if (absl::Status c = CheckCancelled(q); !c.ok()) return fail(c);
             }
-            TsValue v = ToValue(r->type, p.bits);
+            TsValue v = ValueOf(r->type, p.bits);
             samples.push_back(Sample{p.ts, v, AsDouble(v)});
           }
         }
@@ -240,7 +228,7 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::LastIn(
       TsTags tags = q.by.empty() ? r.tags : GroupTags(r, q.by);
       auto it = best.find(tags);
       if (it == best.end() || (*p)->ts > it->second.time) {
-        best[tags] = TsRow{(*p)->ts, ToValue(r.type, (*p)->bits), tags};
+        best[tags] = TsRow{(*p)->ts, ValueOf(r.type, (*p)->bits), tags};
       }
     }
     for (auto& [tags, row] : best) out.push_back(std::move(row));
