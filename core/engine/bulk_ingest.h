@@ -13,7 +13,14 @@
 // Commit). Snapshots taken before Commit do not see the keys. A reader without a snapshot may see
 // one column family's keys before another's while Commit runs.
 //
-// Thread safety: not thread-safe (one thread at a time).
+// A column family's keys may be split into several files ("parts", SetParts), each written by its
+// own thread; their key ranges must not overlap (checked at Commit). Files are written with the
+// column family's table options and its upper-level compression (LZ4, what a memtable flush
+// writes), not the bottommost level's (ZSTD): compaction recompresses them later, as it does
+// flushed files, and the load does not pay ZSTD for every block.
+//
+// Thread safety: not thread-safe, except that Put/Merge calls for different (column family,
+// part) pairs, and AddEvent, may run on different threads at the same time.
 #pragma once
 
 #include <array>
@@ -41,31 +48,58 @@ class BulkIngest {
   BulkIngest(const BulkIngest&) = delete;
   BulkIngest& operator=(const BulkIngest&) = delete;
 
-  // Adds a key to `cf` (not the feed). Keys of one column family must come in strictly ascending
-  // byte order (InvalidArgument otherwise) and each key once, as a value or a merge operand.
-  // Calls for different column families may run on different threads at the same time.
-  absl::Status Put(Cf cf, std::string_view key, std::string_view value);
-  absl::Status Merge(Cf cf, std::string_view key, std::string_view operand);
+  // Splits `cf`'s keys into `n` files (parts 0..n-1; default 1). Call before any Put or Merge.
+  void SetParts(Cf cf, size_t n);
+  // Adds a key to part `part` of `cf` (not the feed). Keys of one part must come in strictly
+  // ascending byte order (InvalidArgument otherwise) and each key once, as a value or a merge
+  // operand; the parts of a column family must cover disjoint key ranges.
+  absl::Status Put(Cf cf, std::string_view key, std::string_view value) {
+    return Put(cf, 0, key, value);
+  }
+  absl::Status Merge(Cf cf, std::string_view key, std::string_view operand) {
+    return Merge(cf, 0, key, operand);
+  }
+  absl::Status Put(Cf cf, size_t part, std::string_view key, std::string_view value);
+  absl::Status Merge(Cf cf, size_t part, std::string_view key, std::string_view operand);
   // Records a change event (in order; encoded now, so `event` may be reused); its seq, commit
   // time and transaction fields are set at Commit. Nothing is recorded when the database's
   // change log is off.
   absl::Status AddEvent(const ChangeEvent& event);
   size_t events() const { return event_ends_.size(); }
+  // Room for `n` more events of about `bytes` encoded bytes in all (saves reallocation).
+  void ReserveEvents(size_t n, size_t bytes);
 
   // Ingests everything added, atomically. Once only.
   absl::Status Commit();
 
+  // After a successful Commit: whether a snapshot that may predate the ingestion was still live
+  // just after it (conservative: true when unsure). Transactions with such a snapshot are the
+  // only ones whose conflict checks (which look at the memtables, and ingested files bypass
+  // them) could miss the ingested keys; a caller that needs them to conflict writes a marker
+  // only when this is true.
+  bool older_snapshots_live() const { return older_snapshots_live_; }
+  // After a successful Commit: the sequence number of the last event (0 if none).
+  uint64_t last_seq() const { return last_seq_; }
+
  private:
-  absl::Status Writer(Cf cf, rocksdb::SstFileWriter** out);
+  struct Part {
+    std::unique_ptr<rocksdb::SstFileWriter> writer;
+    std::string file;
+  };
+  absl::Status Writer(Cf cf, size_t part, rocksdb::SstFileWriter** out);
   std::string NewFileName();
+  // Writes the events first_seq.. into `parts` files of the feed (under the commit mutex).
+  absl::Status WriteEventFiles(uint64_t first_seq, int64_t commit_us, uint64_t txn_id,
+                               size_t parts);
 
   Engine* const engine_;
-  std::array<std::unique_ptr<rocksdb::SstFileWriter>, kNumCfs> writers_;
-  std::array<std::string, kNumCfs> files_;
+  std::array<std::vector<Part>, kNumCfs> parts_;
   std::string event_tails_;              // EncodeEventTail of every event, back to back
   std::vector<size_t> event_ends_;       // where each one ends in event_tails_
   std::vector<uint64_t> event_objects_;  // the distinct object ids of the events
   bool done_ = false;
+  bool older_snapshots_live_ = true;
+  uint64_t last_seq_ = 0;
 };
 
 }  // namespace tessera::internal

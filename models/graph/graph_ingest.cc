@@ -4,12 +4,16 @@
 #include "models/graph/graph_ingest.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <thread>
-#include <unordered_map>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "core/codec/value_envelope.h"
 #include "core/engine/bulk_ingest.h"
@@ -147,30 +151,32 @@ void AppendLoadedEdgeImage(std::string_view src, std::string_view dst, std::stri
 }
 
 absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectInfo& graph,
-                                        const std::vector<EdgeRow>& rows) {
+                                        const std::vector<EdgeRow>& rows, IngestMemo* memo) {
   const uint64_t g = graph.id;
   // Intern the vertices and types of the batch: everything below works on small integers.
-  std::unordered_map<std::string_view, uint32_t> vindex;
+  absl::flat_hash_map<std::string_view, uint32_t> vindex;
   std::vector<std::string_view> vnames;
-  std::unordered_map<std::string_view, uint32_t> tindex;
+  absl::flat_hash_map<std::string_view, uint32_t> tindex;
   std::vector<std::string_view> tnames;
   struct Row {
     uint32_t src, dst, type;
   };
   std::vector<Row> rs;
   rs.reserve(rows.size());
-  vindex.reserve(rows.size());
+  vindex.reserve(std::min<size_t>(rows.size(), 1 << 16));
   auto vid = [&](std::string_view v) {
-    auto [it, added] = vindex.emplace(v, static_cast<uint32_t>(vnames.size()));
+    auto [it, added] = vindex.try_emplace(v, static_cast<uint32_t>(vnames.size()));
     if (added) vnames.push_back(v);
     return it->second;
   };
+  size_t text_bytes = 0;  // of all endpoints and types, to size the event buffer
   for (const EdgeRow& r : rows) {
-    auto [t, added] = tindex.emplace(r.type, static_cast<uint32_t>(tnames.size()));
+    auto [t, added] = tindex.try_emplace(r.type, static_cast<uint32_t>(tnames.size()));
     if (added) tnames.push_back(r.type);
     uint32_t s = vid(r.src);
     uint32_t d = vid(r.dst);
     rs.push_back({s, d, t->second});
+    text_bytes += r.src.size() + r.dst.size() + r.type.size();
   }
   const size_t nv = vnames.size();
 
@@ -180,18 +186,49 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
   std::sort(by_bytes.begin(), by_bytes.end(),
             [&](uint32_t a, uint32_t b) { return vnames[a] < vnames[b]; });
 
-  // 1. Lock every endpoint (held until the end of the batch) and learn which exist. In byte
-  // order, so two loads into one graph cannot deadlock on each other.
+  // 1. Lock every endpoint (held until the end of the batch), in byte order so that two loads
+  // into one graph cannot deadlock on each other; then learn which exist, by one batched read
+  // (a locked key cannot change until we unlock it) of those the memo does not vouch for.
   ASSIGN_OR_RETURN(std::unique_ptr<internal::TxnImpl> lock,
                    engine->BeginTxn("graph.load", /*snapshot=*/false));
   std::vector<uint8_t> exists(nv, 0);
-  std::vector<std::string> records(nv);  // the stored record of each existing vertex
-  for (uint32_t i : by_bytes) {
-    bool found = false;
-    RETURN_IF_ERROR(Retry([&] {
-      return lock->GetForUpdate(Cf::kData, VertexKey(g, vnames[i]), &records[i], &found);
-    }));
-    exists[i] = found ? 1 : 0;
+  {
+    constexpr size_t kChunk = 4096;
+    std::vector<std::string> keys;
+    for (size_t at = 0; at < nv; at += kChunk) {
+      const size_t end = std::min(nv, at + kChunk);
+      keys.clear();
+      for (size_t j = at; j < end; ++j) {
+        keys.push_back(VertexKey(g, vnames[by_bytes[j]]));
+        RETURN_IF_ERROR(Retry([&] { return lock->Lock(Cf::kData, keys.back()); }));
+      }
+    }
+    // Taken after the locks: a change of one of our vertices after this point waits for them.
+    const bool memo_current = memo != nullptr && memo->graph_seq != 0 &&
+                              engine->options().change_log &&
+                              engine->change_log().LastSeqOf(g) == memo->graph_seq;
+    if (memo != nullptr && !memo_current) {
+      memo->vertices.clear();
+      memo->graph_seq = 0;
+    }
+    std::vector<uint32_t> unknown;
+    for (uint32_t v : by_bytes) {
+      if (memo_current &&
+          memo->vertices.contains(absl::string_view(vnames[v].data(), vnames[v].size()))) {
+        exists[v] = 1;
+      } else {
+        unknown.push_back(v);
+      }
+    }
+    std::vector<std::string> values;
+    std::vector<bool> found;
+    for (size_t at = 0; at < unknown.size(); at += kChunk) {
+      const size_t end = std::min(unknown.size(), at + kChunk);
+      keys.clear();
+      for (size_t j = at; j < end; ++j) keys.push_back(VertexKey(g, vnames[unknown[j]]));
+      RETURN_IF_ERROR(engine->latest().MultiGet(Cf::kData, keys, &values, &found));
+      for (size_t j = at; j < end; ++j) exists[unknown[j]] = found[j - at] ? 1 : 0;
+    }
   }
 
   // 2. Reserve the edge ids (committed now: a failed batch leaves a gap, never a reused id).
@@ -204,110 +241,162 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
                                    }));
 
   // Ranks in adjacency-key order: a vertex (or type) sorts by its length, then its bytes.
-  auto rank_of = [](const std::vector<std::string_view>& names) {
+  auto order_of = [](const std::vector<std::string_view>& names) {
     std::vector<uint32_t> order(names.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       if (names[a].size() != names[b].size()) return names[a].size() < names[b].size();
       return names[a] < names[b];
     });
-    std::vector<uint32_t> rank(names.size());
-    for (uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
-    return std::make_pair(order, rank);
+    return order;
   };
-  const std::vector<uint32_t> vrank = rank_of(vnames).second;
-  const std::vector<uint32_t> trank = rank_of(tnames).second;
+  const std::vector<uint32_t> vorder = order_of(vnames);
+  std::vector<uint32_t> vrank(nv);
+  for (uint32_t i = 0; i < nv; ++i) vrank[vorder[i]] = i;
+  std::vector<uint32_t> trank(tnames.size());
+  {
+    const std::vector<uint32_t> torder = order_of(tnames);
+    for (uint32_t i = 0; i < torder.size(); ++i) trank[torder[i]] = i;
+  }
 
-  internal::BulkIngest bulk(engine);
   std::vector<int64_t> out_deg(nv, 0), in_deg(nv, 0);
   for (const Row& r : rs) {
     ++out_deg[r.src];
     ++in_deg[r.dst];
   }
-  // 3b (on a second thread, it is the largest part). Adjacency: both entries of every edge,
-  // sorted by (vertex, dir, type, other, id) ranks, which is the byte order of the keys.
-  absl::Status adj_status;
-  std::thread adj_thread([&] {
-    struct Adj {
-      uint32_t vrank, dir, trank, orank;
-      uint64_t edge;  // index into rows
-    };
-    std::vector<Adj> adj;
-    adj.reserve(rs.size() * 2);
+  // The adjacency entries are laid out by counting sort: one bucket per (vertex, dir) in key
+  // order, its size the degree; within a bucket they are then sorted by (type, other, edge id).
+  // at[2 * v + dir] is where the bucket of vertex v starts.
+  std::vector<size_t> at(2 * nv + 1);
+  {
+    size_t pos = 0;
+    for (uint32_t v : vorder) {
+      at[2 * v] = pos;
+      pos += static_cast<size_t>(out_deg[v]);
+      at[2 * v + 1] = pos;
+      pos += static_cast<size_t>(in_deg[v]);
+    }
+  }
+  // Two adjacency files, split at the vertex rank that halves the entries.
+  uint32_t split_rank = static_cast<uint32_t>(nv);
+  for (uint32_t i = 0; i < nv; ++i) {
+    if (at[2 * vorder[i]] >= rs.size()) {  // half of the 2 * rows entries come before it
+      split_rank = i;
+      break;
+    }
+  }
+
+  internal::BulkIngest bulk(engine);
+  bulk.SetParts(Cf::kAdj, 2);
+  bulk.SetParts(Cf::kData, 3);  // degrees, edges, new vertices (3a)
+
+  struct Adj {
+    uint64_t key;   // type rank << 32 | other's rank
+    uint64_t edge;  // index into rows
+    bool operator<(const Adj& o) const { return key != o.key ? key < o.key : edge < o.edge; }
+  };
+  std::vector<Adj> adj(rs.size() * 2);
+  // 3b. Adjacency entries of the vertices ranked [lo, hi), into part `part`.
+  auto write_adj = [&](size_t part, uint32_t lo, uint32_t hi) -> absl::Status {
+    if (lo >= hi) return absl::OkStatus();
+    std::vector<size_t> fill;  // next free slot of each bucket of the range
+    fill.reserve(2 * static_cast<size_t>(hi - lo));
+    for (uint32_t i = lo; i < hi; ++i) {
+      fill.push_back(at[2 * vorder[i]]);
+      fill.push_back(at[2 * vorder[i] + 1]);
+    }
     for (size_t i = 0; i < rs.size(); ++i) {
       const Row& r = rs[i];
-      adj.push_back({vrank[r.src], 0, trank[r.type], vrank[r.dst], i});
-      adj.push_back({vrank[r.dst], 1, trank[r.type], vrank[r.src], i});
+      const uint32_t sr = vrank[r.src], dr = vrank[r.dst];
+      const uint64_t t = static_cast<uint64_t>(trank[r.type]) << 32;
+      if (sr >= lo && sr < hi) adj[fill[2 * (sr - lo)]++] = {t | dr, i};
+      if (dr >= lo && dr < hi) adj[fill[2 * (dr - lo) + 1]++] = {t | sr, i};
     }
-    std::sort(adj.begin(), adj.end(), [](const Adj& a, const Adj& b) {
-      if (a.vrank != b.vrank) return a.vrank < b.vrank;
-      if (a.dir != b.dir) return a.dir < b.dir;
-      if (a.trank != b.trank) return a.trank < b.trank;
-      if (a.orank != b.orank) return a.orank < b.orank;
-      return a.edge < b.edge;
-    });
     std::string key;
     char weight[8];
-    for (const Adj& a : adj) {
-      const EdgeRow& r = rows[a.edge];
-      const bool out = a.dir == 0;
-      std::string_view vertex = out ? r.src : r.dst;
-      std::string_view other = out ? r.dst : r.src;
-      key.clear();
-      codec::PutFixed64BE(&key, g);
-      codec::PutFixed16BE(&key, static_cast<uint16_t>(vertex.size()));
-      key.append(vertex);
-      key.push_back(static_cast<char>(a.dir));
-      key.push_back(static_cast<char>(static_cast<uint8_t>(r.type.size())));
-      key.append(r.type);
-      codec::PutFixed16BE(&key, static_cast<uint16_t>(other.size()));
-      key.append(other);
-      codec::PutFixed64BE(&key, first_id + a.edge);
-      uint64_t bits;
-      std::memcpy(&bits, &r.weight, 8);
-      for (int b = 0; b < 8; ++b) weight[b] = static_cast<char>(bits >> (56 - 8 * b));
-      adj_status = bulk.Put(Cf::kAdj, key, std::string_view(weight, 8));
-      if (!adj_status.ok()) return;
+    for (uint32_t i = lo; i < hi; ++i) {
+      const uint32_t v = vorder[i];
+      const std::string_view vertex = vnames[v];
+      for (uint8_t dir = 0; dir < 2; ++dir) {
+        const size_t b = at[2 * v + dir];
+        const size_t bucket_end = b + static_cast<size_t>(dir == 0 ? out_deg[v] : in_deg[v]);
+        if (b == bucket_end) continue;
+        std::sort(adj.begin() + static_cast<std::ptrdiff_t>(b),
+                  adj.begin() + static_cast<std::ptrdiff_t>(bucket_end));
+        key.clear();
+        codec::PutFixed64BE(&key, g);
+        codec::PutFixed16BE(&key, static_cast<uint16_t>(vertex.size()));
+        key.append(vertex);
+        key.push_back(static_cast<char>(dir));
+        const size_t prefix = key.size();
+        for (size_t k = b; k < bucket_end; ++k) {
+          const EdgeRow& r = rows[adj[k].edge];
+          const std::string_view other = dir == 0 ? r.dst : r.src;
+          key.resize(prefix);
+          key.push_back(static_cast<char>(static_cast<uint8_t>(r.type.size())));
+          key.append(r.type);
+          codec::PutFixed16BE(&key, static_cast<uint16_t>(other.size()));
+          key.append(other);
+          codec::PutFixed64BE(&key, first_id + adj[k].edge);
+          uint64_t bits;
+          std::memcpy(&bits, &r.weight, 8);
+          for (int x = 0; x < 8; ++x) weight[x] = static_cast<char>(bits >> (56 - 8 * x));
+          RETURN_IF_ERROR(bulk.Put(Cf::kAdj, part, key, std::string_view(weight, 8)));
+        }
+      }
     }
-  });
-  struct Join {
-    std::thread* t;
-    ~Join() {
-      if (t->joinable()) t->join();
-    }
-  } join{&adj_thread};
+    return absl::OkStatus();
+  };
 
-  // 3a. The data column family in key order: degrees ('D', out then in, by vertex bytes), edges
-  // ('E', by id), new vertices ('V', by vertex bytes).
-  std::string key, value;
-  for (Direction dir : {Direction::kOut, Direction::kIn}) {
-    const std::vector<int64_t>& deg = dir == Direction::kOut ? out_deg : in_deg;
-    for (uint32_t v : by_bytes) {
-      if (deg[v] == 0) continue;
-      RETURN_IF_ERROR(
-          bulk.Merge(Cf::kData, DegreeKey(g, vnames[v], dir), codec::EncodeCounterAdd(deg[v], 0)));
-    }
-  }
-  key = EdgeKey(g, 0);
-  const size_t id_at = key.size() - 8;
-  for (size_t i = 0; i < rs.size(); ++i) {
-    const EdgeRow& r = rows[i];
-    key.resize(id_at);
-    codec::PutFixed64BE(&key, first_id + i);
-    value.clear();
-    AppendLoadedEdgeRecord(r.src, r.dst, r.type, r.weight, &value);
-    RETURN_IF_ERROR(bulk.Put(Cf::kData, key, value));
-  }
-  const std::string empty_vertex = EncodeVertex(VertexRecord());
+  // 3a. The data column family, three files in key order: degrees ('D', out then in, by vertex
+  // bytes), edges ('E', by id), new vertices ('V', by vertex bytes). The id allocator's key
+  // ('N', in the memtable) lies between the last two: no file's range covers it, so the
+  // ingestion needs no memtable flush.
   int64_t created = 0;
-  for (uint32_t v : by_bytes) {
-    if (exists[v]) continue;
-    RETURN_IF_ERROR(bulk.Put(Cf::kData, VertexKey(g, vnames[v]), empty_vertex));
-    ++created;
-  }
+  const std::string empty_vertex = EncodeVertex(VertexRecord());
+  auto write_edges = [&]() -> absl::Status {
+    std::string key = EdgeKey(g, 0), value;
+    const size_t id_at = key.size() - 8;
+    for (size_t i = 0; i < rs.size(); ++i) {
+      const EdgeRow& r = rows[i];
+      key.resize(id_at);
+      codec::PutFixed64BE(&key, first_id + i);
+      value.clear();
+      AppendLoadedEdgeRecord(r.src, r.dst, r.type, r.weight, &value);
+      RETURN_IF_ERROR(bulk.Put(Cf::kData, 1, key, value));
+    }
+    return absl::OkStatus();
+  };
+  auto write_vertices = [&]() -> absl::Status {
+    std::string key, value;
+    for (Direction dir : {Direction::kOut, Direction::kIn}) {
+      const std::vector<int64_t>& deg = dir == Direction::kOut ? out_deg : in_deg;
+      key = DegreeKey(g, "", dir);
+      const size_t prefix = key.size();
+      for (uint32_t v : by_bytes) {
+        if (deg[v] == 0) continue;
+        key.resize(prefix);
+        key.append(vnames[v]);
+        value = codec::EncodeCounterAdd(deg[v], 0);
+        RETURN_IF_ERROR(bulk.Merge(Cf::kData, 0, key, value));
+      }
+    }
+    key = VertexKey(g, "");
+    const size_t vprefix = key.size();
+    for (uint32_t v : by_bytes) {
+      if (exists[v]) continue;
+      key.resize(vprefix);
+      key.append(vnames[v]);
+      RETURN_IF_ERROR(bulk.Put(Cf::kData, 2, key, empty_vertex));
+      ++created;
+    }
+    return absl::OkStatus();
+  };
 
   // 3c. Events in the order the transactional path records them.
-  if (engine->options().change_log) {
+  auto write_events = [&]() -> absl::Status {
+    if (!engine->options().change_log) return absl::OkStatus();
+    bulk.ReserveEvents(rs.size() + nv, text_bytes + rs.size() * (96 + graph.name.size()) + nv * 64);
     std::vector<uint8_t> announced(nv, 0);
     ChangeEvent vertex_event;  // reused: AddEvent encodes at once
     vertex_event.model = Model::kGraph;
@@ -338,18 +427,61 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
       AppendLoadedEdgeImage(r.src, r.dst, r.type, r.weight, &*edge_event.after);
       RETURN_IF_ERROR(bulk.AddEvent(edge_event));
     }
+    return absl::OkStatus();
+  };
+
+  // The five independent jobs on two threads (this one and a helper), each taking the next.
+  {
+    std::array<std::function<absl::Status()>, 5> jobs = {
+        [&] { return write_adj(0, 0, split_rank); },
+        [&] { return write_adj(1, split_rank, static_cast<uint32_t>(nv)); },
+        write_edges,
+        write_events,
+        write_vertices,
+    };
+    std::array<absl::Status, 5> status;
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t j = next++; j < jobs.size(); j = next++) status[j] = jobs[j]();
+    };
+    std::thread helper(worker);
+    worker();
+    helper.join();
+    for (const absl::Status& s : status) RETURN_IF_ERROR(s);
   }
-  adj_thread.join();
-  RETURN_IF_ERROR(adj_status);
   RETURN_IF_ERROR(bulk.Commit());
 
-  // 4. A newer version of every endpoint's record (see graph_ingest.h), then unlock. The keys
-  // are locked already (step 1), so the writes need no lock and no conflict check.
+  if (memo != nullptr) {
+    // Every endpoint exists now; remember them while the graph changes only by this load.
+    if (memo->vertices.size() + nv > kMaxIngestMemoVertices) memo->vertices.clear();
+    for (std::string_view v : vnames) memo->vertices.emplace(v);
+    memo->graph_seq = bulk.last_seq();
+  }
+
+  // 4. A newer version of every endpoint's record (see graph_ingest.h), then unlock; only needed
+  // when a snapshot older than the batch is live. The records are read again (they are locked,
+  // so they are what the batch left: new vertices empty); the writes need no lock and no
+  // conflict check.
+  if (!bulk.older_snapshots_live()) {
+    absl::Status s = lock->Rollback();  // unlocks; it wrote nothing
+    (void)s;
+    return created;
+  }
   absl::Status touched;
   lock->SetIndexing(false);
-  for (uint32_t v = 0; v < nv && touched.ok(); ++v) {
-    touched = lock->PutUnlocked(Cf::kData, VertexKey(g, vnames[v]),
-                                exists[v] ? records[v] : empty_vertex);
+  {
+    constexpr size_t kChunk = 4096;
+    std::vector<std::string> keys, values;
+    std::vector<bool> found;
+    for (size_t at = 0; at < nv && touched.ok(); at += kChunk) {
+      const size_t end = std::min(nv, at + kChunk);
+      keys.clear();
+      for (size_t v = at; v < end; ++v) keys.push_back(VertexKey(g, vnames[v]));
+      touched = engine->latest().MultiGet(Cf::kData, keys, &values, &found);
+      for (size_t j = 0; j < keys.size() && touched.ok(); ++j) {
+        if (found[j]) touched = lock->PutUnlocked(Cf::kData, keys[j], values[j]);
+      }
+    }
   }
   lock->SetIndexing(true);
   if (touched.ok()) touched = lock->Commit();

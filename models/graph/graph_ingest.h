@@ -4,34 +4,54 @@
 // atomically with its change events (core/engine/bulk_ingest.h), instead of a transaction.
 //
 // A batch, start to end:
-//   1. a lock transaction L locks every endpoint with GetForUpdate (learning which exist);
+//   1. a lock transaction L locks every endpoint (a lock without a read, in byte order), then one
+//      batched read learns which exist (skipping those an IngestMemo vouches for);
 //   2. a short transaction reserves the batch's edge ids and commits (ids are never reused, so a
 //      batch that fails later only leaves a gap);
-//   3. the data keys (degree merges, edges, new vertices), the adjacency keys (sorted by integer
-//      ranks, no string comparisons) and the events (vertex creates, then each edge's create, in
-//      row order, as the transactional path orders them) are ingested in one atomic step;
-//   4. L rewrites every endpoint's vertex record with the bytes it has (a no-op) and commits,
-//      which unlocks them. Its only effect: a transaction with an older snapshot that later locks
-//      one of these vertices sees a newer version and aborts (RocksDB checks write conflicts
-//      against the memtable, which ingested files bypass). Every graph write that depends on an
-//      endpoint's edges or existence (DeleteVertex, AddEdge, AddVertex) locks the vertex first,
-//      so a DeleteVertex that started before the batch retries instead of missing its new edges.
-//      Degree counters need no marker: they change by merge operands, which commute.
+//   3. the data keys (degree merges, edges, new vertices: three files), the adjacency keys (two
+//      files split by vertex; laid out by a counting sort on degrees, no string comparisons) and
+//      the events (vertex creates, then each edge's create, in row order, as the transactional
+//      path orders them) are built on two threads and ingested in one atomic step;
+//   4. only if a snapshot older than the ingestion is still live, L rewrites every endpoint's
+//      vertex record with the bytes it has (a no-op) and commits; otherwise it rolls back. Either
+//      unlocks them. The rewrite's only effect: a transaction with an older snapshot that later
+//      locks one of these vertices sees a newer version and aborts (RocksDB checks write
+//      conflicts against the memtable, which ingested files bypass). Every graph write that
+//      depends on an endpoint's edges or existence (DeleteVertex, AddEdge, AddVertex) locks the
+//      vertex first, so a DeleteVertex that started before the batch retries instead of missing
+//      its new edges; a transaction without such a snapshot reads the latest data after it
+//      locks, which includes the batch. Degree counters need no marker: they change by merge
+//      operands, which commute.
 // A crash at any point leaves the batch wholly in or wholly out (the no-op of step 4 aside).
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "core/engine/engine.h"
 #include "models/graph/graph_loader.h"
 
 namespace tessera::graph {
 
+// What one load remembers from batch to batch: the vertices its batches left existing, and the
+// sequence number of its last batch's last event. While the change log shows no later change of
+// the graph (ChangeLog::LastSeqOf equals it: every graph write records an event), those vertices
+// still exist, so the next batch locks them but does not read them again. Cleared when stale,
+// and bounded (kMaxIngestMemoVertices).
+struct IngestMemo {
+  absl::flat_hash_set<std::string> vertices;
+  uint64_t graph_seq = 0;  // 0: nothing remembered
+};
+inline constexpr size_t kMaxIngestMemoVertices = size_t{1} << 22;
+
 // Writes `rows` (types already defaulted) into `graph`; returns how many vertices it created.
+// `memo` (optional) carries what the previous batches of the same load learned.
 absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectInfo& graph,
-                                        const std::vector<EdgeRow>& rows);
+                                        const std::vector<EdgeRow>& rows,
+                                        IngestMemo* memo = nullptr);
 
 // The stored forms of a loaded edge, byte for byte what the transactional path writes:
 // the msgpack record (EncodeEdge with empty props) and the change event's JSON image.

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -15,7 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -38,28 +39,96 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Reads a file's lines as views into large blocks, without a copy or an allocation per line.
+// The views of the lines read since the last Release() stay valid until the next Release().
+class LineReader {
+ public:
+  explicit LineReader(std::FILE* f) : f_(f) {}
+
+  // The next line without its '\n' (a last line without one counts); false at the end.
+  bool Next(std::string_view* line) {
+    while (true) {
+      if (cur_ != nullptr) {
+        const size_t nl = cur_->find('\n', pos_);
+        if (nl != std::string::npos) {
+          *line = std::string_view(*cur_).substr(pos_, nl - pos_);
+          consumed_ += nl + 1 - pos_;
+          pos_ = nl + 1;
+          return true;
+        }
+      }
+      std::string_view tail =
+          cur_ == nullptr ? std::string_view() : std::string_view(*cur_).substr(pos_);
+      if (eof_) {
+        if (tail.empty()) return false;
+        *line = tail;
+        consumed_ += tail.size();
+        pos_ = cur_->size();
+        return true;
+      }
+      // A new block starts with the unfinished tail of the previous one; it reads at least as
+      // much again, so a very long line is copied a logarithmic number of times.
+      const size_t want = std::max(kBlockBytes, tail.size());
+      auto block = std::make_unique<std::string>();
+      block->reserve(tail.size() + want);
+      block->append(tail);
+      const size_t have = block->size();
+      block->resize(have + want);
+      const size_t got = std::fread(block->data() + have, 1, want, f_);
+      block->resize(have + got);
+      if (got < want) {
+        eof_ = true;
+        error_ = std::ferror(f_) != 0;
+      }
+      blocks_.push_back(std::move(block));
+      cur_ = blocks_.back().get();
+      pos_ = 0;
+    }
+  }
+
+  // Frees the blocks no later line will come from (invalidates earlier views).
+  void Release() {
+    if (blocks_.size() > 1) blocks_.erase(blocks_.begin(), blocks_.end() - 1);
+  }
+
+  bool error() const { return error_; }
+  uint64_t consumed() const { return consumed_; }  // bytes of the lines returned so far
+
+ private:
+  static constexpr size_t kBlockBytes = 1 << 20;
+  std::FILE* const f_;
+  std::vector<std::unique_ptr<std::string>> blocks_;
+  std::string* cur_ = nullptr;
+  size_t pos_ = 0;
+  uint64_t consumed_ = 0;
+  bool eof_ = false;
+  bool error_ = false;
+};
+
 }  // namespace
 
 absl::StatusOr<bool> ParseEdgeRow(std::string_view line, size_t line_no, EdgeRow* row) {
   std::string_view t = Trim(line);
   if (t.empty() || t.front() == '#') return false;
-  char sep = line.find('\t') != std::string_view::npos ? '\t' : ',';
-  std::vector<std::string_view> f;
+  const char sep = line.find('\t') != std::string_view::npos ? '\t' : ',';
+  std::string_view f[4];
+  size_t fields = 0;
   size_t start = 0;
   while (true) {
     size_t p = t.find(sep, start);
-    f.push_back(Trim(t.substr(start, p == std::string_view::npos ? p : p - start)));
+    std::string_view field = t.substr(start, p == std::string_view::npos ? p : p - start);
+    if (fields < 4) f[fields] = Trim(field);
+    ++fields;
     if (p == std::string_view::npos) break;
     start = p + 1;
   }
-  if (f.size() < 2 || f.size() > 4) {
-    return absl::InvalidArgumentError(util::StrCat("edge list line ", line_no,
-                                                   ": expected src,dst[,type][,weight], got ",
-                                                   f.size(), " fields"));
+  if (fields < 2 || fields > 4) {
+    return absl::InvalidArgumentError(util::StrCat(
+        "edge list line ", line_no, ": expected src,dst[,type][,weight], got ", fields, " fields"));
   }
-  row->src = std::string(f[0]);
-  row->dst = std::string(f[1]);
-  row->type = f.size() >= 3 ? std::string(f[2]) : std::string();
+  row->src = f[0];
+  row->dst = f[1];
+  row->type = fields >= 3 ? f[2] : std::string_view();
   row->weight = 1.0;
   if (auto s = ValidateVertexId(row->src); !s.ok()) {
     return absl::InvalidArgumentError(util::StrCat("edge list line ", line_no, ": ", s.message()));
@@ -71,7 +140,7 @@ absl::StatusOr<bool> ParseEdgeRow(std::string_view line, size_t line_no, EdgeRow
     return absl::InvalidArgumentError(
         util::StrCat("edge list line ", line_no, ": edge type longer than ", kMaxEdgeTypeBytes));
   }
-  if (f.size() == 4) {
+  if (fields == 4) {
     std::string w(f[3]);
     char* end = nullptr;
     errno = 0;
@@ -93,21 +162,26 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
   if (options.batch_edges == 0) {
     return absl::InvalidArgumentError("graph load: batch_edges must be at least 1");
   }
-  std::ifstream in(file);
-  if (!in) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (f == nullptr) {
     return absl::NotFoundError(
         util::StrCat("graph load: cannot open ", file, ": ", std::strerror(errno)));
   }
+  LineReader in(f.get());
   const bool show = options.progress && !options.on_progress && isatty(STDERR_FILENO) == 1;
   GraphLoadResult result;
   std::error_code fs_error;  // file_size failing only leaves the progress at 0 bytes
-  std::string line;
+  std::string_view line;
   size_t line_no = 0;
   bool eof = false;
+  IngestMemo memo;
+  std::vector<EdgeRow> rows;
+  rows.reserve(std::min<size_t>(options.batch_edges, size_t{1} << 20));
   while (!eof) {
-    std::vector<EdgeRow> rows;
+    rows.clear();
+    in.Release();  // the previous batch is written: its text is no longer needed
     while (rows.size() < options.batch_edges) {
-      if (!std::getline(in, line)) {
+      if (!in.Next(&line)) {
         eof = true;
         break;
       }
@@ -116,9 +190,9 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
       ASSIGN_OR_RETURN(bool has_row, ParseEdgeRow(line, line_no, &row));
       if (!has_row) continue;
       if (row.type.empty()) row.type = options.default_type;
-      rows.push_back(std::move(row));
+      rows.push_back(row);
     }
-    if (in.bad()) return absl::DataLossError(util::StrCat("graph load: read error in ", file));
+    if (in.error()) return absl::DataLossError(util::StrCat("graph load: read error in ", file));
     if (rows.empty()) break;
     if (options.cancelled && options.cancelled()) {
       return absl::CancelledError(util::StrCat("graph load cancelled; ", result.edges,
@@ -127,7 +201,7 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
     int64_t created = 0;
     absl::Status s;
     if (rows.size() >= min_ingest_edges) {
-      absl::StatusOr<int64_t> n = IngestEdgeBatch(engine, graph, rows);
+      absl::StatusOr<int64_t> n = IngestEdgeBatch(engine, graph, rows, &memo);
       s = n.status();
       if (n.ok()) created = *n;
     } else {
@@ -137,8 +211,8 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
                              GraphWriter w(&txn, graph);
                              // Every endpoint is locked once per batch, so a concurrent
                              // DeleteVertex cannot leave an edge of this batch dangling.
-                             std::unordered_set<std::string> here;
-                             auto ensure = [&](const std::string& v) -> absl::Status {
+                             std::unordered_set<std::string_view> here;
+                             auto ensure = [&](std::string_view v) -> absl::Status {
                                if (here.count(v) != 0) return absl::OkStatus();
                                ASSIGN_OR_RETURN(auto rec, w.LockVertex(v));
                                if (!rec) {
@@ -187,9 +261,8 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
     result.vertices += created;
     result.edges += static_cast<int64_t>(rows.size());
     if (options.on_progress) {
-      std::streamoff at = eof ? -1 : static_cast<std::streamoff>(in.tellg());
-      uint64_t bytes = at >= 0 ? static_cast<uint64_t>(at) : 0;
-      if (at < 0) {
+      uint64_t bytes = in.consumed();
+      if (eof) {
         uintmax_t size = std::filesystem::file_size(file, fs_error);
         if (!fs_error) bytes = size;
       }

@@ -13,17 +13,18 @@
 
 namespace tessera::graph {
 
-// One parsed row.
+// One parsed row. The views point into the parsed line (the loader keeps a batch's text alive
+// until the batch is written), so parsing allocates nothing per row.
 struct EdgeRow {
-  std::string src;
-  std::string dst;
-  std::string type;  // "" = the default type
+  std::string_view src;
+  std::string_view dst;
+  std::string_view type;  // "" = the default type
   double weight = 1.0;
 };
 
 // Parses one line: fields split on a tab when the line has one, else on commas; fields trimmed.
 // Returns false for a blank or '#' comment line; InvalidArgument (naming the line number) for a
-// malformed one.
+// malformed one. The row's views point into `line`.
 absl::StatusOr<bool> ParseEdgeRow(std::string_view line, size_t line_no, EdgeRow* row);
 
 // Batches of fewer rows than this are written as a transaction: an ingestion costs a few files

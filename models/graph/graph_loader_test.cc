@@ -102,6 +102,32 @@ TEST_F(GraphLoaderTest, MalformedLineNamesItsNumber) {
             absl::StatusCode::kNotFound);
 }
 
+// The loader reads the file in 1 MiB blocks: a comment longer than a block, a row that straddles
+// a block boundary, a CRLF line and a last line without a newline all read as lines, and line
+// numbers still count every line.
+TEST_F(GraphLoaderTest, ReadsLinesAcrossBlockBoundaries) {
+  std::string text = "a,b\n";
+  text += "#" + std::string((1 << 20) + 100, 'x') + "\n";
+  const size_t boundary = 2 << 20;
+  text += "#" + std::string(boundary - 2 - text.size() - 2, 'y') + "\n";
+  ASSERT_EQ(text.size(), boundary - 2);
+  text += "c,d\r\n";
+  text += "d,e";
+  std::string path = dir_->path() + "/blocks.csv";
+  std::ofstream(path) << text;
+  ASSERT_OK_AND_ASSIGN(GraphLoadResult r, graph_->LoadEdgeList("g", path));
+  EXPECT_EQ(r.edges, 3);
+  EXPECT_EQ(r.vertices, 5);
+  ASSERT_OK_AND_ASSIGN(auto n, graph_->Neighbors("g", "c"));
+  EXPECT_EQ(n, std::vector<std::string>{"d"});
+  ASSERT_OK_AND_ASSIGN(n, graph_->Neighbors("g", "d"));
+  EXPECT_EQ(n, std::vector<std::string>{"e"});
+  std::ofstream(path, std::ios::app) << "\nbad\n";
+  auto bad = graph_->LoadEdgeList("h", path);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("line 6"), std::string::npos) << bad.status();
+}
+
 TEST_F(GraphLoaderTest, ParseEdgeRowSplitsOnTabsOrCommas) {
   graph::EdgeRow row;
   ASSERT_OK_AND_ASSIGN(bool has, graph::ParseEdgeRow("a b\tc d\tt", 1, &row));
