@@ -6,8 +6,9 @@
 // ts.groupby-orderby-limit, with the semantics of tsbs's code (see
 // shared/reference/benchmarks.md). Default: 8 hosts x 12 hours at 10 s (34,560 rows, 345,600
 // values); --scale sets the hosts. ts.ingest leaves its database for the queries.
-// - tessera-ts: WriteLineProtocol; queries through TsStore::Query / QueryFields / LastFields
-//   (one call for the fields of a multi-field query).
+// - tessera-ts: WriteLineProtocol; queries through TsStore::Query / QueryRows / LastRows
+//   (one call for the fields of a multi-field query, rows of all fields; high-cpu's
+//   usage_user > 90 as a value condition, as SQLite's WHERE).
 // - sqlite: the harness parses the line protocol (ts_data.cc) and inserts into
 //   tags(id, hostname, tagset) and cpu(host_id, t, usage_user, ...) with PRIMARY KEY (host_id,
 //   t) WITHOUT ROWID; queries in SQL.
@@ -160,14 +161,12 @@ class TesseraTsEngine : public TsEngine {
         q.to = s.to;
         q.aggregate = TsAggregate{TsAggFn::kMax};
         q.every = s.every;
-        ASSIGN_OR_RETURN(auto r, ts_->QueryFields(q, Fields(s.fields)));
-        std::map<int64_t, std::vector<double>> rows;
-        for (const auto& field : r) {
-          for (const auto& row : field) rows[row.time].push_back(AsDouble(row.value));
-        }
-        for (const auto& [t, v] : rows) {
-          out.push_back(static_cast<double>(t));
-          out.insert(out.end(), v.begin(), v.end());
+        ASSIGN_OR_RETURN(auto rows, ts_->QueryRows(q, Fields(s.fields)));
+        for (const auto& row : rows) {
+          out.push_back(static_cast<double>(row.time));
+          for (const auto& v : row.values) {
+            if (v) out.push_back(AsDouble(*v));
+          }
         }
         return out;
       }
@@ -187,41 +186,32 @@ class TesseraTsEngine : public TsEngine {
         return out;
       }
       case Q::kHighCpu1: {
-        // Every field of the host's rows in the window, joined by time; keep usage_user > 90.
+        // Every field of the host's rows in the window where usage_user > 90.
         TsQuery q = base;
         q.from = s.from;
         q.to = s.to;
-        ASSIGN_OR_RETURN(auto r, ts_->QueryFields(q, Fields(kTsFields)));
-        // One host: every field has the same timestamps, in order.
-        for (const auto& field : r) {
-          if (field.size() != r[0].size())
-            return absl::DataLossError("high-cpu: a row lacks fields");
-        }
-        for (size_t i = 0; i < r[0].size(); ++i) {
-          for (const auto& field : r) {
-            if (field[i].time != r[0][i].time) {
-              return absl::DataLossError("high-cpu: a row lacks fields");
-            }
+        q.value_where = {{kTsFieldNames[0], TsValueFilter::Op::kGt, 90}};
+        ASSIGN_OR_RETURN(auto rows, ts_->QueryRows(q, Fields(kTsFields)));
+        for (const auto& row : rows) {
+          out.push_back(static_cast<double>(row.time));
+          for (const auto& v : row.values) {
+            if (!v) return absl::DataLossError("high-cpu: a row lacks fields");
+            out.push_back(AsDouble(*v));
           }
-          if (AsDouble(r[0][i].value) <= 90) continue;
-          out.push_back(static_cast<double>(r[0][i].time));
-          for (const auto& field : r) out.push_back(AsDouble(field[i].value));
         }
         return out;
       }
       case Q::kLastpoint: {
-        std::map<std::string, std::vector<double>> hosts;  // hostname -> t, f0..f9
+        // The latest row of every host, ordered by hostname (LastRows orders groups by tags).
         TsQuery q = base;
         q.by = {"hostname"};
-        ASSIGN_OR_RETURN(auto r, ts_->LastFields(q, Fields(kTsFields)));
-        for (const auto& field : r) {
-          for (const auto& row : field) {
-            auto& v = hosts[row.tags.empty() ? "" : row.tags[0].second];
-            if (v.empty()) v.push_back(static_cast<double>(row.time));
-            v.push_back(AsDouble(row.value));
+        ASSIGN_OR_RETURN(auto rows, ts_->LastRows(q, Fields(kTsFields)));
+        for (const auto& row : rows) {
+          out.push_back(static_cast<double>(row.time));
+          for (const auto& v : row.values) {
+            if (v) out.push_back(AsDouble(*v));
           }
         }
-        for (const auto& [h, v] : hosts) out.insert(out.end(), v.begin(), v.end());
         return out;
       }
       case Q::kGroupbyOrderbyLimit: {

@@ -14,31 +14,51 @@
 
 namespace tessera::ts {
 
-// Appends bits to a caller-owned string. Not thread-safe.
+// Appends bits to a caller-owned string. Bits gather in a 64-bit word that is appended whole;
+// Finish() appends what is left (zero-padded to a byte) and must be called before *out is read.
+// Not thread-safe.
 class BitWriter {
  public:
   explicit BitWriter(std::string* out) : out_(out) {}
 
   // Writes the low `n` bits of `v` (0 <= n <= 64), most significant first.
   void Write(uint64_t v, int n) {
-    while (n > 0) {
-      if (free_ == 0) {
-        out_->push_back('\0');
-        free_ = 8;
-      }
-      const int take = n < free_ ? n : free_;
-      const uint64_t chunk = (v >> (n - take)) & ((uint64_t{1} << take) - 1);
-      out_->back() = static_cast<char>(static_cast<uint8_t>(out_->back()) |
-                                       static_cast<uint8_t>(chunk << (free_ - take)));
-      free_ -= take;
-      n -= take;
+    if (n < 64) v &= (uint64_t{1} << n) - 1;
+    const int room = 64 - used_;  // >= 1
+    if (n < room) {
+      acc_ = (acc_ << n) | v;
+      used_ += n;
+      return;
     }
+    // The word fills up: its last `room` bits are the top of v, the rest starts the next one.
+    const int rest = n - room;
+    acc_ = room == 64 ? v >> rest : (acc_ << room) | (v >> rest);
+    Emit();
+    acc_ = rest == 0 ? 0 : v & ((uint64_t{1} << rest) - 1);
+    used_ = rest;
   }
   void WriteBit(bool b) { Write(b ? 1 : 0, 1); }
 
+  // Appends the bits not yet appended, zero-padded to a whole byte.
+  void Finish() {
+    if (used_ == 0) return;
+    const uint64_t w = acc_ << (64 - used_);
+    for (int i = 0; i < (used_ + 7) / 8; ++i) {
+      out_->push_back(static_cast<char>(static_cast<uint8_t>(w >> (56 - 8 * i))));
+    }
+    acc_ = 0;
+    used_ = 0;
+  }
+
  private:
+  void Emit() {
+    const uint64_t be = __builtin_bswap64(acc_);
+    out_->append(reinterpret_cast<const char*>(&be), 8);
+  }
+
   std::string* out_;
-  int free_ = 0;  // unused bits in the last byte of *out_
+  uint64_t acc_ = 0;  // the last `used_` bits are written and not yet appended
+  int used_ = 0;      // 0..63
 };
 
 // Reads bits from a byte range that must outlive it. Not thread-safe.
@@ -85,7 +105,17 @@ class BitReader {
     *valid = left < 8 ? static_cast<int>(left) : 8;
     return static_cast<uint8_t>((w << off) >> 8);
   }
-  // Consumes `n` bits that Peek8 reported valid.
+  // The next bits left-aligned in *w, at least 57 of them valid, when the 8 bytes from the
+  // current one exist; false (nothing read) otherwise.
+  bool Peek57(uint64_t* w) const {
+    const size_t byte = pos_ >> 3;
+    if (byte + 8 > in_.size()) return false;
+    uint64_t v;
+    std::memcpy(&v, in_.data() + byte, 8);
+    *w = __builtin_bswap64(v) << (pos_ & 7);
+    return true;
+  }
+  // Consumes `n` bits that Peek8 or Peek57 reported valid.
   void Skip(int n) { pos_ += static_cast<size_t>(n); }
 
   bool failed() const { return failed_; }

@@ -78,9 +78,10 @@ struct DecodedChunk {
 [[nodiscard]] absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk);
 
 // The same, appending the points to `*out` (which may hold other points) and setting `*type`;
-// on error `*out` may hold some of the chunk's points.
+// on error `*out` may hold some of the chunk's points. Stops at the first point after `max_ts`
+// (the rest of the stream is then neither decoded nor checked).
 [[nodiscard]] absl::Status DecodeChunkInto(std::string_view chunk, ValueType* type,
-                                           std::vector<RawPoint>* out);
+                                           std::vector<RawPoint>* out, int64_t max_ts = INT64_MAX);
 
 // The last (newest) point of a chunk, or nullopt when it is empty: read from a version-2 header
 // without decoding the stream (a version-1 chunk is decoded). DataLoss on a malformed header.

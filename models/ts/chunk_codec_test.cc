@@ -33,6 +33,8 @@ TEST(BitStreamTest, WritesAndReadsMixedWidths) {
   w.Write(~uint64_t{0}, 64);
   w.Write(0, 0);
   w.Write(5, 3);
+  w.Finish();
+  EXPECT_EQ(buf.size(), 11u);  // 81 bits
   BitReader r(buf);
   EXPECT_EQ(r.Read(1), 1u);
   EXPECT_EQ(r.Read(13), 0x1234u & 0x1fff);
@@ -42,6 +44,36 @@ TEST(BitStreamTest, WritesAndReadsMixedWidths) {
   EXPECT_LT(r.remaining_bits(), 8u);
   r.Read(8);
   EXPECT_TRUE(r.failed());
+}
+
+TEST(BitStreamTest, WordWriterMatchesABitByBitWriter) {
+  // The writer gathers bits in a 64-bit word; its bytes must be exactly those of packing each
+  // bit most significant first (the chunk format), for every mix of widths and word boundaries.
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 200; ++round) {
+    std::string buf;
+    BitWriter w(&buf);
+    std::string ref;
+    size_t ref_bits = 0;
+    std::vector<std::pair<uint64_t, int>> written;
+    const int n = static_cast<int>(rng() % 60);
+    for (int i = 0; i < n; ++i) {
+      const int width = static_cast<int>(rng() % 65);
+      const uint64_t v = rng();
+      w.Write(v, width);
+      written.emplace_back(width == 64 ? v : v & ((uint64_t{1} << width) - 1), width);
+      for (int b = width - 1; b >= 0; --b) {
+        if (ref_bits % 8 == 0) ref.push_back('\0');
+        if ((v >> b) & 1) ref.back() = static_cast<char>(ref.back() | (0x80 >> (ref_bits % 8)));
+        ++ref_bits;
+      }
+    }
+    w.Finish();
+    ASSERT_EQ(buf, ref) << "round " << round;
+    BitReader r(buf);
+    for (const auto& [v, width] : written) ASSERT_EQ(r.Read(width), v);
+    EXPECT_FALSE(r.failed());
+  }
 }
 
 TEST(ChunkCodecTest, EmptyAndSinglePoint) {

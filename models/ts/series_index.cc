@@ -2,6 +2,7 @@
 #include "models/ts/series_index.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "core/engine/txn_impl.h"
@@ -181,8 +182,82 @@ absl::StatusOr<SeriesRecord> SeriesIndex::Resolve(uint64_t mid, const std::strin
         rec = SeriesRecord{sid, type, field, tags};
         return absl::OkStatus();
       }));
+  generation_.fetch_add(1, std::memory_order_acq_rel);  // before any point of it is written
   Remember(mid, identity, rec);
   return check(rec);
+}
+
+absl::Status SeriesIndex::Prefetch(uint64_t mid, const std::vector<Wanted>& wanted) {
+  std::vector<std::pair<std::string, const Wanted*>> todo;  // (identity, series), not cached
+  {
+    util::MutexLock l(&mu_);
+    auto c = cache_.find(mid);
+    for (const Wanted& w : wanted) {
+      std::string identity = EncodeIdentity(*w.field, *w.tags);
+      if (c != cache_.end() && c->second.by_identity.count(identity) > 0) continue;
+      todo.emplace_back(std::move(identity), &w);
+    }
+  }
+  for (size_t start = 0; start < todo.size(); start += kPrefetchBatch) {
+    const size_t end = std::min(todo.size(), start + kPrefetchBatch);
+    std::vector<SeriesRecord> recs;
+    RETURN_IF_ERROR(engine_->RunInTxn(
+        "ts.series", /*snapshot=*/false, RetryOptions(), [&](TxnImpl& txn) -> absl::Status {
+          recs.assign(end - start, SeriesRecord{});
+          const std::string ck = IndexPrefix(mid, kIdxCounter);
+          std::optional<uint64_t> next_sid;  // read (and locked) when the first one is created
+          for (size_t i = start; i < end; ++i) {
+            const auto& [identity, w] = todo[i];
+            std::string raw;
+            bool found = false;
+            const std::string ik = IdentityKey(mid, identity);
+            RETURN_IF_ERROR(txn.GetForUpdate(Cf::kIndex, ik, &raw, &found));
+            if (found) {
+              if (raw.size() != 8) return absl::DataLossError("time-series: malformed series id");
+              const uint64_t sid = codec::DecodeFixed64BE(raw.data());
+              std::string rec_raw;
+              RETURN_IF_ERROR(txn.Get(Cf::kIndex, SeriesRecordKey(mid, sid), &rec_raw, &found));
+              if (!found) return absl::DataLossError("time-series: series record missing");
+              ASSIGN_OR_RETURN(recs[i - start], DecodeRecord(sid, rec_raw));
+              continue;
+            }
+            if (!next_sid) {
+              RETURN_IF_ERROR(txn.GetForUpdate(Cf::kIndex, ck, &raw, &found));
+              next_sid = 1;
+              if (found) {
+                if (raw.size() != 8) {
+                  return absl::DataLossError("time-series: malformed series counter");
+                }
+                next_sid = codec::DecodeFixed64BE(raw.data());
+              }
+            }
+            const uint64_t sid = (*next_sid)++;
+            std::string id_bytes;
+            codec::PutFixed64BE(&id_bytes, sid);
+            // The identity key is locked (above); the others hold the new id, which only this
+            // transaction has: no row locks needed.
+            RETURN_IF_ERROR(txn.PutUnlocked(Cf::kIndex, ik, id_bytes));
+            RETURN_IF_ERROR(txn.PutUnlocked(Cf::kIndex, SeriesRecordKey(mid, sid),
+                                            EncodeRecord(w->type, identity)));
+            RETURN_IF_ERROR(
+                txn.PutUnlocked(Cf::kIndex, FieldPostingPrefix(mid, *w->field) + id_bytes, ""));
+            for (const auto& [k, v] : *w->tags) {
+              RETURN_IF_ERROR(
+                  txn.PutUnlocked(Cf::kIndex, TagPostingPrefix(mid, k, v, true) + id_bytes, ""));
+            }
+            recs[i - start] = SeriesRecord{sid, w->type, *w->field, *w->tags};
+          }
+          if (next_sid) {
+            std::string next;
+            codec::PutFixed64BE(&next, *next_sid);
+            RETURN_IF_ERROR(txn.Put(Cf::kIndex, ck, next));
+          }
+          return absl::OkStatus();
+        }));
+    generation_.fetch_add(1, std::memory_order_acq_rel);  // before any point of them is written
+    for (size_t i = start; i < end; ++i) Remember(mid, todo[i].first, recs[i - start]);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<SeriesRecord> SeriesIndex::Load(ReadSource& src, uint64_t mid, uint64_t sid) {

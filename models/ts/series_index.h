@@ -6,6 +6,7 @@
 // committed (ids are never reused, so the cache cannot go stale, only unused).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,6 +62,18 @@ class SeriesIndex {
                                                                       ValueType type);
   static constexpr size_t kMaxCachedTagSets = 200000;
 
+  // One series a write needs: field, sorted tags, and the type of its first value.
+  struct Wanted {
+    const std::string* field;
+    const TsTags* tags;
+    ValueType type;
+  };
+  // Loads the records of `wanted` series of `mid` that are not cached, creating the missing ones
+  // with their first value's type, in one transaction per kPrefetchBatch series (rather than one
+  // each), so that Resolve then finds them cached. Types are not checked here (Resolve does).
+  absl::Status Prefetch(uint64_t mid, const std::vector<Wanted>& wanted);
+  static constexpr size_t kPrefetchBatch = 4096;
+
   // The series of `mid` with field `field` (every field if nullopt) matching all of `where`,
   // ordered by series id.
   absl::StatusOr<std::vector<SeriesRecord>> Select(internal::ReadSource& src, uint64_t mid,
@@ -73,6 +86,11 @@ class SeriesIndex {
   // Forgets the cached series of a dropped measurement.
   void Forget(uint64_t mid);
 
+  // Bumped (process-wide) after every transaction that may have created series (Resolve's and
+  // Prefetch's), before their points are written: what ScopeCache validates its entries with
+  // (ts_query_cache.h). Any new way of creating series must bump it too.
+  static uint64_t Generation() { return generation_.load(std::memory_order_acquire); }
+
  private:
   struct Cache {
     std::unordered_map<std::string, SeriesRecord> by_identity;
@@ -81,6 +99,7 @@ class SeriesIndex {
   };
   void Remember(uint64_t mid, const std::string& identity, const SeriesRecord& r);
 
+  static inline std::atomic<uint64_t> generation_{0};
   internal::Engine* const engine_;
   util::Mutex mu_;
   std::unordered_map<uint64_t, Cache> cache_ ABSL_GUARDED_BY(mu_);

@@ -2,6 +2,7 @@
 #include "models/ts/series_reader.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
@@ -11,7 +12,8 @@
 namespace tessera::ts {
 using internal::Cf;
 
-absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value, ValueType* type) {
+absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value, ValueType* type,
+                                    int64_t max_ts) {
   uint64_t order = 0;
   if (key.size() == kHeadKeyBytes) {
     order = 1 + codec::DecodeFixed64BE(key.data() + kChunkKeyBytes);
@@ -20,7 +22,7 @@ absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value
   }
   const size_t start = points_.size();
   ValueType t;
-  RETURN_IF_ERROR(DecodeChunkInto(value, &t, &points_));
+  RETURN_IF_ERROR(DecodeChunkInto(value, &t, &points_, max_ts));
   if (type != nullptr) *type = t;
   if (points_.size() == start) return absl::OkStatus();
   // The common case: the chunk, then blocks written later with later points. Then the points
@@ -88,6 +90,14 @@ absl::Status ReadSeriesInto(internal::ReadSource& src, uint64_t mid, uint64_t si
   // Only the keys of the windows that meet [lo, hi]: the others are never read.
   auto it = src.NewIterator(Cf::kData, ChunkKey(mid, sid, FloorTo(lo, kWindowNs)),
                             codec::PrefixSuccessor(ChunkKey(mid, sid, FloorTo(hi, kWindowNs))));
+  return ReadSeriesWith(*it, mid, sid, lo, hi, out);
+}
+
+absl::Status ReadSeriesWith(internal::BoundedIterator& it, uint64_t mid, uint64_t sid, int64_t lo,
+                            int64_t hi, std::vector<RawPoint>* out) {
+  if (lo > hi) return absl::OkStatus();
+  const std::string first = ChunkKey(mid, sid, FloorTo(lo, kWindowNs));
+  const int64_t last_window = FloorTo(hi, kWindowNs);
   WindowAccumulator acc;
   int64_t current = 0;
   auto flush = [&] {
@@ -103,17 +113,19 @@ absl::Status ReadSeriesInto(internal::ReadSource& src, uint64_t mid, uint64_t si
       out->erase(keep, out->end());
     }
   };
-  for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
-    const rocksdb::Slice k = (*it)->key();
-    const rocksdb::Slice v = (*it)->value();
+  for (it->Seek(first); it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    // The series' keys share its 16-byte prefix; past its last window (or series) we are done.
+    if (k.size() < 16 || std::memcmp(k.data(), first.data(), 16) != 0) break;
     if (k.size() < kChunkKeyBytes) return absl::DataLossError("time-series: malformed data key");
     const int64_t w = DecodeTime(k.data() + 16);
+    if (w > last_window) break;
     if (!acc.empty() && w != current) flush();
     current = w;
-    RETURN_IF_ERROR(
-        acc.Add(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size())));
+    RETURN_IF_ERROR(acc.Add(std::string_view(k.data(), k.size()),
+                            std::string_view(it->value().data(), it->value().size()), nullptr, hi));
   }
-  RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series read"));
+  RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
   if (!acc.empty()) flush();
   return absl::OkStatus();
 }

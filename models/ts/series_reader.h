@@ -26,6 +26,12 @@ absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint
 absl::Status ReadSeriesInto(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
                             int64_t hi, std::vector<RawPoint>* out);
 
+// The same through `it`, an unpositioned or positioned iterator over the data column family whose
+// bounds hold the series' keys (one iterator over a whole measurement serves all its series: a
+// Seek per series instead of an iterator each).
+absl::Status ReadSeriesWith(internal::BoundedIterator& it, uint64_t mid, uint64_t sid, int64_t lo,
+                            int64_t hi, std::vector<RawPoint>* out);
+
 // The latest point with lo <= ts <= hi, or nullopt.
 absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src, uint64_t mid,
                                                       uint64_t sid, int64_t lo, int64_t hi);
@@ -37,8 +43,10 @@ std::vector<RawPoint> MergeWindow(std::vector<RawPoint> chunk, const std::vector
 class WindowAccumulator {
  public:
   // Adds one data key/value of the window (its chunk or one of its head blocks); sets *type (if
-  // not null) to the value type the chunk or block was encoded with.
-  absl::Status Add(std::string_view key, std::string_view value, ValueType* type = nullptr);
+  // not null) to the value type the chunk or block was encoded with. Points after `max_ts` are
+  // left out (and not decoded).
+  absl::Status Add(std::string_view key, std::string_view value, ValueType* type = nullptr,
+                   int64_t max_ts = INT64_MAX);
   bool empty() const { return points_.empty(); }
   // The window's points, ascending, the latest write winning on equal timestamps; clears.
   std::vector<RawPoint> Take();

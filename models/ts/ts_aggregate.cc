@@ -239,7 +239,49 @@ void BucketAggregator::Add(Acc& a, ValueType type, int64_t ts, uint64_t bits, do
   }
 }
 
+template <bool kMax>
+void BucketAggregator::AddIntExtremes(const std::vector<RawPoint>& points) {
+  // Add's rule for min/max, for int points (never NaN) without its per-point dispatch.
+  auto hint = buckets_.end();
+  int64_t start = 0, end = 0;
+  bool open = false;
+  Acc* a = nullptr;
+  for (const RawPoint& p : points) {
+    if (!open || p.ts >= end || p.ts < start) {
+      start = FloorTo(p.ts, every_);
+      end = start > INT64_MAX - every_ ? INT64_MAX : start + every_;
+      hint = buckets_.try_emplace(hint, start);
+      a = &hint->second;
+      ++hint;
+      open = true;
+    }
+    const double number = static_cast<double>(static_cast<int64_t>(p.bits));
+    ++a->count;
+    bool take =
+        a->count == 1 || std::isnan(a->best) || (kMax ? number > a->best : number < a->best);
+    if (!take && number == a->best) {
+      take = p.ts != a->best_ts ? p.ts < a->best_ts : rank_ < a->best_rank;
+    }
+    if (take) {
+      a->best = number;
+      a->best_ts = p.ts;
+      a->best_rank = rank_;
+      a->best_type = ValueType::kInt;
+      a->best_bits = p.bits;
+    }
+  }
+}
+
 void BucketAggregator::AddSeries(ValueType type, const std::vector<RawPoint>& points) {
+  if (type == ValueType::kInt && (agg_.fn == TsAggFn::kMax || agg_.fn == TsAggFn::kMin)) {
+    if (agg_.fn == TsAggFn::kMax) {
+      AddIntExtremes<true>(points);
+    } else {
+      AddIntExtremes<false>(points);
+    }
+    ++rank_;
+    return;
+  }
   auto hint = buckets_.end();
   int64_t start = 0, end = 0;  // the current bucket [start, end)
   bool open = false;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "models/ts/chunk_codec.h"
 #include "tessera/ts.h"
 
@@ -66,11 +67,14 @@ class BucketAggregator {
     uint64_t first_bits = 0, last_bits = 0;
   };
   void Add(Acc& a, ValueType type, int64_t ts, uint64_t bits, double number);
+  // AddSeries for int points and min (kMax false) or max.
+  template <bool kMax>
+  void AddIntExtremes(const std::vector<RawPoint>& points);
 
   TsAggregate agg_;
   int64_t every_;
   uint32_t rank_ = 0;
-  std::map<int64_t, Acc> buckets_;
+  absl::btree_map<int64_t, Acc> buckets_;  // a few nodes, not one allocation per bucket
 };
 
 }  // namespace tessera::ts

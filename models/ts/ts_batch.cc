@@ -110,27 +110,32 @@ bool IsFalse(std::string_view v) {
   return v == "f" || v == "F" || v == "false" || v == "False" || v == "FALSE";
 }
 
+// Parses all of [p, end) as decimal digits with an optional leading '-' (when `sign`) into an
+// int64, as std::from_chars would; false for anything else, including values out of range and
+// more than 19 digits (ParseLine then judges them).
+bool ParseDecimal(const char* p, const char* end, bool sign, int64_t* out) {
+  const bool neg = sign && p < end && *p == '-';
+  if (neg) ++p;
+  if (p == end || end - p > 19) return false;
+  uint64_t v = 0;  // at most 19 digits: below 2^64
+  for (; p < end; ++p) {
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  if (v > static_cast<uint64_t>(INT64_MAX) + (neg ? 1 : 0)) return false;
+  *out = neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+  return true;
+}
+
 // The common field values; false for anything ParseLine should judge (errors, strings, large
 // unsigned values).
 bool FastScalar(std::string_view raw, ValueType* type, uint64_t* bits) {
   if (raw.empty()) return false;
   const char last = raw.back();
   if (last == 'i' || last == 'u') {
-    const std::string_view num = raw.substr(0, raw.size() - 1);
-    if (num.empty()) return false;
     int64_t v = 0;
-    if (last == 'i') {
-      auto r = std::from_chars(num.data(), num.data() + num.size(), v);
-      if (r.ec != std::errc() || r.ptr != num.data() + num.size()) return false;
-    } else {
-      uint64_t u = 0;
-      auto r = std::from_chars(num.data(), num.data() + num.size(), u);
-      if (r.ec != std::errc() || r.ptr != num.data() + num.size() ||
-          u > static_cast<uint64_t>(INT64_MAX)) {
-        return false;
-      }
-      v = static_cast<int64_t>(u);
-    }
+    if (!ParseDecimal(raw.data(), raw.data() + raw.size() - 1, last == 'i', &v)) return false;
     *type = ValueType::kInt;
     *bits = static_cast<uint64_t>(v);
     return true;
@@ -199,32 +204,34 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
                          int64_t now) {
   const size_t n = line.size();
   if (line[0] == ' ' || line[0] == '\t' || line[0] == '#') return false;
-  if (std::memchr(line.data(), '\\', n) != nullptr || std::memchr(line.data(), '"', n) != nullptr) {
-    return false;
-  }
   const char* sp = static_cast<const char*>(std::memchr(line.data(), ' ', n));
   if (sp == nullptr) return false;
   const size_t key_end = static_cast<size_t>(sp - line.data());
+  // A series key text is remembered only when it has no backslash and no quote, so a hit has
+  // none; the rest of the line is checked as it is read: a field key with a backslash, quote or
+  // non-ASCII byte, or a value or timestamp that is not a plain number or boolean (strings,
+  // escapes), goes to ParseLine.
   auto hit = by_raw_.find(line.substr(0, key_end));
   if (hit == by_raw_.end()) return false;
   BatchSeries* s = hit->second;
   // Fields.
-  fast_.clear();
+  size_t nf = 0;
   size_t i = key_end + 1;
   while (true) {
     const size_t ks = i;
-    while (i < n && line[i] != '=' && line[i] != ',' && line[i] != ' ') ++i;
-    if (i == ks || i >= n || line[i] != '=') return false;
-    const std::string_view key = line.substr(ks, i - ks);
-    for (char c : key) {
-      if (static_cast<unsigned char>(c) >= 0x80) return false;  // the slow path checks UTF-8
+    while (i < n && line[i] != '=' && line[i] != ',' && line[i] != ' ') {
+      const unsigned char c = static_cast<unsigned char>(line[i]);
+      // Escapes and quotes need ParseLine; the slow path checks UTF-8.
+      if (c == '\\' || c == '"' || c >= 0x80) return false;
+      ++i;
     }
+    if (i == ks || i >= n || line[i] != '=' || nf == kMaxFastFields) return false;
+    FastField& f = fast_[nf++];
+    f.key = line.substr(ks, i - ks);
     ++i;
     const size_t vs = i;
     while (i < n && line[i] != ',' && line[i] != ' ') ++i;
-    FastField f{key, ValueType::kFloat, 0};
     if (!FastScalar(line.substr(vs, i - vs), &f.type, &f.bits)) return false;
-    fast_.push_back(f);
     if (i >= n || line[i] == ' ') break;
     ++i;  // ','
   }
@@ -234,26 +241,24 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
     ++i;  // the space
     const size_t ts_start = i;
     while (i < n && line[i] != ' ') ++i;
-    const std::string_view raw = line.substr(ts_start, i - ts_start);
-    if (!raw.empty()) {
+    if (i > ts_start) {
       int64_t t = 0;
-      auto r = std::from_chars(raw.data(), raw.data() + raw.size(), t);
-      if (r.ec != std::errc() || r.ptr != raw.data() + raw.size()) return false;
+      if (!ParseDecimal(line.data() + ts_start, line.data() + i, true, &t)) return false;
       if (__builtin_mul_overflow(t, PrecisionScale(precision), &ts)) return false;
     }
     while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
     if (i < n) return false;
   }
   // A field key repeated within the line: ParseLine's semantics (the last value) apply.
-  targets_.clear();
-  for (size_t k = 0; k < fast_.size(); ++k) {
+  // Indices, not pointers: Field may add a field and so move the others.
+  for (size_t k = 0; k < nf; ++k) {
     BatchField* f = s->Field(fast_[k].key, k);
     if (f->stamp == line_number) return false;
     f->stamp = line_number;
-    targets_.push_back(f);
+    targets_[k] = static_cast<size_t>(f - s->fields.data());
   }
-  for (size_t k = 0; k < fast_.size(); ++k) {
-    AddValue(targets_[k], fast_[k].type, ts, fast_[k].bits);
+  for (size_t k = 0; k < nf; ++k) {
+    AddValue(&s->fields[targets_[k]], fast_[k].type, ts, fast_[k].bits);
   }
   ++points_;
   return true;

@@ -89,8 +89,9 @@ class PointBatch {
   absl::flat_hash_map<std::string, BatchSeries*> by_canonical_;  // measurement \0 tagset
   absl::flat_hash_map<std::string_view, BatchSeries*> by_raw_;   // line text before the space
   std::string scratch_;                                          // canonical key buffer
-  std::vector<FastField> fast_;                                  // one line's fields
-  std::vector<BatchField*> targets_;                             // their batch fields
+  static constexpr size_t kMaxFastFields = 64;                   // lines with more take ParseLine
+  FastField fast_[kMaxFastFields];                               // one line's fields
+  size_t targets_[kMaxFastFields];                               // their batch fields (indices)
   absl::Status deferred_;  // the first refused point (reported after every line parsed)
   size_t points_ = 0;
 };

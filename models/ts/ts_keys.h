@@ -14,8 +14,10 @@
 //   (chunk_codec.h)
 //           +------------+-----------+-------------------+----------------+
 //
-//   A write puts the points it has for one series and window as one head block (a chunk of its
-//   own), numbered by a per-store counter that only grows (seeded from the clock at open). A
+//   A write puts the points it has for one series and window as the window's chunk when the
+//   window holds nothing, merged into a rewritten chunk when the write closes the window, and
+//   otherwise as one head block (a chunk of its own), numbered by a per-store counter that only
+//   grows (seeded from the clock at open). A
 //   window's chunk key is a prefix of its head block keys, so one range scan of a series yields,
 //   per window, the sealed chunk followed by the blocks not yet sealed into it, oldest first; on
 //   equal timestamps the later block wins over earlier ones and over the chunk.

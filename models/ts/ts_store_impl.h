@@ -26,7 +26,9 @@
 #include "core/util/mutex.h"
 #include "models/ts/measurement_options.h"
 #include "models/ts/series_index.h"
+#include "models/ts/ts_aggregate.h"
 #include "models/ts/ts_batch.h"
+#include "models/ts/ts_query_cache.h"
 #include "tessera/ts.h"
 
 namespace tessera::ts {
@@ -49,6 +51,14 @@ class TsStoreImpl final : public TsStore {
       const TsQuery& query, const std::vector<std::string>& fields) override;
   absl::StatusOr<std::vector<std::vector<TsRow>>> LastFields(
       const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::vector<TsFieldsRow>> QueryRows(
+      const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::vector<TsFieldsRow>> LastRows(
+      const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::vector<TsFieldsRow>> QueryRows(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::vector<TsFieldsRow>> LastRows(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) override;
   absl::StatusOr<std::vector<TsRow>> Query(const ReadView& view, const TsQuery& query) override;
   absl::StatusOr<std::vector<TsRow>> Last(const ReadView& view, const TsQuery& query) override;
   absl::StatusOr<std::vector<TsSeriesInfo>> ListSeries(
@@ -75,27 +85,57 @@ class TsStoreImpl final : public TsStore {
     bool loaded = false;
     std::set<int64_t> windows;
     int64_t newest = INT64_MIN;
+    // Open windows that a committed write of this store left holding points: never empty again
+    // (only retention and drop delete, and a head block is right in an emptied window too), so
+    // a write appends a head block there without reading the window's keys first.
+    std::set<int64_t> filled;
   };
 
-  // What Query and Last read: the measurement, the visible time range and the chosen series.
+  // What Query and Last read: the measurement, the visible time range and the chosen series,
+  // grouped (ts_query_cache.h).
   struct QueryScope {
-    uint64_t mid = 0;                  // the measurement id
-    int64_t lo = 0;                    // first visible time (inclusive)
-    int64_t hi = 0;                    // last visible time (inclusive)
-    std::vector<SeriesRecord> series;  // the series the tags and fields select, by id
+    uint64_t mid = 0;                          // the measurement id
+    int64_t lo = 0;                            // first visible time (inclusive)
+    int64_t hi = 0;                            // last visible time (inclusive)
+    std::shared_ptr<const CachedScope> scope;  // the series the tags and fields select, grouped
   };
   // Validates `q` (with `fields` in place of q.field) and resolves its scope; nullopt when
-  // nothing can match (no such measurement, or an empty time range).
-  absl::StatusOr<std::optional<QueryScope>> ResolveScope(internal::ReadSource& src,
-                                                         const TsQuery& q,
+  // nothing can match (no such measurement, or an empty time range). The series come from the
+  // latest state of the series index (a superset of any older view's: see ts_query_cache.h).
+  absl::StatusOr<std::optional<QueryScope>> ResolveScope(const TsQuery& q,
                                                          const std::vector<std::string>& fields,
-                                                         bool last);
+                                                         ScopeCache::Grouping grouping, bool last);
+  // `view` is the caller's view, null for the latest state (it decides the last-point cache).
   absl::StatusOr<std::vector<std::vector<TsRow>>> QueryIn(internal::ReadSource& src,
                                                           const TsQuery& q,
                                                           const std::vector<std::string>& fields);
   absl::StatusOr<std::vector<std::vector<TsRow>>> LastIn(internal::ReadSource& src,
-                                                         const TsQuery& q,
+                                                         const ReadView* view, const TsQuery& q,
                                                          const std::vector<std::string>& fields);
+  absl::StatusOr<std::vector<TsFieldsRow>> QueryRowsIn(internal::ReadSource& src, const TsQuery& q,
+                                                       const std::vector<std::string>& fields);
+  absl::StatusOr<std::vector<TsFieldsRow>> LastRowsIn(internal::ReadSource& src,
+                                                      const ReadView* view, const TsQuery& q,
+                                                      const std::vector<std::string>& fields);
+  // Buffers reused across the groups of one query.
+  struct QueryBuffers {
+    std::vector<RawPoint> points;
+    std::vector<Sample> samples;
+    std::unique_ptr<internal::BoundedIterator> it;  // over the measurement's data, made once
+  };
+  // One group's rows of one field, (time, value) ascending: raw points (filtered by
+  // q.value_where) or bucket aggregates of the group's series `members` (indices into the scope).
+  absl::StatusOr<std::vector<std::pair<int64_t, TsValue>>> GroupValues(
+      internal::ReadSource& src, const QueryScope& scope, const TsQuery& q,
+      const std::vector<uint32_t>& members, QueryBuffers* buf);
+  // The same over [lo, scope.hi] (GroupValues reads only the newest windows for desc + limit).
+  absl::StatusOr<std::vector<std::pair<int64_t, TsValue>>> GroupValuesFrom(
+      internal::ReadSource& src, const QueryScope& scope, int64_t lo, const TsQuery& q,
+      const std::vector<uint32_t>& members, QueryBuffers* buf);
+  // The newest point within [lo, hi] of each series of `scope` (by index into scope.series),
+  // through the last-point cache when it provably applies to `view`.
+  absl::Status LastPoints(internal::ReadSource& src, const ReadView* view, const QueryScope& scope,
+                          const TsQuery& q, std::vector<std::optional<RawPoint>>* out);
   absl::StatusOr<std::vector<TsSeriesInfo>> ListSeriesIn(internal::ReadSource& src,
                                                          std::string_view measurement,
                                                          const std::vector<TsTagFilter>& where);
@@ -134,6 +174,8 @@ class TsStoreImpl final : public TsStore {
   DB* const db_;
   internal::Engine* const engine_;
   SeriesIndex index_;
+  ScopeCache scopes_;           // query scopes (ts_query_cache.h)
+  LastPointCache last_points_;  // newest point per series (ts_query_cache.h)
   internal::Histogram* h_write_;
   internal::Histogram* h_query_;
   internal::Histogram* h_last_;

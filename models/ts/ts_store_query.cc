@@ -20,20 +20,6 @@ namespace {
 using internal::Cf;
 using internal::ScopedOpTimer;
 
-std::string TagValue(const TsTags& tags, const std::string& key) {
-  for (const auto& [k, v] : tags) {
-    if (k == key) return v;
-  }
-  return "";
-}
-
-// The group-by tags of a series, in the order of `by`.
-TsTags GroupTags(const SeriesRecord& r, const std::vector<std::string>& by) {
-  TsTags out;
-  for (const std::string& k : by) out.emplace_back(k, TagValue(r.tags, k));
-  return out;
-}
-
 absl::Status ValidateQuery(const TsQuery& q, bool last) {
   RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, q.measurement));
   if (!last && q.aggregate) {
@@ -60,10 +46,56 @@ absl::Status CheckCancelled(const TsQuery& q) {
   return absl::OkStatus();
 }
 
+absl::Status NoAggregateConditions() {
+  return absl::InvalidArgumentError(
+      "time-series query: value conditions apply to raw points, not to an aggregate");
+}
+
+// A stored value as a double (bools 0 and 1), as value conditions compare it.
+double NumberOf(ValueType type, uint64_t bits) {
+  switch (type) {
+    case ValueType::kFloat:
+      return BitsDouble(bits);
+    case ValueType::kInt:
+      return static_cast<double>(static_cast<int64_t>(bits));
+    case ValueType::kBool:
+      return bits != 0 ? 1.0 : 0.0;
+  }
+  return 0;
+}
+
+bool Holds(const TsValueFilter& c, double x) {
+  switch (c.op) {
+    case TsValueFilter::Op::kLt:
+      return x < c.value;
+    case TsValueFilter::Op::kLe:
+      return x <= c.value;
+    case TsValueFilter::Op::kGt:
+      return x > c.value;
+    case TsValueFilter::Op::kGe:
+      return x >= c.value;
+    case TsValueFilter::Op::kEq:
+      return x == c.value;
+    case TsValueFilter::Op::kNe:
+      return x != c.value;
+  }
+  return false;
+}
+
+// Whether a value of the queried field meets every condition (all name that field).
+bool ValueMatches(const std::vector<TsValueFilter>& where, ValueType type, uint64_t bits) {
+  if (where.empty()) return true;
+  const double x = NumberOf(type, bits);
+  for (const TsValueFilter& c : where) {
+    if (!Holds(c, x)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope(
-    internal::ReadSource& src, const TsQuery& q, const std::vector<std::string>& fields,
+    const TsQuery& q, const std::vector<std::string>& fields, ScopeCache::Grouping grouping,
     bool last) {
   RETURN_IF_ERROR(ValidateQuery(q, last));
   if (fields.empty()) return absl::InvalidArgumentError("time-series query: no field");
@@ -80,13 +112,18 @@ absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope
   if (q.to && *q.to == INT64_MIN) return std::optional<QueryScope>();
   scope.hi = q.to ? *q.to - 1 : INT64_MAX;
   if (scope.lo > scope.hi) return std::optional<QueryScope>();
-  // One index read for every field: the series the tags select, then those of the fields.
-  const std::optional<std::string> one =
-      fields.size() == 1 ? std::optional<std::string>(fields[0]) : std::nullopt;
-  ASSIGN_OR_RETURN(scope.series, index_.Select(src, info->id, one, q.where));
-  if (!one) {
-    std::set<std::string_view> wanted(fields.begin(), fields.end());
-    std::erase_if(scope.series, [&](const SeriesRecord& r) { return !wanted.count(r.field); });
+  // The generation is read before the series index (ts_query_cache.h says why).
+  const uint64_t generation = SeriesIndex::Generation();
+  const std::string key = ScopeCache::Key(info->id, fields, q.where, q.by, grouping);
+  scope.scope = scopes_.Find(key, generation);
+  if (scope.scope == nullptr) {
+    // One index read for every field: the series the tags select, then those of the fields.
+    const std::optional<std::string> one =
+        fields.size() == 1 ? std::optional<std::string>(fields[0]) : std::nullopt;
+    ASSIGN_OR_RETURN(std::vector<SeriesRecord> series,
+                     index_.Select(engine_->latest(), info->id, one, q.where));
+    scope.scope = ScopeCache::Build(generation, std::move(series), fields, q.by, grouping);
+    scopes_.Put(key, scope.scope);
   }
   return std::optional<QueryScope>(std::move(scope));
 }
@@ -101,12 +138,12 @@ absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Query(const ReadView& view, cons
   return std::move(out[0]);
 }
 absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const TsQuery& q) {
-  ASSIGN_OR_RETURN(auto out, LastIn(engine_->latest(), q, {q.field}));
+  ASSIGN_OR_RETURN(auto out, LastIn(engine_->latest(), nullptr, q, {q.field}));
   return std::move(out[0]);
 }
 absl::StatusOr<std::vector<TsRow>> TsStoreImpl::Last(const ReadView& view, const TsQuery& q) {
   RETURN_IF_ERROR(engine_->CheckOpen());
-  ASSIGN_OR_RETURN(auto out, LastIn(view.source(), q, {q.field}));
+  ASSIGN_OR_RETURN(auto out, LastIn(view.source(), &view, q, {q.field}));
   return std::move(out[0]);
 }
 absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryFields(
@@ -115,7 +152,25 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryFields(
 }
 absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::LastFields(
     const TsQuery& q, const std::vector<std::string>& fields) {
-  return LastIn(engine_->latest(), q, fields);
+  return LastIn(engine_->latest(), nullptr, q, fields);
+}
+absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRows(
+    const TsQuery& q, const std::vector<std::string>& fields) {
+  return QueryRowsIn(engine_->latest(), q, fields);
+}
+absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRows(
+    const TsQuery& q, const std::vector<std::string>& fields) {
+  return LastRowsIn(engine_->latest(), nullptr, q, fields);
+}
+absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRows(
+    const ReadView& view, const TsQuery& q, const std::vector<std::string>& fields) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  return QueryRowsIn(view.source(), q, fields);
+}
+absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRows(
+    const ReadView& view, const TsQuery& q, const std::vector<std::string>& fields) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  return LastRowsIn(view.source(), &view, q, fields);
 }
 absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeries(
     std::string_view measurement, const std::vector<TsTagFilter>& where) {
@@ -127,6 +182,97 @@ absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeries(
   return ListSeriesIn(view.source(), measurement, where);
 }
 
+absl::StatusOr<std::vector<std::pair<int64_t, TsValue>>> TsStoreImpl::GroupValues(
+    internal::ReadSource& src, const QueryScope& scope, const TsQuery& q,
+    const std::vector<uint32_t>& members, QueryBuffers* buf) {
+  if (q.desc && q.limit != 0) {
+    // Newest first with a limit: read the newest windows only, widening the range (1, 4, 16, ...
+    // windows) until `limit` rows lie wholly inside it (for aggregates: buckets that start in
+    // it). Those rows are the full query's newest ones; the caller reverses and cuts them.
+    const int64_t top = FloorTo(scope.hi, kWindowNs);
+    for (int64_t span = 1;; span *= 4) {
+      int64_t back, from;
+      if (__builtin_mul_overflow(span - 1, kWindowNs, &back) ||
+          __builtin_sub_overflow(top, back, &from) || from <= scope.lo) {
+        break;
+      }
+      ASSIGN_OR_RETURN(auto values, GroupValuesFrom(src, scope, from, q, members, buf));
+      auto inside = std::find_if(values.begin(), values.end(),
+                                 [&](const auto& v) { return v.first >= from; });
+      if (static_cast<size_t>(values.end() - inside) >= q.limit) {
+        values.erase(values.begin(), inside);
+        return values;
+      }
+    }
+  }
+  return GroupValuesFrom(src, scope, scope.lo, q, members, buf);
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, TsValue>>> TsStoreImpl::GroupValuesFrom(
+    internal::ReadSource& src, const QueryScope& scope, int64_t lo, const TsQuery& q,
+    const std::vector<uint32_t>& members, QueryBuffers* buf) {
+  const CachedScope& cs = *scope.scope;
+  // One iterator over the measurement for every series of the query: a Seek per series.
+  auto iter = [&]() -> internal::BoundedIterator& {
+    if (buf->it == nullptr) {
+      std::string prefix;
+      codec::PutFixed64BE(&prefix, scope.mid);
+      buf->it = src.NewIterator(Cf::kData, prefix, codec::PrefixSuccessor(prefix));
+    }
+    return *buf->it;
+  };
+  std::vector<std::pair<int64_t, TsValue>> out;
+  std::vector<RawPoint>& pts = buf->points;
+  if (q.aggregate && BucketAggregator::Supports(*q.aggregate, members.size())) {
+    // Straight from the decoded points into the bucket accumulators.
+    BucketAggregator agg(*q.aggregate, q.every);
+    for (uint32_t m : members) {
+      const SeriesRecord& r = cs.series[m];
+      RETURN_IF_ERROR(CheckCancelled(q));
+      pts.clear();
+      RETURN_IF_ERROR(ReadSeriesWith(iter(), scope.mid, r.sid, lo, scope.hi, &pts));
+      agg.AddSeries(r.type, pts);
+    }
+    return agg.Finish();
+  }
+  if (!q.aggregate && members.size() == 1) {
+    // Raw points of one series: already in time order.
+    const SeriesRecord& r = cs.series[members[0]];
+    RETURN_IF_ERROR(CheckCancelled(q));
+    pts.clear();
+    RETURN_IF_ERROR(ReadSeriesWith(iter(), scope.mid, r.sid, lo, scope.hi, &pts));
+    out.reserve(pts.size());
+    for (const RawPoint& p : pts) {
+      if (ValueMatches(q.value_where, r.type, p.bits))
+        out.emplace_back(p.ts, ValueOf(r.type, p.bits));
+    }
+    return out;
+  }
+  std::vector<Sample>& samples = buf->samples;
+  samples.clear();
+  for (uint32_t m : members) {
+    const SeriesRecord& r = cs.series[m];
+    RETURN_IF_ERROR(CheckCancelled(q));
+    pts.clear();
+    RETURN_IF_ERROR(ReadSeriesWith(iter(), scope.mid, r.sid, lo, scope.hi, &pts));
+    for (const RawPoint& p : pts) {
+      if (samples.size() % kCancelPollPoints == 0) RETURN_IF_ERROR(CheckCancelled(q));
+      if (!ValueMatches(q.value_where, r.type, p.bits)) continue;
+      TsValue v = ValueOf(r.type, p.bits);
+      samples.push_back(Sample{p.ts, v, AsDouble(v)});
+    }
+  }
+  // Series are read in id order, so equal times keep that order.
+  if (members.size() > 1) {
+    std::stable_sort(samples.begin(), samples.end(),
+                     [](const Sample& a, const Sample& b) { return a.ts < b.ts; });
+  }
+  if (q.aggregate) return AggregateBuckets(*q.aggregate, q.every, samples);
+  out.reserve(samples.size());
+  for (Sample& s : samples) out.emplace_back(s.ts, std::move(s.value));
+  return out;
+}
+
 absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryIn(
     internal::ReadSource& src, const TsQuery& q, const std::vector<std::string>& fields) {
   ScopedOpTimer t(h_query_);
@@ -135,68 +281,34 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryIn(
     return s;
   };
   std::vector<std::vector<TsRow>> result(fields.size());
-  auto scope = ResolveScope(src, q, fields, /*last=*/false);
+  if (!q.value_where.empty()) {
+    if (q.aggregate) return fail(NoAggregateConditions());
+    for (const TsValueFilter& c : q.value_where) {
+      for (const std::string& f : fields) {
+        if (c.field != f) {
+          return fail(absl::InvalidArgumentError(
+              util::StrCat("time-series query: a value condition on field \"", c.field,
+                           "\" in a query of \"", f, "\" (QueryRows filters by other fields)")));
+        }
+      }
+    }
+  }
+  auto scope = ResolveScope(q, fields, ScopeCache::Grouping::kByTags, /*last=*/false);
   if (!scope.ok()) return fail(scope.status());
   if (!*scope) return result;
-  const uint64_t mid = (*scope)->mid;
-  const int64_t lo = (*scope)->lo, hi = (*scope)->hi;
-  std::vector<RawPoint> pts;  // one series' points, reused
-  std::vector<Sample> samples;
+  const CachedScope& cs = *(*scope)->scope;
+  QueryBuffers buf;
   for (size_t fi = 0; fi < fields.size(); ++fi) {
     std::vector<TsRow>& out = result[fi];
-    std::map<TsTags, std::vector<const SeriesRecord*>> groups;
-    for (const SeriesRecord& r : (*scope)->series) {
-      if (r.field == fields[fi]) groups[GroupTags(r, q.by)].push_back(&r);
-    }
-    for (const auto& [tags, members] : groups) {
+    for (size_t g = 0; g < cs.group_tags.size(); ++g) {
+      const std::vector<uint32_t>& members = cs.members[g][fi];
+      if (members.empty()) continue;
+      auto values = GroupValues(src, **scope, q, members, &buf);
+      if (!values.ok()) return fail(values.status());
       const size_t first = out.size();  // this group's rows are out[first, end)
-      if (q.aggregate && BucketAggregator::Supports(*q.aggregate, members.size())) {
-        // Straight from the decoded points into the bucket accumulators.
-        BucketAggregator agg(*q.aggregate, q.every);
-        for (const SeriesRecord* r : members) {
-          if (absl::Status c = CheckCancelled(q); !c.ok()) return fail(c);
-          pts.clear();
-          if (auto s = ReadSeriesInto(src, mid, r->sid, lo, hi, &pts); !s.ok()) return fail(s);
-          agg.AddSeries(r->type, pts);
-        }
-        for (auto& [time, value] : agg.Finish()) {
-          out.push_back(TsRow{time, std::move(value), tags});
-        }
-      } else if (!q.aggregate && members.size() == 1) {
-        // Raw points of one series: already in time order.
-        const SeriesRecord* r = members[0];
-        if (absl::Status c = CheckCancelled(q); !c.ok()) return fail(c);
-        pts.clear();
-        if (auto s = ReadSeriesInto(src, mid, r->sid, lo, hi, &pts); !s.ok()) return fail(s);
-        out.reserve(out.size() + pts.size());
-        for (const RawPoint& p : pts) out.push_back(TsRow{p.ts, ValueOf(r->type, p.bits), tags});
-      } else {
-        samples.clear();
-        for (const SeriesRecord* r : members) {
-          if (absl::Status c = CheckCancelled(q); !c.ok()) return fail(c);
-          pts.clear();
-          if (auto s = ReadSeriesInto(src, mid, r->sid, lo, hi, &pts); !s.ok()) return fail(s);
-          for (const RawPoint& p : pts) {
-            if (samples.size() % kCancelPollPoints == 0) {
-              if (absl::Status c = CheckCancelled(q); !c.ok()) return fail(c);
-            }
-            TsValue v = ValueOf(r->type, p.bits);
-            samples.push_back(Sample{p.ts, v, AsDouble(v)});
-          }
-        }
-        // Series are read in id order, so equal times keep that order.
-        if (members.size() > 1) {
-          std::stable_sort(samples.begin(), samples.end(),
-                           [](const Sample& a, const Sample& b) { return a.ts < b.ts; });
-        }
-        if (q.aggregate) {
-          for (auto& [time, value] : AggregateBuckets(*q.aggregate, q.every, samples)) {
-            out.push_back(TsRow{time, std::move(value), tags});
-          }
-        } else {
-          out.reserve(out.size() + samples.size());
-          for (Sample& s : samples) out.push_back(TsRow{s.ts, std::move(s.value), tags});
-        }
+      out.reserve(out.size() + values->size());
+      for (auto& [time, value] : *values) {
+        out.push_back(TsRow{time, std::move(value), cs.group_tags[g]});
       }
       if (q.desc) std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
       if (q.limit != 0 && out.size() - first > q.limit) out.resize(first + q.limit);
@@ -205,37 +317,340 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryIn(
   return result;
 }
 
+absl::Status TsStoreImpl::LastPoints(internal::ReadSource& src, const ReadView* view,
+                                     const QueryScope& scope, const TsQuery& q,
+                                     std::vector<std::optional<RawPoint>>* out) {
+  const CachedScope& cs = *scope.scope;
+  const size_t n = cs.series.size();
+  out->assign(n, std::nullopt);
+  // The change the cache may be used for (ts_query_cache.h): read after the view was taken.
+  std::optional<uint64_t> change;
+  const Snapshot* snap = view == nullptr ? nullptr : dynamic_cast<const Snapshot*>(view);
+  if (engine_->options().change_log && (view == nullptr || snap != nullptr)) {
+    const uint64_t l = engine_->change_log().LastSeqOf(scope.mid);
+    if (snap == nullptr || l <= snap->sequence()) change = l;
+  }
+  if (!change) {
+    for (size_t i = 0; i < n; ++i) {
+      RETURN_IF_ERROR(CheckCancelled(q));
+      ASSIGN_OR_RETURN((*out)[i],
+                       ReadLastPoint(src, scope.mid, cs.series[i].sid, scope.lo, scope.hi));
+    }
+    return absl::OkStatus();
+  }
+  // The newest point of any time of every series: the scope's copy, or per series from the
+  // cache and, for those it lacks, from RocksDB.
+  std::shared_ptr<const std::vector<std::optional<RawPoint>>> newest =
+      last_points_.FindScope(cs, scope.mid, *change);
+  if (newest == nullptr) {
+    std::vector<uint64_t> sids(n);
+    for (size_t i = 0; i < n; ++i) sids[i] = cs.series[i].sid;
+    std::vector<std::optional<std::optional<RawPoint>>> cached;
+    last_points_.Lookup(scope.mid, *change, sids, &cached);
+    auto all = std::make_shared<std::vector<std::optional<RawPoint>>>(n);
+    std::vector<std::pair<uint64_t, std::optional<RawPoint>>> fresh;
+    for (size_t i = 0; i < n; ++i) {
+      if (cached[i]) {
+        (*all)[i] = *cached[i];
+        continue;
+      }
+      RETURN_IF_ERROR(CheckCancelled(q));
+      ASSIGN_OR_RETURN((*all)[i], ReadLastPoint(src, scope.mid, sids[i], INT64_MIN, INT64_MAX));
+      fresh.emplace_back(sids[i], (*all)[i]);
+    }
+    // A latest read may have seen commits after `change`: keep what it read only if none came.
+    if (snap != nullptr || engine_->change_log().LastSeqOf(scope.mid) == *change) {
+      last_points_.Store(scope.mid, *change, fresh);
+      last_points_.StoreScope(cs, scope.mid, *change, all);
+    }
+    newest = std::move(all);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const std::optional<RawPoint>& p = (*newest)[i];
+    if (!p || p->ts < scope.lo) continue;  // every point is older than lo
+    if (p->ts <= scope.hi) {
+      (*out)[i] = p;
+    } else {
+      RETURN_IF_ERROR(CheckCancelled(q));
+      ASSIGN_OR_RETURN((*out)[i],
+                       ReadLastPoint(src, scope.mid, cs.series[i].sid, scope.lo, scope.hi));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::LastIn(
-    internal::ReadSource& src, const TsQuery& q, const std::vector<std::string>& fields) {
+    internal::ReadSource& src, const ReadView* view, const TsQuery& q,
+    const std::vector<std::string>& fields) {
   ScopedOpTimer t(h_last_);
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
   };
   std::vector<std::vector<TsRow>> result(fields.size());
-  auto scope = ResolveScope(src, q, fields, /*last=*/true);
+  auto scope = ResolveScope(q, fields, ScopeCache::Grouping::kByTagSet, /*last=*/true);
   if (!scope.ok()) return fail(scope.status());
   if (!*scope) return result;
+  const CachedScope& cs = *(*scope)->scope;
+  std::vector<std::optional<RawPoint>> last;
+  if (absl::Status s = LastPoints(src, view, **scope, q, &last); !s.ok()) return fail(s);
   for (size_t fi = 0; fi < fields.size(); ++fi) {
     std::vector<TsRow>& out = result[fi];
-    std::map<TsTags, TsRow> best;
-    for (const SeriesRecord& r : (*scope)->series) {
-      if (r.field != fields[fi]) continue;
-      if (absl::Status c = CheckCancelled(q); !c.ok()) return fail(c);
-      auto p = ReadLastPoint(src, (*scope)->mid, r.sid, (*scope)->lo, (*scope)->hi);
-      if (!p.ok()) return fail(p.status());
-      if (!*p) continue;
-      TsTags tags = q.by.empty() ? r.tags : GroupTags(r, q.by);
-      auto it = best.find(tags);
-      if (it == best.end() || (*p)->ts > it->second.time) {
-        best[tags] = TsRow{(*p)->ts, ValueOf(r.type, (*p)->bits), tags};
+    for (size_t g = 0; g < cs.group_tags.size(); ++g) {
+      const uint32_t* best = nullptr;
+      for (const uint32_t& m : cs.members[g][fi]) {
+        if (last[m] && (best == nullptr || last[m]->ts > last[*best]->ts)) best = &m;
       }
+      if (best == nullptr) continue;
+      const RawPoint& p = *last[*best];
+      out.push_back(TsRow{p.ts, ValueOf(cs.series[*best].type, p.bits), cs.group_tags[g]});
     }
-    for (auto& [tags, row] : best) out.push_back(std::move(row));
     if (q.desc) std::reverse(out.begin(), out.end());
     if (q.limit != 0 && out.size() > q.limit) out.resize(q.limit);
   }
   return result;
+}
+
+namespace {
+
+// Appends one group's rows: the union of the fields' times (or only `times` when given), each
+// row holding every field's value at that time. Each per[f] is ascending with unique times.
+void MergeRows(std::vector<std::vector<std::pair<int64_t, TsValue>>>& per, const TsTags& tags,
+               const std::vector<int64_t>* times, std::vector<TsFieldsRow>* rows) {
+  const size_t n = per.size();
+  std::vector<size_t> idx(n, 0);
+  auto add = [&](int64_t t) {
+    TsFieldsRow& row = rows->emplace_back();
+    row.time = t;
+    row.tags = tags;
+    row.values.resize(n);
+    for (size_t f = 0; f < n; ++f) {
+      while (idx[f] < per[f].size() && per[f][idx[f]].first < t) ++idx[f];
+      if (idx[f] < per[f].size() && per[f][idx[f]].first == t) {
+        row.values[f] = std::move(per[f][idx[f]++].second);
+      }
+    }
+  };
+  if (times != nullptr) {
+    for (int64_t t : *times) add(t);
+    return;
+  }
+  while (true) {
+    std::optional<int64_t> next;
+    for (size_t f = 0; f < n; ++f) {
+      if (idx[f] < per[f].size() && (!next || per[f][idx[f]].first < *next)) {
+        next = per[f][idx[f]].first;
+      }
+    }
+    if (!next) return;
+    add(*next);
+  }
+}
+
+// The same over raw points: pts[f] of field f (type types[f]) ascending with unique times;
+// values are converted only for the rows made.
+void MergeRawRows(const std::vector<std::vector<RawPoint>>& pts,
+                  const std::vector<ValueType>& types, size_t n, const TsTags& tags,
+                  const std::vector<int64_t>* times, std::vector<TsFieldsRow>* rows) {
+  std::vector<size_t> idx(n, 0);
+  auto add = [&](int64_t t) {
+    TsFieldsRow& row = rows->emplace_back();
+    row.time = t;
+    row.tags = tags;
+    row.values.resize(n);
+    for (size_t f = 0; f < n; ++f) {
+      const std::vector<RawPoint>& p = pts[f];
+      while (idx[f] < p.size() && p[idx[f]].ts < t) ++idx[f];
+      if (idx[f] < p.size() && p[idx[f]].ts == t)
+        row.values[f] = ValueOf(types[f], p[idx[f]++].bits);
+    }
+  };
+  if (times != nullptr) {
+    rows->reserve(rows->size() + times->size());
+    for (int64_t t : *times) add(t);
+    return;
+  }
+  while (true) {
+    std::optional<int64_t> next;
+    for (size_t f = 0; f < n; ++f) {
+      if (idx[f] < pts[f].size() && (!next || pts[f][idx[f]].ts < *next)) next = pts[f][idx[f]].ts;
+    }
+    if (!next) return;
+    add(*next);
+  }
+}
+
+// The points of series `sid` from `lo` within the windows that hold one of `times` (ascending,
+// none before lo), up to the last of them in each run of consecutive windows: one read per run.
+absl::Status ReadWindowsOf(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
+                           const std::vector<int64_t>& times, std::vector<RawPoint>* out) {
+  size_t i = 0;
+  while (i < times.size()) {
+    const int64_t first = FloorTo(times[i], kWindowNs);
+    int64_t last = first;
+    while (i < times.size()) {
+      const int64_t w = FloorTo(times[i], kWindowNs);
+      if (w != last && w - last != kWindowNs) break;
+      last = w;
+      ++i;
+    }
+    // Up to the run's last wanted time: decoding stops there.
+    RETURN_IF_ERROR(ReadSeriesInto(src, mid, sid, std::max(lo, first), times[i - 1], out));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
+    internal::ReadSource& src, const TsQuery& q, const std::vector<std::string>& fields) {
+  ScopedOpTimer t(h_query_);
+  auto fail = [&](absl::Status s) {
+    t.Fail();
+    return s;
+  };
+  std::vector<TsFieldsRow> rows;
+  if (fields.empty()) return fail(absl::InvalidArgumentError("time-series query: no field"));
+  if (!q.value_where.empty() && q.aggregate) return fail(NoAggregateConditions());
+  // The requested fields, then those only the conditions name.
+  std::vector<std::string> all = fields;
+  std::vector<size_t> cond_field(q.value_where.size());
+  for (size_t c = 0; c < q.value_where.size(); ++c) {
+    const std::string& f = q.value_where[c].field;
+    if (f.empty()) {
+      return fail(
+          absl::InvalidArgumentError("time-series query: a value condition names no field"));
+    }
+    auto it = std::find(all.begin(), all.end(), f);
+    cond_field[c] = static_cast<size_t>(it - all.begin());
+    if (it == all.end()) all.push_back(f);
+  }
+  auto scope = ResolveScope(q, all, ScopeCache::Grouping::kByTags, /*last=*/false);
+  if (!scope.ok()) return fail(scope.status());
+  if (!*scope) return rows;
+  const CachedScope& cs = *(*scope)->scope;
+  const uint64_t mid = (*scope)->mid;
+  const int64_t lo = (*scope)->lo, hi = (*scope)->hi;
+  const size_t n = fields.size();
+  QueryBuffers buf;
+  std::vector<std::vector<std::pair<int64_t, TsValue>>> per(n);
+  std::vector<std::vector<RawPoint>> pts(all.size());
+  std::vector<ValueType> types(n);
+  std::vector<int64_t> times, matched, next;
+  for (size_t g = 0; g < cs.group_tags.size(); ++g) {
+    const size_t first = rows.size();
+    const auto& members = cs.members[g];
+    for (auto& p : per) p.clear();
+    if (q.aggregate) {
+      for (size_t f = 0; f < n; ++f) {
+        if (members[f].empty()) continue;
+        auto values = GroupValues(src, **scope, q, members[f], &buf);
+        if (!values.ok()) return fail(values.status());
+        per[f] = std::move(*values);
+      }
+      MergeRows(per, cs.group_tags[g], nullptr, &rows);
+    } else {
+      for (size_t f = 0; f < all.size(); ++f) {
+        if (members[f].size() > 1) {
+          return fail(absl::InvalidArgumentError(util::StrCat(
+              "time-series query: field \"", all[f], "\" has ", members[f].size(),
+              " series in one group; rows need one per field (group by the tags that tell "
+              "them apart)")));
+        }
+        pts[f].clear();
+      }
+      auto read = [&](size_t f, const std::vector<int64_t>* at) -> absl::Status {
+        if (members[f].empty()) return absl::OkStatus();
+        RETURN_IF_ERROR(CheckCancelled(q));
+        const uint64_t sid = cs.series[members[f][0]].sid;
+        if (at == nullptr) return ReadSeriesInto(src, mid, sid, lo, hi, &pts[f]);
+        return ReadWindowsOf(src, mid, sid, lo, *at, &pts[f]);
+      };
+      std::vector<bool> loaded(all.size(), false);
+      if (!q.value_where.empty()) {
+        // The conditions' fields first; the others only in the windows where rows matched.
+        bool first_condition = true;
+        for (size_t c = 0; c < q.value_where.size(); ++c) {
+          const size_t f = cond_field[c];
+          if (!loaded[f]) {
+            if (absl::Status s = read(f, nullptr); !s.ok()) return fail(s);
+            loaded[f] = true;
+          }
+          const ValueType type =
+              members[f].empty() ? ValueType::kFloat : cs.series[members[f][0]].type;
+          next.clear();
+          for (const RawPoint& p : pts[f]) {
+            if (Holds(q.value_where[c], NumberOf(type, p.bits))) next.push_back(p.ts);
+          }
+          if (first_condition) {
+            matched.swap(next);
+            first_condition = false;
+          } else {
+            times.clear();
+            std::set_intersection(matched.begin(), matched.end(), next.begin(), next.end(),
+                                  std::back_inserter(times));
+            matched.swap(times);
+          }
+          if (matched.empty()) break;
+        }
+        if (matched.empty()) continue;
+      }
+      for (size_t f = 0; f < n; ++f) {
+        if (!loaded[f]) {
+          if (absl::Status s = read(f, q.value_where.empty() ? nullptr : &matched); !s.ok()) {
+            return fail(s);
+          }
+        }
+        types[f] = members[f].empty() ? ValueType::kFloat : cs.series[members[f][0]].type;
+      }
+      MergeRawRows(pts, types, n, cs.group_tags[g], q.value_where.empty() ? nullptr : &matched,
+                   &rows);
+    }
+    if (q.desc) std::reverse(rows.begin() + static_cast<std::ptrdiff_t>(first), rows.end());
+    if (q.limit != 0 && rows.size() - first > q.limit) rows.resize(first + q.limit);
+  }
+  return rows;
+}
+
+absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
+    internal::ReadSource& src, const ReadView* view, const TsQuery& q,
+    const std::vector<std::string>& fields) {
+  ScopedOpTimer t(h_last_);
+  auto fail = [&](absl::Status s) {
+    t.Fail();
+    return s;
+  };
+  std::vector<TsFieldsRow> rows;
+  auto scope = ResolveScope(q, fields, ScopeCache::Grouping::kByTagSet, /*last=*/true);
+  if (!scope.ok()) return fail(scope.status());
+  if (!*scope) return rows;
+  const CachedScope& cs = *(*scope)->scope;
+  std::vector<std::optional<RawPoint>> last;
+  if (absl::Status s = LastPoints(src, view, **scope, q, &last); !s.ok()) return fail(s);
+  const size_t n = fields.size();
+  rows.reserve(cs.group_tags.size());
+  for (size_t g = 0; g < cs.group_tags.size(); ++g) {
+    TsFieldsRow row;
+    row.values.resize(n);
+    bool any = false;
+    for (size_t f = 0; f < n; ++f) {
+      const uint32_t* best = nullptr;
+      for (const uint32_t& m : cs.members[g][f]) {
+        if (last[m] && (best == nullptr || last[m]->ts > last[*best]->ts)) best = &m;
+      }
+      if (best == nullptr) continue;
+      const RawPoint& p = *last[*best];
+      row.values[f] = ValueOf(cs.series[*best].type, p.bits);
+      if (!any || p.ts > row.time) row.time = p.ts;
+      any = true;
+    }
+    if (!any) continue;
+    row.tags = cs.group_tags[g];
+    rows.push_back(std::move(row));
+  }
+  if (q.desc) std::reverse(rows.begin(), rows.end());
+  if (q.limit != 0 && rows.size() > q.limit) rows.resize(q.limit);
+  return rows;
 }
 
 absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeriesIn(

@@ -39,6 +39,27 @@ constexpr size_t kDownsampleBatch = 10000;
 // Writes run EnforceRetention for their measurement at most this often.
 constexpr int64_t kRetentionIntervalNs = int64_t{60} * 1000000000;
 
+// One series' points of one window in a write, and how the write stored them.
+struct WindowWrite {
+  enum class How {
+    kChunk,   // the window held nothing: the points became its chunk
+    kHead,    // a head block (and the window's marker), sealed later
+    kMerged,  // the window is closed: its chunk rewritten with every head block and the points
+  };
+  size_t group = 0;                               // index of the measurement's group
+  const SeriesRecord* rec = nullptr;              // the series
+  const std::vector<RawPoint>* points = nullptr;  // its points in the write, sorted
+  size_t begin = 0, end = 0;                      // those of the window: [begin, end)
+  int64_t window = 0;                             // the window's start
+  bool closed = false;   // older than the window before the series' newest after the write
+  bool filled = false;   // known to hold points (OpenWindows::filled)
+  std::string encoded;   // points[begin, end) encoded as a chunk (not for a closed window)
+  How how = How::kHead;  // set by WriteWindow
+};
+
+// Writes one WindowWrite in `txn` (a transaction without a snapshot) and sets ww->how.
+absl::Status WriteWindow(TxnImpl& txn, uint64_t mid, uint64_t block_seq, WindowWrite* ww);
+
 }  // namespace
 
 TsStoreImpl::TsStoreImpl(DB* db) : db_(db), engine_(&db->engine()), index_(engine_) {
@@ -133,7 +154,7 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
     std::vector<SeriesPoints> series;
     size_t values = 0;                       // values within retention, duplicates included
     int64_t lo = INT64_MAX, hi = INT64_MIN;  // their time span
-    std::vector<std::pair<std::pair<uint64_t, int64_t>, std::string>> blocks;  // (sid, window)
+    size_t windows = 0;                      // (series, window) pairs written
   };
   std::vector<Group> groups;
   groups.reserve(by_measurement.size());
@@ -148,14 +169,30 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
           "transaction"));
     }
     const int64_t cutoff = Cutoff(g.opts);
-    for (BatchSeries* s : members) {
-      // One cache lookup per series key; each field by position in its small table.
-      std::shared_ptr<const TagSetSeries> known = index_.FindTagSet(g.info.id, s->tagset);
+    // The series this process has not resolved yet, created (or loaded) together in one
+    // transaction rather than one each.
+    std::vector<std::shared_ptr<const TagSetSeries>> known(members.size());
+    std::vector<SeriesIndex::Wanted> wanted;
+    for (size_t m = 0; m < members.size(); ++m) {
+      const BatchSeries* s = members[m];
+      known[m] = index_.FindTagSet(g.info.id, s->tagset);
+      for (size_t fi = 0; fi < s->fields.size(); ++fi) {
+        const BatchField& f = s->fields[fi];
+        if (f.typed && (known[m] == nullptr || known[m]->Find(f.name, fi) == nullptr)) {
+          wanted.push_back(SeriesIndex::Wanted{&f.name, &s->tags, f.type});
+        }
+      }
+    }
+    if (!wanted.empty()) RETURN_IF_ERROR(index_.Prefetch(g.info.id, wanted));
+    for (size_t m = 0; m < members.size(); ++m) {
+      BatchSeries* s = members[m];
+      // One cache lookup per series key (above); each field by position in its small table.
+      const std::shared_ptr<const TagSetSeries>& known_set = known[m];
       for (size_t fi = 0; fi < s->fields.size(); ++fi) {
         BatchField& f = s->fields[fi];
         if (!f.typed) continue;  // named by a line that then took the slow path
         std::shared_ptr<const SeriesRecord> rec =
-            known ? known->FindShared(f.name, fi) : std::shared_ptr<const SeriesRecord>();
+            known_set ? known_set->FindShared(f.name, fi) : std::shared_ptr<const SeriesRecord>();
         if (rec == nullptr || rec->type != f.type) {
           ASSIGN_OR_RETURN(rec,
                            index_.ResolveInTagSet(g.info.id, f.name, s->tags, s->tagset, f.type));
@@ -189,30 +226,86 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
       RETURN_IF_ERROR(LoadOpenWindows(g.info.id, sp.rec->sid));
   }
   const uint64_t block_seq = NextBlockSeq();
-  // Each series' points as one block per window (the points are sorted, so a window is a run).
-  std::vector<RawPoint> run;
-  for (Group& g : groups) {
-    for (const SeriesPoints& sp : g.series) {
-      size_t i = 0;
-      while (i < sp.points.size()) {
-        const int64_t w = FloorTo(sp.points[i].ts, kWindowNs);
-        run.clear();
-        while (i < sp.points.size() && FloorTo(sp.points[i].ts, kWindowNs) == w) {
-          run.push_back(sp.points[i++]);
+  // Each series' points as one write per window (the points are sorted, so a window is a run),
+  // encoded once: the value of a head block, or the chunk of a window that holds nothing yet.
+  std::vector<WindowWrite> writes;
+  {
+    // Per series of each group, in order: the newest window after this write, which decides the
+    // windows it closes, and the open windows known to hold points.
+    std::vector<int64_t> newest;
+    std::vector<std::set<int64_t>> filled;
+    std::vector<std::set<int64_t>> open;  // windows known to hold head blocks
+    {
+      util::MutexLock l(&mu_);
+      for (const Group& g : groups) {
+        for (const SeriesPoints& sp : g.series) {
+          const OpenWindows& ow = open_[{g.info.id, sp.rec->sid}];
+          newest.push_back(std::max(ow.newest, FloorTo(sp.points.back().ts, kWindowNs)));
+          filled.push_back(ow.filled);
+          open.push_back(ow.windows);
         }
-        ASSIGN_OR_RETURN(std::string chunk, EncodeChunk(sp.rec->type, run));
-        g.blocks.emplace_back(std::make_pair(sp.rec->sid, w), std::move(chunk));
+      }
+    }
+    size_t n = 0;
+    std::vector<RawPoint> run;
+    for (size_t gi = 0; gi < groups.size(); ++gi) {
+      Group& g = groups[gi];
+      for (const SeriesPoints& sp : g.series) {
+        const int64_t top = newest[n];
+        const std::set<int64_t>& known = filled[n];
+        const std::set<int64_t>& heads = open[n++];
+        // Windows with head blocks that this write closes without writing into them: sealed in
+        // the same transaction (no points of their own).
+        if (user == nullptr && top > INT64_MIN + 2 * kWindowNs) {
+          for (auto it = heads.begin(); it != heads.end() && *it < top - kWindowNs; ++it) {
+            const int64_t w = *it;
+            // Sorted points: the first at or after w tells whether the write has any in w.
+            auto at = std::lower_bound(sp.points.begin(), sp.points.end(), w,
+                                       [](const RawPoint& p, int64_t t) { return p.ts < t; });
+            const bool written = at != sp.points.end() && FloorTo(at->ts, kWindowNs) == w;
+            if (written) continue;
+            WindowWrite& ww = writes.emplace_back();
+            ww.group = gi;
+            ww.rec = sp.rec.get();
+            ww.points = &sp.points;
+            ww.window = w;
+            ww.closed = true;
+          }
+        }
+        size_t i = 0;
+        while (i < sp.points.size()) {
+          const int64_t w = FloorTo(sp.points[i].ts, kWindowNs);
+          const size_t begin = i;
+          // Points at or after w (sorted); unsigned, so that no difference overflows.
+          while (i < sp.points.size() &&
+                 static_cast<uint64_t>(sp.points[i].ts) - static_cast<uint64_t>(w) <
+                     static_cast<uint64_t>(kWindowNs)) {
+            ++i;
+          }
+          run.assign(sp.points.begin() + static_cast<std::ptrdiff_t>(begin),
+                     sp.points.begin() + static_cast<std::ptrdiff_t>(i));
+          WindowWrite& ww = writes.emplace_back();
+          ww.group = gi;
+          ww.rec = sp.rec.get();
+          ww.points = &sp.points;
+          ww.window = w;
+          ww.begin = begin;
+          ww.end = i;
+          ww.closed = top > INT64_MIN + 2 * kWindowNs && w < top - kWindowNs;
+          ww.filled = known.count(w) > 0;
+          // A closed window is usually merged (encoded then), except in a caller's transaction;
+          // an open one is written as it is.
+          if (!ww.closed || user != nullptr) {
+            ASSIGN_OR_RETURN(ww.encoded, EncodeChunk(sp.rec->type, run));
+          }
+          ++g.windows;
+        }
       }
     }
   }
-  auto write = [&](TxnImpl& txn) -> absl::Status {
+  auto add_events = [&](TxnImpl& txn) -> absl::Status {
     for (const Group& g : groups) {
       if (g.series.empty()) continue;
-      for (const auto& [key, chunk] : g.blocks) {
-        const auto [sid, w] = key;
-        RETURN_IF_ERROR(txn.Put(Cf::kData, HeadBlockKey(g.info.id, sid, w, block_seq), chunk));
-        RETURN_IF_ERROR(txn.Put(Cf::kIndex, OpenWindowKey(g.info.id, sid, w), ""));
-      }
       // One event per measurement per batch (docs/models/time-series.md says why).
       ChangeEvent e;
       e.model = Model::kTimeSeries;
@@ -222,32 +315,149 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
       e.key = std::to_string(g.lo);
       e.image_format = ImageFormat::kJson;
       e.after = util::StrCat("{\"from\":", g.lo, ",\"points\":", g.values,
-                             ",\"series\":", g.blocks.size(), ",\"to\":", g.hi, "}");
+                             ",\"series\":", g.windows, ",\"to\":", g.hi, "}");
       RETURN_IF_ERROR(txn.AddEvent(std::move(e)));
     }
     return absl::OkStatus();
   };
   if (user != nullptr) {
-    RETURN_IF_ERROR(write(user->impl()));
-    // Sealing waits for a later write or Flush (the caller's commit is not reported here); the
-    // windows are remembered as open so that those find them. A rollback leaves only markers,
-    // which sealing then deletes.
+    // In a caller's transaction every window gets a head block: sealing waits for a later write
+    // or Flush (the caller's commit is not reported here); the windows are remembered as open so
+    // that those find them. A rollback leaves only markers, which sealing then deletes.
+    TxnImpl& txn = user->impl();
+    for (const WindowWrite& ww : writes) {
+      const uint64_t mid = groups[ww.group].info.id;
+      const uint64_t sid = ww.rec->sid;
+      RETURN_IF_ERROR(txn.Put(Cf::kData, HeadBlockKey(mid, sid, ww.window, block_seq), ww.encoded));
+      RETURN_IF_ERROR(txn.Put(Cf::kIndex, OpenWindowKey(mid, sid, ww.window), ""));
+    }
+    RETURN_IF_ERROR(add_events(txn));
     util::MutexLock l(&mu_);
-    for (const Group& g : groups) {
-      for (const auto& [key, chunk] : g.blocks) {
-        OpenWindows& ow = open_[{g.info.id, key.first}];
-        ow.windows.insert(key.second);
-        ow.newest = std::max(ow.newest, key.second);
-      }
+    for (const WindowWrite& ww : writes) {
+      OpenWindows& ow = open_[{groups[ww.group].info.id, ww.rec->sid}];
+      ow.windows.insert(ww.window);
+      ow.newest = std::max(ow.newest, ww.window);
     }
     return absl::OkStatus();
   }
-  RETURN_IF_ERROR(engine_->RunInTxn("ts.write", /*snapshot=*/false, RetryOptions(), write));
+  // Locks are taken in key order, so that two writers of the same series never wait on each
+  // other crosswise.
+  std::sort(writes.begin(), writes.end(), [&](const WindowWrite& a, const WindowWrite& b) {
+    const uint64_t ma = groups[a.group].info.id, mb = groups[b.group].info.id;
+    if (ma != mb) return ma < mb;
+    if (a.rec->sid != b.rec->sid) return a.rec->sid < b.rec->sid;
+    return a.window < b.window;
+  });
+  RETURN_IF_ERROR(engine_->RunInTxn(
+      "ts.write", /*snapshot=*/false, RetryOptions(), [&](TxnImpl& txn) -> absl::Status {
+        for (WindowWrite& ww : writes)
+          RETURN_IF_ERROR(WriteWindow(txn, groups[ww.group].info.id, block_seq, &ww));
+        return add_events(txn);
+      }));
+  {
+    util::MutexLock l(&mu_);
+    for (const WindowWrite& ww : writes) {
+      OpenWindows& ow = open_[{groups[ww.group].info.id, ww.rec->sid}];
+      ow.newest = std::max(ow.newest, ww.window);
+      if (ww.how == WindowWrite::How::kHead) {
+        ow.windows.insert(ww.window);
+      } else {
+        ow.windows.erase(ww.window);  // it has no head block now
+      }
+      ow.filled.insert(ww.window);
+    }
+    for (const WindowWrite& ww : writes) {  // only open windows are worth remembering
+      OpenWindows& ow = open_[{groups[ww.group].info.id, ww.rec->sid}];
+      if (ow.newest > INT64_MIN + 2 * kWindowNs) {
+        ow.filled.erase(ow.filled.begin(), ow.filled.lower_bound(ow.newest - kWindowNs));
+      }
+    }
+  }
   for (const Group& g : groups) {
     if (!g.series.empty()) RETURN_IF_ERROR(AfterWrite(g.info, g.opts, g.series, depth));
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+absl::Status WriteWindow(TxnImpl& txn, uint64_t mid, uint64_t block_seq, WindowWrite* ww) {
+  const SeriesRecord& rec = *ww->rec;
+  if (ww->filled && !ww->closed) {
+    // An open window known to hold points: a head block, without reading. Writing the marker
+    // locks it, so a concurrent write that would find the window empty waits for this one.
+    ww->how = WindowWrite::How::kHead;
+    RETURN_IF_ERROR(
+        txn.PutUnlocked(Cf::kData, HeadBlockKey(mid, rec.sid, ww->window, block_seq), ww->encoded));
+    return txn.Put(Cf::kIndex, OpenWindowKey(mid, rec.sid, ww->window), "");
+  }
+  // The window's chunk key and marker, locked (and read at the latest state while locked): no
+  // other write can add a head block to the window, or seal it, until this one commits.
+  const std::string ck = ChunkKey(mid, rec.sid, ww->window);
+  std::string chunk;
+  bool has_chunk = false;
+  RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, ck, &chunk, &has_chunk));
+  const std::string mk = OpenWindowKey(mid, rec.sid, ww->window);
+  std::string marker;
+  bool has_marker = false;
+  RETURN_IF_ERROR(txn.GetForUpdate(Cf::kIndex, mk, &marker, &has_marker));
+  if (ww->begin == ww->end && !has_marker) {  // a window to seal that has no head block now
+    ww->how = WindowWrite::How::kMerged;
+    return absl::OkStatus();
+  }
+  if (!has_chunk && !has_marker) {
+    // Nothing in the window yet: the points are its chunk, and there is nothing to seal.
+    ww->how = WindowWrite::How::kChunk;
+    if (ww->closed) {
+      const std::vector<RawPoint> mine(ww->points->begin() + static_cast<std::ptrdiff_t>(ww->begin),
+                                       ww->points->begin() + static_cast<std::ptrdiff_t>(ww->end));
+      ASSIGN_OR_RETURN(std::string encoded, EncodeChunk(rec.type, mine));
+      return txn.PutUnlocked(Cf::kData, ck, encoded);
+    }
+    return txn.PutUnlocked(Cf::kData, ck, ww->encoded);
+  }
+  if (!ww->closed) {
+    ww->how = WindowWrite::How::kHead;
+    RETURN_IF_ERROR(
+        txn.PutUnlocked(Cf::kData, HeadBlockKey(mid, rec.sid, ww->window, block_seq), ww->encoded));
+    return has_marker ? absl::OkStatus() : txn.PutUnlocked(Cf::kIndex, mk, "");
+  }
+  // A window this write closes (or one closed before, written late): sealed now, in this
+  // transaction, with the points merged in (they are the latest write, so they win).
+  ww->how = WindowWrite::How::kMerged;
+  WindowAccumulator acc;
+  if (has_chunk) {
+    ValueType stored = rec.type;
+    RETURN_IF_ERROR(acc.Add(ck, chunk, &stored));
+    if (stored != rec.type) return absl::DataLossError("time-series: chunk of another type");
+  }
+  std::vector<std::string> head_keys;
+  if (has_marker) {
+    auto it = txn.NewIterator(Cf::kData, ck, codec::PrefixSuccessor(ck));
+    for ((*it)->SeekToFirst(); (*it)->Valid(); (*it)->Next()) {
+      const rocksdb::Slice k = (*it)->key();
+      if (k.size() == kChunkKeyBytes) continue;
+      if (k.size() != kHeadKeyBytes) return absl::DataLossError("time-series: malformed key");
+      const rocksdb::Slice v = (*it)->value();
+      RETURN_IF_ERROR(
+          acc.Add(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size())));
+      head_keys.emplace_back(k.data(), k.size());
+    }
+    RETURN_IF_ERROR(internal::FromRocks((*it)->status(), "time-series write"));
+  }
+  const std::vector<RawPoint>& all = *ww->points;
+  const std::vector<RawPoint> mine(all.begin() + static_cast<std::ptrdiff_t>(ww->begin),
+                                   all.begin() + static_cast<std::ptrdiff_t>(ww->end));
+  std::vector<RawPoint> merged = MergeWindow(acc.Take(), mine);
+  if (!merged.empty()) {  // (a marker left by a rolled-back write, alone, seals to nothing)
+    ASSIGN_OR_RETURN(std::string encoded, EncodeChunk(rec.type, merged));
+    RETURN_IF_ERROR(txn.PutUnlocked(Cf::kData, ck, encoded));
+  }
+  for (const std::string& k : head_keys) RETURN_IF_ERROR(txn.Delete(Cf::kData, k));
+  return has_marker ? txn.Delete(Cf::kIndex, mk) : absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status TsStoreImpl::LoadOpenWindows(uint64_t mid, uint64_t sid) {
   {
@@ -291,21 +501,17 @@ absl::Status TsStoreImpl::AfterWrite(const ObjectInfo& info, const MeasurementOp
                                      const std::vector<SeriesPoints>& series, int depth) {
   const uint64_t mid = info.id;
   // Sealing: windows older than the one before the series' newest window are closed.
-  std::vector<int64_t> windows;
   for (const SeriesPoints& sp : series) {
     const SeriesRecord* rec = sp.rec.get();
-    windows.clear();
-    for (const RawPoint& p : sp.points) {  // sorted: each window is a run
-      const int64_t w = FloorTo(p.ts, kWindowNs);
-      if (windows.empty() || windows.back() != w) windows.push_back(w);
-    }
+    const int64_t newest = FloorTo(sp.points.back().ts, kWindowNs);  // sorted
     RETURN_IF_ERROR(LoadOpenWindows(mid, rec->sid));
     std::vector<int64_t> to_seal;
     {
+      // The windows of the write are sealed or known as open already (WriteBatch); windows
+      // with head blocks from before that this write closes are sealed here.
       util::MutexLock l(&mu_);
       OpenWindows& ow = open_[{mid, rec->sid}];
-      for (int64_t w : windows) ow.windows.insert(w);
-      ow.newest = std::max(ow.newest, windows.back());
+      ow.newest = std::max(ow.newest, newest);
       if (ow.newest > INT64_MIN + 2 * kWindowNs) {
         const int64_t limit = ow.newest - kWindowNs;  // windows below this are closed
         for (auto it = ow.windows.begin(); it != ow.windows.end() && *it < limit;) {

@@ -44,6 +44,25 @@ TEST_F(ShellTsCommandsTest, WriteAndQueryRaw) {
   EXPECT_EQ(Run("ts query nothing usage"), J("[]"));
 }
 
+TEST_F(ShellTsCommandsTest, QueryKeepsRawPointsMeetingAValueCondition) {
+  WriteSample();
+  EXPECT_EQ(Run("ts query cpu usage value >15"), J(R"([{"time": 1767225660000000000, "value": 20.0},
+                  {"time": 1767225720000000000, "value": 30.0}])"));
+  EXPECT_EQ(Run("ts query cpu usage where host=a value >=2 desc"),
+            J(R"([{"time": 1767225720000000000, "value": 3.0},
+                  {"time": 1767225660000000000, "value": 2.0}])"));
+  EXPECT_EQ(Run("ts query cpu usage by host value !=1"),
+            J(R"([{"time": 1767225660000000000, "value": 2.0, "tags": {"host": "a"}},
+                  {"time": 1767225720000000000, "value": 3.0, "tags": {"host": "a"}},
+                  {"time": 1767225600000000000, "value": 10.0, "tags": {"host": "b"}},
+                  {"time": 1767225660000000000, "value": 20.0, "tags": {"host": "b"}},
+                  {"time": 1767225720000000000, "value": 30.0, "tags": {"host": "b"}}])"));
+  EXPECT_EQ(Run("ts query cpu usage value <1"), J("[]"));
+  ExpectInvalid("ts query cpu usage value ~3", "must start with one of");
+  ExpectInvalid("ts query cpu usage value >x", "not a number");
+  ExpectInvalid("ts query cpu usage agg max every 1m value >1", "raw points");
+}
+
 TEST_F(ShellTsCommandsTest, WriteJoinsTheSessionTransaction) {
   Run("begin");
   Run("ts write mem,host=a used=1i 1767225600000000000");

@@ -106,9 +106,10 @@ constexpr std::array kCommands = {
                 "ts import metrics.lp", &h::TsImport},
     CommandSpec{"ts query",
                 "ts query MEASUREMENT FIELD [where TAG=V[,TAG=V...]] [from T] [to T] "
-                "[agg FN every DURATION] [by TAG[,TAG...]] [limit N] [desc]",
+                "[agg FN every DURATION] [by TAG[,TAG...]] [limit N] [desc] [value OPX]",
                 "Points or per-bucket aggregates (FN: count sum min max mean first last stddev "
-                "p50 p90 p99); where also takes TAG!=V, TAG=~REGEX, TAG=(V1|V2)",
+                "p50 p90 p99); where also takes TAG!=V, TAG=~REGEX, TAG=(V1|V2); value keeps "
+                "raw points whose value meets OP X (< <= > >= = !=, e.g. value >90)",
                 "ts query cpu usage where host=a from 2026-01-01T00:00:00Z agg mean every 1h",
                 &h::TsQuery},
     CommandSpec{"ts last", "ts last MEASUREMENT FIELD [where ...] [by TAG[,TAG...]]",
@@ -124,8 +125,8 @@ constexpr std::array kCommands = {
                 "Maintain DST as FN of SRC per DURATION bucket, now and on every write",
                 "ts downsample cpu cpu_1h mean every 1h", &h::TsDownsample},
     CommandSpec{"ts stats", "ts stats [MEASUREMENT]",
-                "Stored points, series, bytes (keys included) and bytes per point",
-                "ts stats cpu", &h::TsStats},
+                "Stored points, series, bytes (keys included) and bytes per point", "ts stats cpu",
+                &h::TsStats},
     CommandSpec{"graph addv", "graph addv G ID [LABEL] [PROPS]",
                 "Create vertex ID in graph G, or replace its label and properties (a JSON object)",
                 R"(graph addv social alice Person {"age": 30})", &h::GraphAddv},
@@ -136,8 +137,8 @@ constexpr std::array kCommands = {
     CommandSpec{"graph adde", "graph adde G SRC TYPE DST [weight W] [PROPS]",
                 "Add a directed edge between existing vertices; prints its id",
                 R"(graph adde social alice knows alice weight 2 {"since": 2020})", &h::GraphAdde},
-    CommandSpec{"graph dele", "graph dele G EID", "Delete an edge by id",
-                "graph dele social 1", &h::GraphDele},
+    CommandSpec{"graph dele", "graph dele G EID", "Delete an edge by id", "graph dele social 1",
+                &h::GraphDele},
     CommandSpec{"graph neighbors", "graph neighbors G ID [out|in|both] [type T] [where FILTER]",
                 "The distinct neighbours one hop away, sorted (default direction: out); FILTER "
                 "is a query filter on the neighbour's properties",
@@ -178,9 +179,8 @@ constexpr std::array kCommands = {
                 "Write the whole database (every object, its options, indexes and records) to "
                 "FILE in the portable tessera-dump format",
                 "dump all.tdump", &h::Dump},
-    CommandSpec{"restore", "restore FILE",
-                "Load a dump into this database, which must be empty", "restore all.tdump",
-                &h::Restore},
+    CommandSpec{"restore", "restore FILE", "Load a dump into this database, which must be empty",
+                "restore all.tdump", &h::Restore},
     CommandSpec{"backup", "backup DIR",
                 "Write a consistent online copy of the database to the new directory DIR "
                 "(open it with tessera --db DIR)",

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -105,6 +106,29 @@ std::vector<std::string> SplitOn(std::string_view s, char sep) {
     start = p + 1;
   }
   return out;
+}
+
+// `value OP X` of ts query: a condition on the queried field's value, OP one of < <= > >= =
+// != and X a number, written as one word (`value >90`).
+absl::StatusOr<TsValueFilter> ParseValueCondition(const Invocation& call, const std::string& field,
+                                                  std::string_view s) {
+  static constexpr std::pair<std::string_view, TsValueFilter::Op> kOps[] = {
+      {"<=", TsValueFilter::Op::kLe}, {">=", TsValueFilter::Op::kGe},
+      {"!=", TsValueFilter::Op::kNe}, {"<", TsValueFilter::Op::kLt},
+      {">", TsValueFilter::Op::kGt},  {"=", TsValueFilter::Op::kEq}};
+  for (const auto& [text, op] : kOps) {
+    if (s.substr(0, text.size()) != text) continue;
+    const std::string number(s.substr(text.size()));
+    char* end = nullptr;
+    const double v = number.empty() ? 0 : std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || std::isnan(v)) {
+      return UsageError(call,
+                        util::StrCat("value condition '", s, "': '", number, "' is not a number"));
+    }
+    return TsValueFilter{field, op, v};
+  }
+  return UsageError(call, util::StrCat("value condition '", s,
+                                       "' must start with one of < <= > >= = != (value >90)"));
 }
 
 absl::StatusOr<std::vector<TsTagFilter>> ParseWhere(const Invocation& call, std::string_view s) {
@@ -238,7 +262,8 @@ absl::StatusOr<Json> TsQuery(Session& session, const Invocation& call) {
                                                   {"every", true},
                                                   {"by", true},
                                                   {"limit", true},
-                                                  {"desc", false}}));
+                                                  {"desc", false},
+                                                  {"value", true}}));
   tessera::TsQuery q;
   q.measurement = call.args[0].text;
   q.field = call.args[1].text;
@@ -265,6 +290,10 @@ absl::StatusOr<Json> TsQuery(Session& session, const Invocation& call) {
     q.limit = limit;
   }
   q.desc = o.contains("desc");
+  if (auto it = o.find("value"); it != o.end()) {
+    ASSIGN_OR_RETURN(TsValueFilter c, ParseValueCondition(call, q.field, it->second.text));
+    q.value_where.push_back(std::move(c));
+  }
   q.cancelled = session.CancelCheck();
   ASSIGN_OR_RETURN(TsStore * ts, Store(session));
   absl::StatusOr<std::vector<TsRow>> rows = ts->Query(q);

@@ -71,6 +71,15 @@ struct TsTagFilter {
   std::vector<std::string> values;  // the operand(s)
 };
 
+// A condition on a field's value at a time (TsQuery::value_where): `field op value`, the value
+// read as a double (int64 converted, bools as 0 and 1). NaN satisfies only kNe.
+struct TsValueFilter {
+  enum class Op { kLt, kLe, kGt, kGe, kEq, kNe };
+  std::string field;  // the field whose value is compared
+  Op op = Op::kGt;    // the comparison
+  double value = 0;   // the constant
+};
+
 // A query of one field of one measurement.
 struct TsQuery {
   std::string measurement;               // the measurement
@@ -86,6 +95,18 @@ struct TsQuery {
   // Polled between series (and every few thousand points): once it returns true, Query and Last
   // return Cancelled ("time-series query cancelled"). Empty: never cancelled.
   std::function<bool()> cancelled;
+  // Raw queries only (no aggregate): keep only the times at which every condition holds for the
+  // group's value of its field (a time at which a condition's field has no point is dropped),
+  // as SQL's WHERE usage_user > 90. Query takes conditions on its own field; QueryRows on any
+  // field of the measurement (not only the requested ones).
+  std::vector<TsValueFilter> value_where;
+};
+
+// One row of several fields (QueryRows, LastRows): a time of one group and each field's value.
+struct TsFieldsRow {
+  int64_t time = 0;  // ns: the bucket's start, the points' time, or (LastRows) the newest value's
+  TsTags tags;       // the group's tags (LastRows without `by`: the series' tag set)
+  std::vector<std::optional<TsValue>> values;  // values[i]: fields[i]'s, nullopt when it has none
 };
 
 // A result row: a time (a bucket's start for aggregates), a value, and the group's tags.
@@ -164,6 +185,23 @@ class TsStore {
       const TsQuery& query, const std::vector<std::string>& fields) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::vector<std::vector<TsRow>>> LastFields(
       const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  // Several fields as rows, ordered by group then time (`desc`, `limit` per group as Query):
+  // each row holds, for one time of one group, every field's value at that time (for aggregates,
+  // each field's bucket value); a field without a value there is nullopt. Raw queries need at
+  // most one series of each field per group (group `by` the tags that tell series apart), else
+  // InvalidArgument; `value_where` filters raw rows. The same series, points and buckets as
+  // QueryFields, without a row object per field value.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TsFieldsRow>> QueryRows(
+      const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  // The latest value of every field per group of `by` (per tag set when `by` is empty), as one
+  // row per group: values[i] is what LastFields gives for fields[i] (nullopt when the group has
+  // none), time the newest of their times. Fields written together (TSBS's rows) share it.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TsFieldsRow>> LastRows(
+      const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TsFieldsRow>> QueryRows(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TsFieldsRow>> LastRows(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) = 0;
   // The same three reads as of `view` (a Snapshot or a Transaction), e.g. to read a time
   // series consistently with other models. The view must outlive the call.
   [[nodiscard]] virtual absl::StatusOr<std::vector<TsRow>> Query(const ReadView& view,

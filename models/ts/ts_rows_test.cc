@@ -1,0 +1,553 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// The query caches and the row-oriented reads of the time-series model against their references:
+// the last-point cache against a naive model under interleaved writes, old snapshots,
+// transactions, other handles, retention, drops and restarts; the scope cache against series
+// created after it was filled; QueryRows / LastRows against QueryFields / LastFields; value
+// conditions against filtering the unconditioned result.
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "tessera/ts.h"
+#include "tests/util/test_util.h"
+
+namespace tessera {
+namespace {
+
+constexpr int64_t kSec = 1000000000;
+constexpr int64_t kHour = 3600 * kSec;
+constexpr int64_t kBase = int64_t{1767225600} * kSec;  // 2026-01-01
+
+class TsRowsTest : public test::DbTest {
+ protected:
+  void SetUp() override {
+    DbTest::SetUp();
+    OpenTs();
+  }
+  void TearDown() override {
+    ts_.reset();
+    DbTest::TearDown();
+  }
+  void OpenTs() {
+    auto ts = TsStore::Open(db_.get());
+    ASSERT_TRUE(ts.ok()) << ts.status();
+    ts_ = std::move(ts).value();
+  }
+  void ReopenTs() {
+    ts_.reset();
+    Reopen();
+    OpenTs();
+  }
+  std::unique_ptr<TsStore> ts_;
+};
+
+// (host, field) -> time -> value.
+using Model = std::map<std::pair<std::string, std::string>, std::map<int64_t, double>>;
+
+// What Last per host gives for `field` in `model` (times < to), as (host -> (time, value)).
+std::map<std::string, std::pair<int64_t, double>> NaiveLast(const Model& model,
+                                                            const std::string& field,
+                                                            std::optional<int64_t> to) {
+  std::map<std::string, std::pair<int64_t, double>> out;
+  for (const auto& [key, pts] : model) {
+    if (key.second != field) continue;
+    auto end = to ? pts.lower_bound(*to) : pts.end();
+    if (end == pts.begin()) continue;
+    --end;
+    out[key.first] = {end->first, end->second};
+  }
+  return out;
+}
+
+std::map<std::string, std::pair<int64_t, double>> AsMap(const std::vector<TsRow>& rows) {
+  std::map<std::string, std::pair<int64_t, double>> out;
+  for (const TsRow& r : rows) {
+    out[r.tags.at(0).second] = {r.time, std::get<double>(r.value)};
+  }
+  return out;
+}
+
+// The last-point cache gives exactly what reading RocksDB gives: random writes (forward, older
+// than the last point, duplicates of it with new values) through this handle, a second handle
+// and user transactions (committed and rolled back), reads at the latest state (repeated, so the
+// cache serves them), at older snapshots and inside a transaction, across a reopen.
+TEST_F(TsRowsTest, LastPointCacheAgreesWithANaiveModelUnderInterleavedWrites) {
+  std::mt19937_64 rng(11);
+  ASSERT_OK_AND_ASSIGN(auto other, TsStore::Open(db_.get()));
+  Model model;
+  const std::vector<std::string> hosts = {"a", "b", "c", "d"}, fields = {"x", "y"};
+  std::vector<std::pair<std::unique_ptr<Snapshot>, Model>> snaps;
+  int64_t newest = kBase;
+  auto random_points = [&](Model* m) {
+    std::vector<TsPoint> pts;
+    const int n = 1 + static_cast<int>(rng() % 6);
+    for (int i = 0; i < n; ++i) {
+      const std::string& h = hosts[rng() % hosts.size()];
+      int64_t t;
+      switch (rng() % 4) {
+        case 0:  // older than the last point, maybe into a sealed window
+          t = kBase + static_cast<int64_t>(rng() % static_cast<uint64_t>(newest - kBase + 1));
+          break;
+        case 1:  // the newest time again: replaces the last point's value
+          t = newest;
+          break;
+        default:  // forward
+          t = newest + static_cast<int64_t>(rng() % 3) * 1800 * kSec;
+      }
+      newest = std::max(newest, t);
+      const double v = static_cast<double>(rng() % 10000);
+      TsPoint p{"m", {{"host", h}}, {}, t};
+      for (const std::string& f : fields) {
+        if (rng() % 3 != 0) {
+          p.fields.emplace_back(f, v);
+          if (m != nullptr) (*m)[{h, f}][t] = v;
+        }
+      }
+      if (!p.fields.empty()) pts.push_back(std::move(p));
+    }
+    return pts;
+  };
+  auto check = [&](const Model& m, const ReadView* view, const std::string& what) {
+    for (int probe = 0; probe < 3; ++probe) {
+      std::optional<int64_t> to;
+      if (probe == 2) {
+        to = kBase + static_cast<int64_t>(rng() % static_cast<uint64_t>(newest - kBase + 2));
+      }
+      TsQuery q{.measurement = "m", .to = to, .by = {"host"}};
+      auto rows = view ? ts_->LastRows(*view, q, fields) : ts_->LastRows(q, fields);
+      ASSERT_OK(rows.status());
+      // LastRows: one row per host, values[i] the last of fields[i], time the newest of them.
+      std::map<std::string, std::pair<int64_t, std::vector<std::optional<double>>>> want;
+      for (size_t fi = 0; fi < fields.size(); ++fi) {
+        for (const auto& [h, tv] : NaiveLast(m, fields[fi], to)) {
+          auto& w = want[h];
+          if (w.second.empty()) {
+            w.second.resize(fields.size());
+            w.first = tv.first;
+          }
+          w.first = std::max(w.first, tv.first);
+          w.second[fi] = tv.second;
+        }
+      }
+      ASSERT_EQ(rows->size(), want.size()) << what;
+      size_t i = 0;
+      for (const auto& [h, w] : want) {
+        const TsFieldsRow& r = (*rows)[i++];
+        EXPECT_EQ(r.tags, (TsTags{{"host", h}})) << what;
+        EXPECT_EQ(r.time, w.first) << what << " host " << h;
+        for (size_t fi = 0; fi < fields.size(); ++fi) {
+          ASSERT_EQ(r.values[fi].has_value(), w.second[fi].has_value()) << what;
+          if (w.second[fi]) EXPECT_EQ(std::get<double>(*r.values[fi]), *w.second[fi]) << what;
+        }
+      }
+      // Last and LastFields through the same cache.
+      q.by.clear();
+      for (const std::string& f : fields) {
+        q.field = f;
+        auto last = view ? ts_->Last(*view, q) : ts_->Last(q);
+        ASSERT_OK(last.status());
+        EXPECT_EQ(AsMap(*last), NaiveLast(m, f, to)) << what << " field " << f;
+      }
+    }
+  };
+  for (int step = 0; step < 60; ++step) {
+    const int op = static_cast<int>(rng() % 10);
+    if (op < 4) {
+      ASSERT_OK(ts_->Write(random_points(&model)));
+    } else if (op < 6) {
+      ASSERT_OK(other->Write(random_points(&model)));
+    } else if (op == 6) {
+      // A transaction that writes and reads its own points, then commits or rolls back.
+      ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+      Model mine = model;
+      ASSERT_OK(ts_->Write(*txn, random_points(&mine)));
+      check(mine, txn.get(), "in a transaction");
+      if (rng() % 2) {
+        ASSERT_OK(txn->Commit());
+        model = std::move(mine);
+      } else {
+        ASSERT_OK(txn->Rollback());
+      }
+    } else if (op == 7) {
+      ASSERT_OK_AND_ASSIGN(auto snap, db_->GetSnapshot());
+      snaps.emplace_back(std::move(snap), model);
+    } else if (op == 8 && !snaps.empty()) {
+      const auto& [snap, m] = snaps[rng() % snaps.size()];
+      check(m, snap.get(), "at a snapshot");
+    } else if (op == 9 && step % 20 == 9) {
+      snaps.clear();
+      other.reset();
+      ReopenTs();
+      ASSERT_OK_AND_ASSIGN(other, TsStore::Open(db_.get()));
+    }
+    check(model, nullptr, "latest, step " + std::to_string(step));
+  }
+}
+
+// Readers racing a writer never get a last point older than one acknowledged before they began
+// (a stale cache entry), and a snapshot keeps answering as of its own time while writes go on.
+TEST_F(TsRowsTest, LastPointCacheIsNeverStaleUnderConcurrentWrites) {
+  constexpr int kWrites = 400;
+  std::atomic<int64_t> acked{-1};
+  std::atomic<bool> failed{false};
+  std::thread writer([&] {
+    for (int i = 0; i < kWrites && !failed; ++i) {
+      const int64_t t = kBase + int64_t{i} * 10 * kSec;
+      if (!ts_->Write({{"m", {{"host", "a"}}, {{"x", static_cast<double>(i)}}, t}}).ok()) {
+        failed = true;
+      }
+      acked.store(t);
+    }
+  });
+  auto reader = [&] {
+    const TsQuery q{.measurement = "m", .field = "x"};
+    while (acked.load() < kBase + int64_t{kWrites - 1} * 10 * kSec && !failed) {
+      const int64_t before = acked.load();
+      auto rows = ts_->LastRows(q, {"x"});
+      if (!rows.ok() || (before >= 0 && (rows->size() != 1 || (*rows)[0].time < before))) {
+        failed = true;
+      }
+      auto snap = db_->GetSnapshot();
+      if (!snap.ok()) failed = true;
+      if (!snap.ok()) continue;
+      auto first = ts_->Last(**snap, q);
+      auto again = ts_->Last(**snap, q);  // after more writes
+      if (!first.ok() || !again.ok() || first->size() != again->size() ||
+          (!first->empty() && (*first)[0].time != (*again)[0].time)) {
+        failed = true;
+      }
+    }
+  };
+  std::thread r1(reader), r2(reader);
+  writer.join();
+  r1.join();
+  r2.join();
+  EXPECT_FALSE(failed);
+  ASSERT_OK_AND_ASSIGN(auto rows, ts_->Last({.measurement = "m", .field = "x"}));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].time, kBase + int64_t{kWrites - 1} * 10 * kSec);
+}
+
+// Retention hides a cached last point once it is older than the cutoff; a dropped and recreated
+// measurement answers with its new points only.
+TEST_F(TsRowsTest, LastPointCacheFollowsRetentionAndDrops) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  ASSERT_OK(ts_->Write({{"m", {{"host", "old"}}, {{"x", 1.0}}, now - 5 * kHour},
+                        {"m", {{"host", "new"}}, {{"x", 2.0}}, now - 5 * kHour},
+                        {"m", {{"host", "new"}}, {{"x", 3.0}}, now - 60 * kSec}}));
+  TsQuery q{.measurement = "m", .field = "x"};
+  for (int i = 0; i < 2; ++i) {  // the second read is served by the cache
+    ASSERT_OK_AND_ASSIGN(auto rows, ts_->Last(q));
+    ASSERT_EQ(rows.size(), 2u);
+  }
+  ASSERT_OK(ts_->SetRetention("m", 2 * kHour));
+  ASSERT_OK_AND_ASSIGN(auto rows, ts_->Last(q));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].tags, (TsTags{{"host", "new"}}));
+  EXPECT_EQ(std::get<double>(rows[0].value), 3.0);
+  ASSERT_OK(ts_->EnforceRetention());
+  ASSERT_OK_AND_ASSIGN(rows, ts_->Last(q));
+  ASSERT_EQ(rows.size(), 1u);
+
+  ASSERT_OK(ts_->DropMeasurement("m"));
+  ASSERT_OK_AND_ASSIGN(rows, ts_->Last(q));
+  EXPECT_TRUE(rows.empty());
+  ASSERT_OK(ts_->Write({{"m", {{"host", "new"}}, {{"x", 4.0}}, kBase}}));
+  ASSERT_OK_AND_ASSIGN(rows, ts_->Last(q));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].time, kBase);
+  EXPECT_EQ(std::get<double>(rows[0].value), 4.0);
+}
+
+// A cached scope (the series a tag filter selects) never hides a series created later, through
+// this handle or another one.
+TEST_F(TsRowsTest, ScopeCacheSeesSeriesCreatedLater) {
+  ASSERT_OK_AND_ASSIGN(auto other, TsStore::Open(db_.get()));
+  ASSERT_OK(ts_->Write({{"m", {{"host", "a"}}, {{"x", 1.0}}, kBase}}));
+  TsQuery q{.measurement = "m",
+            .field = "x",
+            .where = {{"host", TsTagFilter::Op::kIn, {"a", "b"}}},
+            .aggregate = TsAggregate{TsAggFn::kCount},
+            .every = kHour};
+  auto count = [&] {
+    auto rows = ts_->Query(q);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() && !rows->empty() ? std::get<int64_t>((*rows)[0].value) : 0;
+  };
+  EXPECT_EQ(count(), 1);
+  EXPECT_EQ(count(), 1);
+  ASSERT_OK(ts_->Write({{"m", {{"host", "b"}}, {{"x", 1.0}}, kBase}}));
+  EXPECT_EQ(count(), 2);
+  ASSERT_OK(other->Write({{"m", {{"host", "a"}, {"rack", "1"}}, {{"x", 1.0}}, kBase}}));
+  EXPECT_EQ(count(), 3);
+  ASSERT_OK(other->Write({{"m", {{"host", "c"}}, {{"x", 1.0}}, kBase}}));
+  EXPECT_EQ(count(), 3);
+  ASSERT_OK_AND_ASSIGN(auto last, ts_->LastRows({.measurement = "m"}, {"x"}));
+  EXPECT_EQ(last.size(), 4u);  // one row per tag set
+}
+
+std::vector<TsPoint> RandomHosts(std::mt19937_64& rng, int n) {
+  std::vector<TsPoint> pts;
+  for (int i = 0; i < n; ++i) {
+    TsPoint p{"m", {{"host", std::string(1, static_cast<char>('a' + rng() % 3))}}, {}, 0};
+    p.time = kBase + static_cast<int64_t>(rng() % (7 * 3600)) * 10 * kSec / 10;
+    p.fields.emplace_back("x", static_cast<int64_t>(rng() % 100));
+    if (rng() % 4 != 0) p.fields.emplace_back("y", static_cast<double>(rng() % 400) / 4);
+    if (rng() % 5 == 0) p.fields.emplace_back("z", rng() % 2 == 0);
+    pts.push_back(std::move(p));
+  }
+  return pts;
+}
+
+// The rows QueryFields gives, joined by (group, time): the reference of QueryRows.
+std::vector<TsFieldsRow> JoinFields(const std::vector<std::vector<TsRow>>& per, bool desc) {
+  std::map<TsTags, std::map<int64_t, std::vector<std::optional<TsValue>>>> joined;
+  for (size_t f = 0; f < per.size(); ++f) {
+    for (const TsRow& r : per[f]) {
+      auto& v = joined[r.tags][r.time];
+      v.resize(per.size());
+      v[f] = r.value;
+    }
+  }
+  std::vector<TsFieldsRow> out;
+  for (auto& [tags, by_time] : joined) {
+    std::vector<TsFieldsRow> group;
+    for (auto& [t, v] : by_time) group.push_back(TsFieldsRow{t, tags, v});
+    if (desc) std::reverse(group.begin(), group.end());
+    out.insert(out.end(), group.begin(), group.end());
+  }
+  return out;
+}
+
+bool SameRows(const std::vector<TsFieldsRow>& a, const std::vector<TsFieldsRow>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].time != b[i].time || a[i].tags != b[i].tags || a[i].values != b[i].values) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST_F(TsRowsTest, QueryRowsAndLastRowsEqualThePerFieldResultsJoined) {
+  std::mt19937_64 rng(5);
+  ASSERT_OK(ts_->Write(RandomHosts(rng, 800)));
+  ASSERT_OK(ts_->Flush("m"));
+  ASSERT_OK(ts_->Write(RandomHosts(rng, 100)));  // heads over sealed chunks
+  const std::vector<std::string> fields = {"x", "y", "z", "none"};
+  std::vector<TsQuery> queries = {
+      {.measurement = "m", .by = {"host"}},
+      {.measurement = "m",
+       .from = kBase + kHour,
+       .to = kBase + 4 * kHour,
+       .where = {{"host", TsTagFilter::Op::kEq, {"b"}}},
+       .desc = true},
+      {.measurement = "m",
+       .where = {{"host", TsTagFilter::Op::kIn, {"a", "c"}}},
+       .aggregate = TsAggregate{TsAggFn::kMax},
+       .every = 600 * kSec},
+      {.measurement = "m",
+       .aggregate = TsAggregate{TsAggFn::kMean},
+       .every = kHour,
+       .by = {"host"},
+       .desc = true},
+      {.measurement = "m", .aggregate = TsAggregate{TsAggFn::kCount}, .every = kHour},
+  };
+  for (size_t qi = 0; qi < queries.size(); ++qi) {
+    ASSERT_OK_AND_ASSIGN(auto per, ts_->QueryFields(queries[qi], fields));
+    ASSERT_OK_AND_ASSIGN(auto rows, ts_->QueryRows(queries[qi], fields));
+    EXPECT_TRUE(SameRows(rows, JoinFields(per, queries[qi].desc))) << "query " << qi;
+    TsQuery limited = queries[qi];
+    limited.limit = 2;
+    ASSERT_OK_AND_ASSIGN(auto some, ts_->QueryRows(limited, fields));
+    std::map<TsTags, size_t> per_group;
+    for (const TsFieldsRow& r : some) EXPECT_LE(++per_group[r.tags], 2u) << "query " << qi;
+  }
+  // Raw rows need one series per field in a group.
+  auto bad = ts_->QueryRows({.measurement = "m"}, fields);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("series in one group"), std::string::npos);
+
+  for (const std::vector<std::string>& by : {std::vector<std::string>{"host"}, {}}) {
+    TsQuery q{.measurement = "m", .to = kBase + 3 * kHour, .by = by};
+    ASSERT_OK_AND_ASSIGN(auto per, ts_->LastFields(q, fields));
+    ASSERT_OK_AND_ASSIGN(auto rows, ts_->LastRows(q, fields));
+    std::map<TsTags, TsFieldsRow> want;
+    for (size_t f = 0; f < fields.size(); ++f) {
+      for (const TsRow& r : per[f]) {
+        TsFieldsRow& w = want[r.tags];
+        if (w.values.empty() || r.time > w.time) w.time = r.time;
+        w.tags = r.tags;
+        w.values.resize(fields.size());
+        w.values[f] = r.value;
+      }
+    }
+    ASSERT_EQ(rows.size(), want.size());
+    size_t i = 0;
+    for (const auto& [tags, w] : want) {
+      EXPECT_EQ(rows[i].tags, w.tags);
+      EXPECT_EQ(rows[i].time, w.time);
+      EXPECT_EQ(rows[i].values, w.values);
+      ++i;
+    }
+  }
+}
+
+// Newest-first queries with a limit read only the newest windows: they give the full query's
+// rows, reversed and cut, for raw points and aggregates (buckets narrower and wider than a window,
+// and not dividing it), over sparse data with empty windows and heads over sealed chunks.
+TEST_F(TsRowsTest, DescendingWithALimitEqualsTheFullResultCut) {
+  std::mt19937_64 rng(13);
+  std::vector<TsPoint> pts;
+  for (int i = 0; i < 3000; ++i) {
+    // Mostly in the first day, a few far later, leaving whole windows empty.
+    int64_t t = kBase + static_cast<int64_t>(rng() % (24 * 3600)) * kSec;
+    if (i % 100 == 0) t += static_cast<int64_t>(rng() % 10) * 24 * kHour;
+    TsPoint p{"m", {{"host", std::string(1, static_cast<char>('a' + rng() % 3))}}, {}, t};
+    p.fields.emplace_back("x", static_cast<int64_t>(rng() % 1000));
+    pts.push_back(std::move(p));
+  }
+  ASSERT_OK(ts_->Write(pts));
+  ASSERT_OK(ts_->Flush("m"));
+  ASSERT_OK(ts_->Write(RandomHosts(rng, 50)));
+  const std::vector<std::optional<TsAggregate>> aggs = {
+      std::nullopt, TsAggregate{TsAggFn::kMax}, TsAggregate{TsAggFn::kMean},
+      TsAggregate{TsAggFn::kFirst}, TsAggregate{TsAggFn::kPercentile, 50}};
+  const std::vector<int64_t> everys = {60 * kSec, 7 * 60 * kSec, 5 * kHour, 24 * kHour};
+  for (int round = 0; round < 30; ++round) {
+    TsQuery q{.measurement = "m", .field = "x", .desc = true};
+    q.aggregate = aggs[rng() % aggs.size()];
+    if (q.aggregate) q.every = everys[rng() % everys.size()];
+    if (rng() % 2) q.by = {"host"};
+    if (rng() % 2) q.to = kBase + static_cast<int64_t>(rng() % (12 * 24)) * kHour;
+    if (rng() % 3 == 0) q.from = kBase + static_cast<int64_t>(rng() % 24) * kHour;
+    ASSERT_OK_AND_ASSIGN(auto full, ts_->Query(q));
+    q.limit = 1 + rng() % 200;
+    ASSERT_OK_AND_ASSIGN(auto cut, ts_->Query(q));
+    std::vector<TsRow> want;
+    std::map<TsTags, size_t> per_group;
+    for (const TsRow& r : full) {
+      if (++per_group[r.tags] <= q.limit) want.push_back(r);
+    }
+    ASSERT_EQ(cut.size(), want.size()) << "round " << round;
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(cut[i].time, want[i].time) << "round " << round;
+      EXPECT_EQ(cut[i].value, want[i].value) << "round " << round;
+      EXPECT_EQ(cut[i].tags, want[i].tags) << "round " << round;
+    }
+    if (q.aggregate) {  // rows of several fields, each field read only as far back as needed
+      ASSERT_OK_AND_ASSIGN(auto rows, ts_->QueryRows(q, {"x", "y"}));
+      const size_t limit = q.limit;
+      q.limit = 0;
+      ASSERT_OK_AND_ASSIGN(auto all_rows, ts_->QueryRows(q, {"x", "y"}));
+      std::vector<TsFieldsRow> want_rows;
+      per_group.clear();
+      for (const TsFieldsRow& r : all_rows) {
+        if (++per_group[r.tags] <= limit) want_rows.push_back(r);
+      }
+      EXPECT_TRUE(SameRows(rows, want_rows)) << "round " << round;
+    }
+  }
+}
+
+// A value condition gives exactly the unconditioned rows filtered by it, on random data over
+// sealed and open windows, with conditions on requested and on other fields.
+TEST_F(TsRowsTest, ValueConditionsEqualFilteringTheFullResult) {
+  std::mt19937_64 rng(9);
+  ASSERT_OK(ts_->Write(RandomHosts(rng, 1500)));
+  ASSERT_OK(ts_->Flush("m"));
+  ASSERT_OK(ts_->Write(RandomHosts(rng, 200)));
+  using Op = TsValueFilter::Op;
+  const std::vector<Op> ops = {Op::kLt, Op::kLe, Op::kGt, Op::kGe, Op::kEq, Op::kNe};
+  auto holds = [](const TsValueFilter& c, double x) {
+    switch (c.op) {
+      case Op::kLt:
+        return x < c.value;
+      case Op::kLe:
+        return x <= c.value;
+      case Op::kGt:
+        return x > c.value;
+      case Op::kGe:
+        return x >= c.value;
+      case Op::kEq:
+        return x == c.value;
+      case Op::kNe:
+        return x != c.value;
+    }
+    return false;
+  };
+  auto number = [](const TsValue& v) {
+    if (auto* d = std::get_if<double>(&v)) return *d;
+    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+    return std::get<bool>(v) ? 1.0 : 0.0;
+  };
+  const std::vector<std::string> all = {"x", "y", "z"};
+  int nonempty = 0;
+  for (int round = 0; round < 40; ++round) {
+    TsQuery q{.measurement = "m", .by = {"host"}, .desc = rng() % 2 == 0};
+    if (rng() % 2) q.from = kBase + static_cast<int64_t>(rng() % 7) * kHour;
+    if (rng() % 2) q.to = kBase + static_cast<int64_t>(1 + rng() % 7) * kHour;
+    const int nc = 1 + static_cast<int>(rng() % 2);
+    for (int c = 0; c < nc; ++c) {
+      q.value_where.push_back(
+          {all[rng() % 2], ops[rng() % ops.size()], static_cast<double>(rng() % 100)});
+    }
+    // The requested fields: sometimes without the conditions' fields.
+    std::vector<std::string> fields = {all[rng() % 3]};
+    if (rng() % 2) fields.push_back(all[rng() % 3]);
+    // The reference: every field's rows without conditions, filtered.
+    TsQuery plain = q;
+    plain.value_where.clear();
+    ASSERT_OK_AND_ASSIGN(auto full, ts_->QueryRows(plain, all));
+    std::vector<TsFieldsRow> want;
+    for (const TsFieldsRow& r : full) {
+      bool keep = true;
+      for (const TsValueFilter& c : q.value_where) {
+        const auto& v = r.values[c.field == "x" ? 0 : 1];
+        keep = keep && v && holds(c, number(*v));
+      }
+      if (!keep) continue;
+      TsFieldsRow w{r.time, r.tags, {}};
+      for (const std::string& f : fields) w.values.push_back(r.values[f[0] - 'x']);
+      want.push_back(std::move(w));
+    }
+    ASSERT_OK_AND_ASSIGN(auto got, ts_->QueryRows(q, fields));
+    EXPECT_TRUE(SameRows(got, want)) << "round " << round;
+    nonempty += !want.empty();
+    // Query with conditions on its own field: its rows filtered.
+    TsQuery one = q;
+    one.field = q.value_where[0].field;
+    one.value_where.resize(1);
+    ASSERT_OK_AND_ASSIGN(auto filtered, ts_->Query(one));
+    one.value_where.clear();
+    ASSERT_OK_AND_ASSIGN(auto rows, ts_->Query(one));
+    std::erase_if(rows, [&](const TsRow& r) { return !holds(q.value_where[0], number(r.value)); });
+    ASSERT_EQ(filtered.size(), rows.size()) << "round " << round;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      EXPECT_EQ(filtered[i].time, rows[i].time);
+      EXPECT_EQ(filtered[i].value, rows[i].value);
+    }
+  }
+  EXPECT_GT(nonempty, 10);
+  // Conditions apply to raw points only, and Query's only to its own field.
+  TsQuery agg{.measurement = "m",
+              .aggregate = TsAggregate{TsAggFn::kMax},
+              .every = kHour,
+              .value_where = {{"x", Op::kGt, 1}}};
+  EXPECT_EQ(ts_->QueryRows(agg, {"x"}).status().code(), absl::StatusCode::kInvalidArgument);
+  agg.field = "x";
+  EXPECT_EQ(ts_->Query(agg).status().code(), absl::StatusCode::kInvalidArgument);
+  TsQuery other{.measurement = "m", .field = "y", .value_where = {{"x", Op::kGt, 1}}};
+  EXPECT_EQ(ts_->Query(other).status().code(), absl::StatusCode::kInvalidArgument);
+  other.value_where = {{"", Op::kGt, 1}};
+  EXPECT_EQ(ts_->QueryRows(other, {"x"}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tessera
