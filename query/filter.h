@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -57,11 +58,28 @@ struct FilterNode {
   std::string regex_options;              // kRegex: the $options string as given
 };
 
+// A document whose top-level fields are produced on demand (for example decoded lazily from its
+// stored bytes), so that a filter can be matched without building the whole document. Matching
+// through a FieldSource gives exactly the answer of matching the object holding those fields.
+// Not thread-safe (implementations cache what they decode).
+class FieldSource {
+ public:
+  virtual ~FieldSource() = default;
+  // The value of the top-level field `name`, or nullptr when the document has no such field.
+  // The pointer stays valid until the source is reset or destroyed.
+  virtual const Json* Field(const std::string& name) = 0;
+  // The whole document as an object (needed only for conditions on the document itself).
+  virtual const Json& Whole() = 0;
+};
+
 class Filter {
  public:
   // Parses a MongoDB filter document. InvalidArgument naming the operator or path on any mistake.
   static absl::StatusOr<Filter> Parse(const Json& filter);
   bool Matches(const Json& doc) const;
+  // The same answer as Matches(the document `doc` stands for), reading only the fields named by
+  // the filter's paths.
+  bool Matches(FieldSource& doc) const;
   // The root: kAnd of the top-level clauses (implicit equalities and explicit $and flattened into
   // it), or kAlways for {}.
   const FilterNode& root() const { return root_; }
@@ -74,5 +92,6 @@ class Filter {
 
 // Matches one node against a document (exposed for $pull conditions and tests).
 bool MatchNode(const FilterNode& node, const Json& doc);
+bool MatchNode(const FilterNode& node, FieldSource& doc);
 
 }  // namespace tessera::query

@@ -84,25 +84,26 @@ bool TypeMatches(const Json& v, const Json& t) {
   return false;
 }
 
-// The positive predicate of a field node on one value (no array expansion).
-bool Pred(const FilterNode& n, const Json* v) {
-  switch (n.op) {
+// The positive predicate `op` with `operand` of a field node on one value (no array expansion);
+// `op` and `operand` differ from the node's for the negations and $all.
+bool Pred(const FilterNode& n, FilterOp op, const Json& operand, const Json* v) {
+  switch (op) {
     case FilterOp::kEq:
-      return EqualsOperand(v, n.operand);
+      return EqualsOperand(v, operand);
     case FilterOp::kGt:
     case FilterOp::kGte:
     case FilterOp::kLt:
     case FilterOp::kLte: {
-      bool inclusive = n.op == FilterOp::kGte || n.op == FilterOp::kLte;
-      if (n.operand.is_null()) return inclusive && EqualsOperand(v, n.operand);
-      if (v == nullptr || ClassOf(*v) != ClassOf(n.operand)) return false;  // type bracketing
-      if (n.operand.is_number_float() && std::isnan(n.operand.get<double>())) {
+      bool inclusive = op == FilterOp::kGte || op == FilterOp::kLte;
+      if (operand.is_null()) return inclusive && EqualsOperand(v, operand);
+      if (v == nullptr || ClassOf(*v) != ClassOf(operand)) return false;  // type bracketing
+      if (operand.is_number_float() && std::isnan(operand.get<double>())) {
         // NaN compares equal only to NaN; no number is above or below it for range operators.
         return inclusive && v->is_number_float() && std::isnan(v->get<double>());
       }
       if (v->is_number_float() && std::isnan(v->get<double>())) return false;
-      int c = CompareValues(*v, n.operand);
-      switch (n.op) {
+      int c = CompareValues(*v, operand);
+      switch (op) {
         case FilterOp::kGt:
           return c > 0;
         case FilterOp::kGte:
@@ -114,25 +115,25 @@ bool Pred(const FilterNode& n, const Json* v) {
       }
     }
     case FilterOp::kIn:
-      for (const Json& o : n.operand) {
+      for (const Json& o : operand) {
         if (EqualsOperand(v, o)) return true;
       }
       return false;
     case FilterOp::kType:
       if (v == nullptr) return false;
-      if (n.operand.is_array()) {
-        for (const Json& t : n.operand) {
+      if (operand.is_array()) {
+        for (const Json& t : operand) {
           if (TypeMatches(*v, t)) return true;
         }
         return false;
       }
-      return TypeMatches(*v, n.operand);
+      return TypeMatches(*v, operand);
     case FilterOp::kRegex:
       return v != nullptr && v->is_string() &&
              RE2::PartialMatch(v->get_ref<const std::string&>(), *n.regex);
     case FilterOp::kSize:
       return v != nullptr && v->is_array() &&
-             static_cast<int64_t>(v->size()) == n.operand.get<int64_t>();
+             static_cast<int64_t>(v->size()) == operand.get<int64_t>();
     case FilterOp::kElemMatch: {
       if (v == nullptr || !v->is_array()) return false;
       for (const Json& e : *v) {
@@ -162,75 +163,86 @@ bool Pred(const FilterNode& n, const Json* v) {
 // Whether a positive operator also tries the elements of an array it meets at the end.
 bool ExpandsArrays(FilterOp op) { return op != FilterOp::kSize && op != FilterOp::kElemMatch; }
 
-bool MatchPositive(const FilterNode& n, const Json& doc) {
-  return Walk(doc, n.path, 0, [&n](const Json* v) {
-    if (Pred(n, v)) return true;
-    if (v != nullptr && v->is_array() && ExpandsArrays(n.op)) {
+// Walk from the root of a document: a JSON value, or a FieldSource whose first path part is
+// looked up by name (what Walk does on an object, without the object).
+bool WalkRoot(const Json& doc, const Path& path, const std::function<bool(const Json*)>& leaf) {
+  return Walk(doc, path, 0, leaf);
+}
+bool WalkRoot(FieldSource& doc, const Path& path, const std::function<bool(const Json*)>& leaf) {
+  if (path.parts.empty()) return Walk(doc.Whole(), path, 0, leaf);
+  const Json* v = doc.Field(path.parts[0]);
+  if (v == nullptr) return leaf(nullptr);
+  return Walk(*v, path, 1, leaf);
+}
+
+// The positive predicate `op` with `operand` on the values at `path`.
+template <typename Root>
+bool MatchPositive(const FilterNode& n, FilterOp op, const Json& operand, Root& doc) {
+  // One pointer captured, so that the std::function holds it without allocating.
+  struct Args {
+    const FilterNode& n;
+    FilterOp op;
+    const Json& operand;
+  } args{n, op, operand};
+  return WalkRoot(doc, n.path, [&args](const Json* v) {
+    if (Pred(args.n, args.op, args.operand, v)) return true;
+    if (v != nullptr && v->is_array() && ExpandsArrays(args.op)) {
       for (const Json& e : *v) {
-        if (Pred(n, &e)) return true;
+        if (Pred(args.n, args.op, args.operand, &e)) return true;
       }
     }
     return false;
   });
 }
 
-}  // namespace
-
-bool MatchNode(const FilterNode& n, const Json& doc) {
+template <typename Root>
+bool MatchNodeIn(const FilterNode& n, Root& doc) {
   switch (n.op) {
     case FilterOp::kAlways:
       return true;
     case FilterOp::kAnd:
       for (const FilterNode& c : n.children) {
-        if (!MatchNode(c, doc)) return false;
+        if (!MatchNodeIn(c, doc)) return false;
       }
       return true;
     case FilterOp::kOr:
       for (const FilterNode& c : n.children) {
-        if (MatchNode(c, doc)) return true;
+        if (MatchNodeIn(c, doc)) return true;
       }
       return false;
     case FilterOp::kNor:
       for (const FilterNode& c : n.children) {
-        if (MatchNode(c, doc)) return false;
+        if (MatchNodeIn(c, doc)) return false;
       }
       return true;
-    case FilterOp::kNe: {
-      FilterNode eq;
-      eq.op = FilterOp::kEq;
-      eq.path = n.path;
-      eq.operand = n.operand;
-      return !MatchPositive(eq, doc);
-    }
-    case FilterOp::kNin: {
-      FilterNode in;
-      in.op = FilterOp::kIn;
-      in.path = n.path;
-      in.operand = n.operand;
-      return !MatchPositive(in, doc);
-    }
+    case FilterOp::kNe:
+      return !MatchPositive(n, FilterOp::kEq, n.operand, doc);
+    case FilterOp::kNin:
+      return !MatchPositive(n, FilterOp::kIn, n.operand, doc);
     case FilterOp::kNot:
-      return !MatchNode(n.children[0], doc);
+      return !MatchNodeIn(n.children[0], doc);
     case FilterOp::kExists: {
-      bool exists = Walk(doc, n.path, 0, [](const Json* v) { return v != nullptr; });
+      bool exists = WalkRoot(doc, n.path, [](const Json* v) { return v != nullptr; });
       return exists == n.operand.get<bool>();
     }
     case FilterOp::kAll: {
       if (n.operand.empty()) return false;
       for (const Json& o : n.operand) {
-        FilterNode eq;
-        eq.op = FilterOp::kEq;
-        eq.path = n.path;
-        eq.operand = o;
-        if (!MatchPositive(eq, doc)) return false;
+        if (!MatchPositive(n, FilterOp::kEq, o, doc)) return false;
       }
       return true;
     }
     default:
-      return MatchPositive(n, doc);
+      return MatchPositive(n, n.op, n.operand, doc);
   }
 }
 
+}  // namespace
+
+bool MatchNode(const FilterNode& n, const Json& doc) { return MatchNodeIn(n, doc); }
+bool MatchNode(const FilterNode& n, FieldSource& doc) { return MatchNodeIn(n, doc); }
+
 bool Filter::Matches(const Json& doc) const { return MatchNode(root_, doc); }
+bool Filter::Matches(FieldSource& doc) const { return MatchNode(root_, doc); }
 
 }  // namespace tessera::query

@@ -112,12 +112,17 @@ class DocRecordEngine : public RecordEngine {
   absl::StatusOr<std::vector<std::string>> Scan(const std::string& from, size_t n) override {
     DocFindOptions o;
     o.limit = n;
-    ASSIGN_OR_RETURN(auto c, docs_->Find(kTable, {{"_id", {{"$gte", from}}}}, o));
+    // Views of the stored documents: each field is checked in place, without copying it, as the
+    // SQLite engine checks its columns (sqlite3_column_text) and the KV engine its packed bytes.
+    ASSIGN_OR_RETURN(auto c, docs_->FindViews(kTable, {{"_id", {{"$gte", from}}}}, o));
     std::vector<std::string> keys;
     for (; c->Valid(); c->Next()) {
-      // Checked without copying the fields, as the SQLite engine checks its columns.
-      if (!HasAllFields(c->entry())) return absl::DataLossError("short record");
-      keys.push_back(c->entry()["_id"].get<std::string>());
+      const DocumentView& v = c->entry();
+      if (!HasAllFields(v)) return absl::DataLossError("short record");
+      std::optional<size_t> id = v.find("_id");
+      std::optional<std::string_view> key = id ? v.string_value(*id) : std::nullopt;
+      if (!key) return absl::DataLossError("record without a string _id");
+      keys.emplace_back(*key);
     }
     RETURN_IF_ERROR(c->status());
     return keys;
@@ -142,14 +147,14 @@ class DocRecordEngine : public RecordEngine {
     return d;
   }
   // Every field0..field9 is a non-empty string (one pass; names are distinct in a document).
-  static bool HasAllFields(const Document& d) {
+  static bool HasAllFields(const DocumentView& d) {
     int n = 0;
-    for (auto it = d.begin(); it != d.end(); ++it) {
-      const std::string& k = it.key();
+    for (size_t i = 0; i < d.size(); ++i) {
+      std::string_view k = d.name(i);
       if (k.size() == 6 && k.compare(0, 5, "field") == 0 && k[5] >= '0' &&
-          k[5] < '0' + kYcsbFields && it->is_string() &&
-          !it->get_ref<const std::string&>().empty()) {
-        ++n;
+          k[5] < '0' + kYcsbFields) {
+        std::optional<std::string_view> v = d.string_value(i);
+        if (v && !v->empty()) ++n;
       }
     }
     return n == kYcsbFields;

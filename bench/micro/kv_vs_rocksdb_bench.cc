@@ -77,6 +77,9 @@ std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& path, bool statistics = 
   t.pin_l0_filter_and_index_blocks_in_cache = true;
   t.format_version = 5;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
+  // The same data-block hash index as Tessera's point-read column families (engine_open.cc).
+  t.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+  t.data_block_hash_table_util_ratio = 0.75;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   rocksdb::DB* db = nullptr;
   if (!rocksdb::DB::Open(o, path, &db).ok()) return nullptr;

@@ -57,6 +57,7 @@ absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
       key.clear();
       value.clear();
       codec::PutFixed64BE(&key, e.seq);
+      value.reserve(EstimateEventBytes(e) + 32);
       EncodeEventValue(e, &value);
       // Straight into the transaction's write batch, past its index: sequence keys are unique
       // and never read back by the transaction, so they need no lock, no conflict check and no

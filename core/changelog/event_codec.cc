@@ -4,7 +4,9 @@
 #include "core/changelog/event_codec.h"
 
 #include "core/codec/coding.h"
+#include "core/codec/json_text.h"
 #include "core/util/strings.h"
+#include "tessera/status.h"
 
 namespace tessera::internal {
 
@@ -80,18 +82,30 @@ absl::Status DecodeEventValue(uint64_t seq, std::string_view in, ChangeEvent* ou
   if (in.size() < 2) return bad("image format");
   uint8_t imf = static_cast<uint8_t>(in[0]);
   uint8_t flags = static_cast<uint8_t>(in[1]);
-  if (imf > 1) return bad("image format");
+  if (imf > 2) return bad("image format");
   if (flags > 3) return bad("image flags");
-  e.image_format = static_cast<ImageFormat>(imf);
+  // Stored documents are rendered as the JSON text the document model used to store.
+  const bool stored_doc = imf == static_cast<uint8_t>(ImageFormat::kStoredDocument);
+  e.image_format = stored_doc ? ImageFormat::kJson : static_cast<ImageFormat>(imf);
   in.remove_prefix(2);
-  if (flags & 1) {
-    if (!codec::GetLengthPrefixed(&in, &s)) return bad("before image");
-    e.before = std::string(s);
-  }
-  if (flags & 2) {
-    if (!codec::GetLengthPrefixed(&in, &s)) return bad("after image");
-    e.after = std::string(s);
-  }
+  auto image = [&](std::string_view what, std::optional<std::string>* out) -> absl::Status {
+    if (!codec::GetLengthPrefixed(&in, &s)) return bad(what);
+    if (!stored_doc) {
+      *out = std::string(s);
+      return absl::OkStatus();
+    }
+    if (s.empty() || static_cast<uint8_t>(s[0]) != kStoredDocumentFormat) {
+      return bad(util::StrCat(what, ": unknown document format"));
+    }
+    std::string json;
+    json.reserve(s.size() + s.size() / 8 + 16);
+    absl::Status r = codec::MsgpackToJson(s.substr(1), &json);
+    if (!r.ok()) return bad(util::StrCat(what, ": ", util::ToStd(r.message())));
+    *out = std::move(json);
+    return absl::OkStatus();
+  };
+  if (flags & 1) RETURN_IF_ERROR(image("before image", &e.before));
+  if (flags & 2) RETURN_IF_ERROR(image("after image", &e.after));
   if (!in.empty()) return bad("trailing bytes");
   *out = std::move(e);
   return absl::OkStatus();

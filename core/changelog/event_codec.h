@@ -14,7 +14,10 @@
 //   +----+------------+-------------+--------------+-------+  flags bit 0     +  flags bit 1    +
 //
 // Lengths and integers are LEB128 varints; the event is self-describing so a reader needs no
-// catalog (the object may have been dropped since).
+// catalog (the object may have been dropped since). Key format: 0 raw, 1 JSON text. Image format:
+// 0 raw, 1 JSON text, 2 stored document (the document model's value: 0x01 then MessagePack),
+// which DecodeEventValue renders as JSON text (image format 1), byte for byte the text the
+// document model wrote before it stored format 2 (docs/format/changelog.md).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +30,8 @@
 namespace tessera::internal {
 
 inline constexpr uint8_t kEventFormatVersion = 1;
+// The first byte of an image in ImageFormat::kStoredDocument (the document format byte).
+inline constexpr uint8_t kStoredDocumentFormat = 0x01;
 
 // Appends the value encoding of `e` (everything except e.seq, which is the key).
 void EncodeEventValue(const ChangeEvent& e, std::string* out);
@@ -37,7 +42,8 @@ void EncodeEventHead(int64_t commit_time_us, uint64_t txn_id, uint32_t txn_index
                      uint32_t txn_events, std::string* out);
 void EncodeEventTail(const ChangeEvent& e, std::string* out);
 
-// Decodes a value written by EncodeEventValue; `seq` comes from the key.
+// Decodes a value written by EncodeEventValue; `seq` comes from the key. Images stored as
+// ImageFormat::kStoredDocument come back as JSON text (kJson).
 absl::Status DecodeEventValue(uint64_t seq, std::string_view in, ChangeEvent* out);
 
 // The encoded size of the event, for transaction size accounting.

@@ -82,6 +82,12 @@ rocksdb::ColumnFamilyOptions BaseCfOptions(const Options& options,
   if (bloom && options.bloom_bits_per_key > 0) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options.bloom_bits_per_key, false));
   }
+  if (bloom) {
+    // Point-read column families: a hash index inside each data block finds a key without the
+    // binary search (docs/benchmarks.md, "Document and key-value reads, session 6").
+    table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+    table.data_block_hash_table_util_ratio = 0.75;
+  }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
 }

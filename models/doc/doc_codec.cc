@@ -15,7 +15,6 @@
 namespace tessera::doc {
 namespace {
 
-constexpr char kDocFormatMsgpack = 0x01;
 constexpr int kMaxDecodeDepth = 200;
 
 codec::Element NumberElement(const Json& v) {

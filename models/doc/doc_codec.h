@@ -44,6 +44,9 @@ namespace tessera::doc {
 
 using query::Json;
 
+// The first byte of a stored document: its encoding (MessagePack).
+inline constexpr char kDocFormatMsgpack = 0x01;
+
 inline constexpr uint8_t kClassEmptyArray = 0x01;
 inline constexpr uint8_t kClassNull = 0x02;
 inline constexpr uint8_t kClassNumber = 0x03;

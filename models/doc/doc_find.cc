@@ -12,6 +12,7 @@
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
 #include "models/doc/doc_codec.h"
+#include "models/doc/doc_view.h"
 #include "tessera/status.h"
 
 namespace tessera::doc {
@@ -20,12 +21,75 @@ namespace {
 using internal::BoundedIterator;
 using internal::Cf;
 
+// Matches stored documents against a query's filter and decodes the matches (with the query's
+// decode_fields). While most documents fail the filter, each is matched through a LazyDocument:
+// only the fields the filter names are decoded, and a document that does not match is never
+// built. Once most documents match (a selective plan, or a filter that keeps almost everything),
+// a document is decoded first and matched as JSON, which reads the filter's fields only once.
+// Both ways give the same answer (doc_view_test.cc).
+class Matcher {
+ public:
+  explicit Matcher(const Query& q)
+      : q_(q), always_(q.filter.root().op == query::FilterOp::kAlways) {}
+
+  // Sets *matched; when true, out->doc holds the decoded document (out->stored the stored form,
+  // for a raw query).
+  absl::Status Check(std::string_view stored, bool* matched, Match* out) {
+    ++seen_;
+    Json* doc = &out->doc;
+    if (q_.raw) {
+      *matched = always_;
+      if (!always_) {
+        RETURN_IF_ERROR(view_.Reset(stored));
+        *matched = q_.filter.Matches(view_);
+        RETURN_IF_ERROR(view_.status());
+      }
+      out->located = false;
+      if (*matched) {
+        out->stored.assign(stored.data(), stored.size());
+        if (!always_) {
+          // The fields the filter located, moved onto the copy (same offsets).
+          const char* from = view_.stored().data();
+          const char* to = out->stored.data();
+          out->fields.clear();
+          for (const MsgpackField& f : view_.fields()) {
+            out->fields.push_back({std::string_view(to + (f.name.data() - from), f.name.size()),
+                                   std::string_view(to + (f.value.data() - from), f.value.size())});
+          }
+          out->located = true;
+        }
+      }
+    } else if (always_ || !Lazy()) {
+      RETURN_IF_ERROR(DecodeDocumentInto(stored, doc, Fields()));
+      *matched = q_.filter.Matches(*doc);
+    } else {
+      RETURN_IF_ERROR(view_.Reset(stored));
+      *matched = q_.filter.Matches(view_);
+      RETURN_IF_ERROR(view_.status());
+      if (*matched) RETURN_IF_ERROR(view_.Decode(doc, Fields()));
+    }
+    if (*matched) ++matched_;
+    return absl::OkStatus();
+  }
+
+ private:
+  // Lazy while fewer than 3 in 4 of the documents seen so far matched (always for the first 8).
+  bool Lazy() const { return seen_ <= 8 || matched_ * 4 < seen_ * 3; }
+  const FieldSet* Fields() const { return q_.decode_fields ? &*q_.decode_fields : nullptr; }
+
+  const Query& q_;
+  const bool always_;
+  LazyDocument view_;
+  uint64_t seen_ = 0;
+  uint64_t matched_ = 0;
+};
+
 // Documents in _id order (or reverse _id order) from the data column family, filtered: the
 // whole collection, or the _id ranges of a primary plan.
 class ScanStream final : public MatchStream {
  public:
   ScanStream(internal::ReadSource* src, const Query& q, DocExplain* stats)
-      : src_(src), q_(q), stats_(stats) {
+      : src_(src), q_(q), stats_(stats), matcher_(q) {
     if (!q.plan.primary) {
       std::string lower;
       codec::PutFixed64BE(&lower, q.coll);
@@ -55,16 +119,12 @@ class ScanStream final : public MatchStream {
       }
       rocksdb::Slice k = (*it_)->key();
       rocksdb::Slice v = (*it_)->value();
-      absl::StatusOr<Json> doc = DecodeDocument(std::string_view(v.data(), v.size()), Fields());
-      if (!doc.ok()) {
-        status_ = doc.status();
-        return false;
-      }
+      bool match = false;
+      status_ = matcher_.Check(std::string_view(v.data(), v.size()), &match, out);
+      if (!status_.ok()) return false;
       if (stats_ != nullptr) ++stats_->docs_examined;
-      bool match = q_.filter.Matches(*doc);
       if (match) {
         out->pk.assign(k.data() + 8, k.size() - 8);
-        out->doc = std::move(*doc);
         out->stored_bytes = v.size();
       }
       if (q_.plan.reverse) {
@@ -79,33 +139,68 @@ class ScanStream final : public MatchStream {
   absl::Status status() const override { return status_; }
 
  private:
-  const FieldSet* Fields() const { return q_.decode_fields ? &*q_.decode_fields : nullptr; }
   internal::ReadSource* src_;
   const Query& q_;
   DocExplain* stats_;
+  Matcher matcher_;
   std::vector<std::pair<std::string, std::string>> whole_;  // the collection's range, if no plan
   size_t next_range_ = 0;
   std::unique_ptr<BoundedIterator> it_;
   absl::Status status_;
 };
 
-// Documents through index ranges, fetched by primary key, de-duplicated, filtered.
+// Documents through index ranges, de-duplicated, fetched by primary key, filtered. Index entries
+// are read in batches (4, then doubling up to 64) and their documents fetched with one MultiGet
+// per batch, then handed out in index order; explain counts an entry and its document when it
+// is handed out, so the read-ahead does not change the counts.
 class IndexStream final : public MatchStream {
  public:
   IndexStream(internal::ReadSource* src, const Query& q, DocExplain* stats)
-      : src_(src), q_(q), stats_(stats) {
+      : src_(src), q_(q), stats_(stats), matcher_(q) {
     dedupe_ = q.plan.index->multikey || q.plan.ranges.size() > 1;
-    next_range_ = 0;
   }
 
   bool Next(Match* out) override {
     while (status_.ok()) {
+      if (pos_ == pks_.size()) {
+        if (!Fill()) return false;
+        continue;
+      }
+      const size_t i = pos_++;
+      if (stats_ != nullptr) stats_->keys_examined += weights_[i];
+      if (!found_[i]) {
+        status_ = absl::DataLossError(util::StrCat("index \"", q_.plan.index->name,
+                                                   "\" has an entry for a missing document"));
+        return false;
+      }
+      bool match = false;
+      status_ = matcher_.Check(values_[i], &match, out);
+      if (!status_.ok()) return false;
+      if (stats_ != nullptr) ++stats_->docs_examined;
+      if (!match) continue;
+      out->pk = std::move(pks_[i]);
+      out->stored_bytes = values_[i].size();
+      return true;
+    }
+    return false;
+  }
+  absl::Status status() const override { return status_; }
+
+ private:
+  // Reads the next batch of index entries and fetches their documents; false at the end of the
+  // ranges (after counting trailing duplicates) or on error.
+  bool Fill() {
+    pks_.clear();
+    weights_.clear();
+    keys_.clear();
+    pos_ = 0;
+    while (pks_.size() < batch_ && status_.ok()) {
       if (it_ == nullptr || !(*it_)->Valid()) {
         if (it_ != nullptr) {
           status_ = internal::FromRocks((*it_)->status(), "document index scan");
           if (!status_.ok()) return false;
         }
-        if (next_range_ >= q_.plan.ranges.size()) return false;
+        if (next_range_ >= q_.plan.ranges.size()) break;
         size_t i = q_.plan.reverse ? q_.plan.ranges.size() - 1 - next_range_ : next_range_;
         ++next_range_;
         const auto& [lo, hi] = q_.plan.ranges[i];
@@ -124,42 +219,40 @@ class IndexStream final : public MatchStream {
       } else {
         (*it_)->Next();
       }
-      if (stats_ != nullptr) ++stats_->keys_examined;
+      ++skipped_;  // this entry, counted with the document it names (or as a duplicate)
       if (dedupe_ && !seen_.insert(pk).second) continue;
-      std::string raw;
-      bool found = false;
-      status_ = src_->Get(Cf::kData, DataKey(q_.coll, pk), &raw, &found);
-      if (!status_.ok()) return false;
-      if (!found) {
-        status_ = absl::DataLossError(util::StrCat("index \"", q_.plan.index->name,
-                                                   "\" has an entry for a missing document"));
-        return false;
-      }
-      absl::StatusOr<Json> doc = DecodeDocument(raw, Fields());
-      if (!doc.ok()) {
-        status_ = doc.status();
-        return false;
-      }
-      if (stats_ != nullptr) ++stats_->docs_examined;
-      if (!q_.filter.Matches(*doc)) continue;
-      out->pk = std::move(pk);
-      out->doc = std::move(*doc);
-      out->stored_bytes = raw.size();
-      return true;
+      keys_.push_back(DataKey(q_.coll, pk));
+      pks_.push_back(std::move(pk));
+      weights_.push_back(skipped_);
+      skipped_ = 0;
     }
-    return false;
+    if (!status_.ok()) return false;
+    if (pks_.empty()) {
+      if (stats_ != nullptr) stats_->keys_examined += skipped_;
+      skipped_ = 0;
+      return false;
+    }
+    batch_ = std::min<size_t>(batch_ * 2, 64);
+    status_ = src_->MultiGet(Cf::kData, keys_, &values_, &found_);
+    return status_.ok();
   }
-  absl::Status status() const override { return status_; }
 
- private:
-  const FieldSet* Fields() const { return q_.decode_fields ? &*q_.decode_fields : nullptr; }
   internal::ReadSource* src_;
   const Query& q_;
   DocExplain* stats_;
+  Matcher matcher_;
   bool dedupe_ = false;
   size_t next_range_ = 0;
   std::unique_ptr<BoundedIterator> it_;
   std::unordered_set<std::string> seen_;
+  size_t batch_ = 4;                 // entries to read next
+  std::vector<std::string> pks_;     // the batch: primary key components, in index order
+  std::vector<uint64_t> weights_;    // index entries read for each (itself and duplicates before)
+  std::vector<std::string> keys_;    // their data keys
+  std::vector<std::string> values_;  // their stored documents
+  std::vector<bool> found_;
+  size_t pos_ = 0;        // the next of the batch to hand out
+  uint64_t skipped_ = 0;  // entries read since the last one kept
   absl::Status status_;
 };
 
@@ -297,6 +390,98 @@ class FindCursor final : public Cursor<Document> {
   absl::Status status_;
 };
 
+// FindViews over a raw query: the stream's stored documents, viewed in place.
+class ViewCursor final : public Cursor<DocumentView> {
+ public:
+  ViewCursor(internal::Engine* engine, std::unique_ptr<Snapshot> snapshot,
+             internal::ReadSource* src, std::unique_ptr<Query> q)
+      : engine_(engine), snapshot_(std::move(snapshot)), q_(std::move(q)) {
+    engine_->live_handles().fetch_add(1);
+    stream_ = NewMatchStream(src, *q_, nullptr);
+  }
+  ~ViewCursor() override {
+    stream_.reset();
+    engine_->live_handles().fetch_sub(1);
+  }
+
+  absl::Status Init() {
+    Advance();
+    return status_;
+  }
+  bool Valid() const override { return valid_; }
+  void Next() override {
+    if (valid_) Advance();
+  }
+  const DocumentView& entry() const override { return view_; }
+  absl::Status status() const override { return status_; }
+
+ private:
+  void Advance() {
+    valid_ = false;
+    if (!status_.ok()) return;
+    if (q_->limit != 0 && returned_ >= q_->limit) return;
+    while (stream_->Next(&m_)) {
+      if (skipped_ < q_->skip) {
+        ++skipped_;
+        continue;
+      }
+      if (m_.located) {
+        DocumentViewAccess::Set(&view_, m_.stored, m_.fields);
+      } else {
+        status_ = DocumentViewAccess::Reset(&view_, m_.stored, &scratch_);
+        if (!status_.ok()) return;
+      }
+      ++returned_;
+      valid_ = true;
+      return;
+    }
+    status_ = stream_->status();
+  }
+
+  internal::Engine* const engine_;
+  std::unique_ptr<Snapshot> snapshot_;  // destroyed after stream_ (declared before it)
+  std::unique_ptr<Query> q_;
+  std::unique_ptr<MatchStream> stream_;
+  Match m_;  // the current match; view_ points into m_.stored
+  std::vector<MsgpackField> scratch_;
+  DocumentView view_;
+  uint64_t skipped_ = 0;
+  uint64_t returned_ = 0;
+  bool valid_ = false;
+  absl::Status status_;
+};
+
+// FindViews over Find's documents (projections and in-memory sorts): each encoded, then viewed.
+class EncodedViewCursor final : public Cursor<DocumentView> {
+ public:
+  explicit EncodedViewCursor(std::unique_ptr<Cursor<Document>> docs) : docs_(std::move(docs)) {
+    View();
+  }
+  bool Valid() const override { return valid_; }
+  void Next() override {
+    if (!valid_) return;
+    docs_->Next();
+    View();
+  }
+  const DocumentView& entry() const override { return view_; }
+  absl::Status status() const override { return status_.ok() ? docs_->status() : status_; }
+
+ private:
+  void View() {
+    valid_ = false;
+    if (!status_.ok() || !docs_->Valid()) return;
+    stored_ = EncodeDocument(docs_->entry());
+    status_ = DocumentViewAccess::Reset(&view_, stored_, &scratch_);
+    valid_ = status_.ok();
+  }
+  std::unique_ptr<Cursor<Document>> docs_;
+  std::string stored_;
+  std::vector<MsgpackField> scratch_;
+  DocumentView view_;
+  bool valid_ = false;
+  absl::Status status_;
+};
+
 void CollectFields(const query::FilterNode& node, FieldSet* out) {
   if (!node.path.parts.empty()) out->push_back(node.path.parts[0]);
   // $elemMatch conditions name paths inside the elements, not in the document.
@@ -346,6 +531,18 @@ absl::StatusOr<std::unique_ptr<Cursor<Document>>> NewFindCursor(internal::Engine
                                              std::move(stats));
   RETURN_IF_ERROR(cursor->Init());
   return std::unique_ptr<Cursor<Document>>(std::move(cursor));
+}
+
+absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> NewViewCursor(
+    internal::Engine* engine, std::unique_ptr<Snapshot> snapshot, internal::ReadSource* src,
+    std::unique_ptr<Query> q) {
+  auto cursor = std::make_unique<ViewCursor>(engine, std::move(snapshot), src, std::move(q));
+  RETURN_IF_ERROR(cursor->Init());
+  return std::unique_ptr<Cursor<DocumentView>>(std::move(cursor));
+}
+
+std::unique_ptr<Cursor<DocumentView>> ViewOfDocuments(std::unique_ptr<Cursor<Document>> docs) {
+  return std::make_unique<EncodedViewCursor>(std::move(docs));
 }
 
 }  // namespace tessera::doc

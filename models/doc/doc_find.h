@@ -27,8 +27,11 @@ inline constexpr size_t kMaxSortBytes = size_t{256} << 20;
 // One matching document with its primary key component.
 struct Match {
   std::string pk;
-  Json doc;
-  size_t stored_bytes = 0;  // the size of the stored (MessagePack) form
+  Json doc;                          // the decoded document (not set for a raw query)
+  std::string stored;                // a raw query's match: the stored form, undecoded
+  std::vector<MsgpackField> fields;  // a raw match's top-level fields in `stored`, when located
+  bool located = false;              // whether `fields` is set (the filter read the document)
+  size_t stored_bytes = 0;           // the size of the stored (MessagePack) form
 };
 
 // Everything a query needs; the cursor owns it.
@@ -44,6 +47,9 @@ struct Query {
   // When set, documents are decoded with only these top-level fields (the filter's, the sort's
   // and the projection's, and _id): the rest is skipped unbuilt (see msgpack.h).
   std::optional<FieldSet> decode_fields;
+  // Matches are handed out in their stored form (Match::stored), never decoded (FindViews; no
+  // sort or projection then).
+  bool raw = false;
 };
 
 // The top-level field names the filter reads, and _id (sorted, distinct). A document holding
@@ -72,5 +78,13 @@ absl::StatusOr<std::unique_ptr<Cursor<Document>>> NewFindCursor(internal::Engine
                                                                 internal::ReadSource* src,
                                                                 std::unique_ptr<Query> q,
                                                                 std::shared_ptr<DocExplain> stats);
+
+// The FindViews cursor of a raw query (no sort, no projection): views of the stored documents,
+// after skip and limit. `snapshot` as for NewFindCursor.
+absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> NewViewCursor(
+    internal::Engine* engine, std::unique_ptr<Snapshot> snapshot, internal::ReadSource* src,
+    std::unique_ptr<Query> q);
+// Views of the documents of a find cursor (each encoded to its stored form, then viewed).
+std::unique_ptr<Cursor<DocumentView>> ViewOfDocuments(std::unique_ptr<Cursor<Document>> docs);
 
 }  // namespace tessera::doc

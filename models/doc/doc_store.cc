@@ -164,6 +164,39 @@ absl::StatusOr<std::unique_ptr<Cursor<Document>>> DocStoreImpl::Find(
   return FindIn(nullptr, &view.source(), coll, filter, options, nullptr);
 }
 
+absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> DocStoreImpl::FindViewsIn(
+    std::unique_ptr<Snapshot> snapshot, internal::ReadSource* src, std::string_view coll,
+    const Document& filter, const DocFindOptions& options) {
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
+  if (info) {
+    ScopedOpTimer t(h_find_);
+    ASSIGN_OR_RETURN(std::unique_ptr<Query> q, Prepare(*info, filter, options));
+    if (!q->sort && !q->projection) {
+      q->raw = true;
+      auto r = NewViewCursor(engine_, std::move(snapshot), src, std::move(q));
+      if (!r.ok()) t.Fail();
+      return r;
+    }
+  }
+  // A projection or a sort (or no collection): Find's documents, viewed.
+  ASSIGN_OR_RETURN(std::unique_ptr<Cursor<Document>> docs,
+                   FindIn(std::move(snapshot), src, coll, filter, options, nullptr));
+  return ViewOfDocuments(std::move(docs));
+}
+
+absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> DocStoreImpl::FindViews(
+    std::string_view coll, const Document& filter, const DocFindOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snap, db_->GetSnapshot());  // as in Find
+  internal::ReadSource* src = &snap->source();
+  return FindViewsIn(std::move(snap), src, coll, filter, options);
+}
+
+absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> DocStoreImpl::FindViews(
+    const ReadView& view, std::string_view coll, const Document& filter,
+    const DocFindOptions& options) {
+  return FindViewsIn(nullptr, &view.source(), coll, filter, options);
+}
+
 absl::StatusOr<uint64_t> DocStoreImpl::CountIn(internal::ReadSource* src, std::string_view coll,
                                                const Document& filter) {
   ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));

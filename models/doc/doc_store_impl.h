@@ -31,11 +31,16 @@ struct CollCtx {
   std::shared_ptr<const CollectionMeta> meta;
 };
 
-// One document change of a write: insert (no before), update, or delete (no after).
+// One document change of a write: insert (no before), update, or delete (no after). An update
+// spliced from the stored bytes (doc_splice.h) has neither: only its stored forms and _id text.
 struct DocChange {
   std::string pk;
   std::optional<Json> before;
   std::optional<Json> after;
+  std::string before_stored;  // the stored form of `before`, when read (the event's before-image)
+  std::string after_stored;   // a spliced update's new stored form
+  std::string id_text;        // a spliced update's _id as JSON text
+  bool spliced = false;
 };
 
 class DocStoreImpl final : public DocStore {
@@ -74,6 +79,11 @@ class DocStoreImpl final : public DocStore {
                                                          std::string_view coll,
                                                          const Document& filter,
                                                          const DocFindOptions& options) override;
+  absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> FindViews(
+      std::string_view coll, const Document& filter, const DocFindOptions& options) override;
+  absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> FindViews(
+      const ReadView& view, std::string_view coll, const Document& filter,
+      const DocFindOptions& options) override;
   absl::StatusOr<uint64_t> Count(std::string_view coll, const Document& filter) override;
   absl::StatusOr<uint64_t> Count(const ReadView& view, std::string_view coll,
                                  const Document& filter) override;
@@ -97,6 +107,9 @@ class DocStoreImpl final : public DocStore {
   absl::StatusOr<std::unique_ptr<Cursor<Document>>> FindIn(
       std::unique_ptr<Snapshot> snapshot, internal::ReadSource* src, std::string_view coll,
       const Document& filter, const DocFindOptions& options, std::shared_ptr<DocExplain> stats);
+  absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> FindViewsIn(
+      std::unique_ptr<Snapshot> snapshot, internal::ReadSource* src, std::string_view coll,
+      const Document& filter, const DocFindOptions& options);
   absl::StatusOr<uint64_t> CountIn(internal::ReadSource* src, std::string_view coll,
                                    const Document& filter);
   absl::StatusOr<std::optional<Document>> GetIn(internal::ReadSource* src, std::string_view coll,
@@ -122,9 +135,11 @@ class DocStoreImpl final : public DocStore {
   // those keys without reading them (the caller reads and re-checks each document anyway).
   absl::StatusOr<std::vector<std::string>> MatchingKeys(internal::TxnImpl& txn, const CollCtx& ctx,
                                                         const query::Filter& filter, bool one);
-  // Reads and locks one document; nullopt when absent.
+  // Reads and locks one document; nullopt when absent. `stored` (if not null) gets its stored
+  // form.
   absl::StatusOr<std::optional<Json>> ReadLocked(internal::TxnImpl& txn, const CollCtx& ctx,
-                                                 const std::string& pk);
+                                                 const std::string& pk,
+                                                 std::string* stored = nullptr);
   // Writes `changes` with their index entries and change events: checks everything first
   // (limits, parallel arrays, unique indexes), so an error writes nothing. `touched` (may be
   // null) lists the only top-level fields updates changed: indexes on other fields (and without a

@@ -9,6 +9,8 @@
 #include "core/util/strings.h"
 #include "core/util/utf8.h"
 #include "models/doc/doc_codec.h"
+#include "models/doc/doc_find.h"
+#include "models/doc/doc_splice.h"
 #include "models/doc/doc_store_impl.h"
 #include "tessera/status.h"
 
@@ -89,6 +91,49 @@ absl::Status CheckField(const std::string& name, const Json& value, std::string_
   return CheckDepth(value, 2, what);
 }
 
+// One document of an update by splicing (doc_splice.h): `stored` is the document as read and
+// locked. nullopt when it cannot be spliced (nothing counted: the caller applies the update to the
+// whole decoded document); otherwise whether it matched the filter, with the change appended
+// when the update changed it.
+absl::StatusOr<std::optional<bool>> SpliceUpdate(const query::Filter& filter,
+                                                 const query::Update& update,
+                                                 const std::vector<std::string>& touched,
+                                                 const FieldSet& wanted, const std::string& pk,
+                                                 std::string* stored, DocUpdateResult* result,
+                                                 std::vector<DocChange>* changes) {
+  PartialDoc doc;
+  RETURN_IF_ERROR(doc.Load(*stored, wanted));
+  const Json& before = doc.fields();
+  if (!filter.Matches(before)) return std::optional<bool>(false);
+  auto id = before.find("_id");
+  const Json id_value = id != before.end() ? *id : Json();
+  Json after = before;
+  absl::StatusOr<bool> changed = update.Apply(&after, /*is_insert=*/false);
+  if (!changed.ok()) {
+    return absl::Status(
+        changed.status().code(),
+        util::StrCat("update of document ", IdText(id_value), ": ", changed.status().message()));
+  }
+  if (*changed) {
+    absl::Status valid = ValidateTouchedFields(after, touched, "document");
+    if (!valid.ok()) {
+      RETURN_IF_ERROR(ValidateDocument(after, util::StrCat("document ", IdText(id_value))));
+      return valid;
+    }
+  }
+  DocChange ch;
+  if (*changed && !doc.Splice(after, touched, &ch.after_stored)) return std::optional<bool>();
+  ++result->matched;
+  if (!*changed) return std::optional<bool>(true);
+  ++result->modified;
+  ch.pk = pk;
+  ch.spliced = true;
+  ch.id_text = IdText(id_value);
+  ch.before_stored = std::move(*stored);
+  changes->push_back(std::move(ch));
+  return std::optional<bool>(true);
+}
+
 }  // namespace
 
 absl::Status ValidateDocument(const Json& doc, std::string_view what) {
@@ -143,8 +188,10 @@ absl::StatusOr<std::optional<CollCtx>> DocStoreImpl::LockForWrite(TxnImpl& txn,
 }
 
 absl::StatusOr<std::optional<Json>> DocStoreImpl::ReadLocked(TxnImpl& txn, const CollCtx& ctx,
-                                                             const std::string& pk) {
-  std::string raw;
+                                                             const std::string& pk,
+                                                             std::string* stored) {
+  std::string local;
+  std::string& raw = stored != nullptr ? *stored : local;
   bool found = false;
   RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, DataKey(ctx.info.id, pk), &raw, &found));
   if (!found) return std::optional<Json>();
@@ -176,6 +223,16 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
   // 1. Compute and check everything; nothing is written yet.
   for (size_t c = 0; c < changes.size(); ++c) {
     DocChange& ch = changes[c];
+    if (ch.spliced) {
+      // Touches no indexed field (UpdateIn checked): only the size limit applies.
+      encoded[c] = std::move(ch.after_stored);
+      if (encoded[c].size() > kMaxDocumentBytes) {
+        return absl::InvalidArgumentError(
+            util::StrCat("document ", ch.id_text, " is ", encoded[c].size(),
+                         " bytes encoded; the limit is ", kMaxDocumentBytes));
+      }
+      continue;
+    }
     if (ch.after) {
       encoded[c] = EncodeDocument(*ch.after);
       if (encoded[c].size() > kMaxDocumentBytes) {
@@ -265,8 +322,10 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
   }
   for (size_t c = 0; c < changes.size(); ++c) {
     DocChange& ch = changes[c];
+    const bool has_before = ch.spliced || ch.before;
+    const bool has_after = ch.spliced || ch.after;
     std::string key = DataKey(coll, ch.pk);
-    if (ch.after) {
+    if (has_after) {
       RETURN_IF_ERROR(txn.Put(Cf::kData, key, encoded[c]));
     } else {
       RETURN_IF_ERROR(txn.Delete(Cf::kData, key));
@@ -275,12 +334,18 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
     e.model = Model::kDocument;
     e.object_id = coll;
     e.object = ctx.info.name;
-    e.op = !ch.after ? ChangeOp::kDelete : (ch.before ? ChangeOp::kUpdate : ChangeOp::kCreate);
+    e.op = !has_after ? ChangeOp::kDelete : (has_before ? ChangeOp::kUpdate : ChangeOp::kCreate);
     e.key_format = ImageFormat::kJson;
-    e.key = IdText(ch.after ? (*ch.after)["_id"] : (*ch.before)["_id"]);
-    e.image_format = ImageFormat::kJson;
-    if (ch.before) e.before = JsonText(*ch.before);
-    if (ch.after) e.after = JsonText(*ch.after);
+    e.key = ch.spliced ? std::move(ch.id_text)
+                       : IdText(ch.after ? (*ch.after)["_id"] : (*ch.before)["_id"]);
+    // The images are the stored bytes themselves (the read one and the written one); the change
+    // log renders them as JSON text when read (docs/format/changelog.md).
+    e.image_format = ImageFormat::kStoredDocument;
+    if (has_before) {
+      e.before =
+          ch.before_stored.empty() ? EncodeDocument(*ch.before) : std::move(ch.before_stored);
+    }
+    if (has_after) e.after = std::move(encoded[c]);
     RETURN_IF_ERROR(txn.AddEvent(std::move(e)));
   }
   return absl::OkStatus();
@@ -330,6 +395,13 @@ absl::StatusOr<std::vector<std::string>> DocStoreImpl::MatchingKeys(TxnImpl& txn
                                                                     const CollCtx& ctx,
                                                                     const query::Filter& filter,
                                                                     bool one) {
+  // A write by _id equality (the usual case) needs no plan: every key is read and the whole
+  // filter checked on its document anyway.
+  for (const auto& [path, value] : filter.Equalities()) {
+    if (path.parts.size() == 1 && path.parts[0] == "_id" && !value.is_array()) {
+      return std::vector<std::string>{EncodeComponent(value)};
+    }
+  }
   Query q;
   q.coll = ctx.info.id;
   q.meta = ctx.meta;
@@ -370,9 +442,46 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string
   if (!ctx) return result;
   ASSIGN_OR_RETURN(std::vector<std::string> pks, MatchingKeys(txn, *ctx, *f, options.one));
   std::optional<std::vector<std::string>> touched = u->TouchedFields();
+  // An operator update that touches no indexed field is spliced into the stored bytes
+  // (doc_splice.h): only the fields it touches and its filter reads are decoded.
+  FieldSet wanted;
+  bool splice = touched.has_value();
+  for (const IndexDef& def : ctx->meta->indexes) {
+    if (!splice) break;
+    if (def.partial_filter != nullptr) splice = false;
+    for (const IndexField& field : def.fields) {
+      if (std::binary_search(touched->begin(), touched->end(), field.path.parts[0])) {
+        splice = false;
+      }
+    }
+  }
+  if (splice) {
+    wanted = FilterFields(*f);
+    wanted.insert(wanted.end(), touched->begin(), touched->end());
+    wanted.push_back("_id");
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  }
   std::vector<DocChange> changes;
   for (const std::string& pk : pks) {
-    ASSIGN_OR_RETURN(std::optional<Json> doc, ReadLocked(txn, *ctx, pk));
+    std::string stored;
+    if (splice) {
+      bool found = false;
+      RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, DataKey(ctx->info.id, pk), &stored, &found));
+      if (!found) continue;
+      ASSIGN_OR_RETURN(std::optional<bool> done,
+                       SpliceUpdate(*f, *u, *touched, wanted, pk, &stored, &result, &changes));
+      if (done) {
+        if (*done && options.one) break;
+        continue;
+      }
+    }
+    std::optional<Json> doc;
+    if (splice) {
+      ASSIGN_OR_RETURN(doc, DecodeDocument(stored));
+    } else {
+      ASSIGN_OR_RETURN(doc, ReadLocked(txn, *ctx, pk, &stored));
+    }
     if (!doc || !f->Matches(*doc)) continue;  // changed since the scan, or not a match
     ++result.matched;
     Json after = *doc;
@@ -394,7 +503,12 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string
       return valid;
     }
     ++result.modified;
-    changes.push_back({pk, std::move(doc), std::move(after)});
+    DocChange ch;
+    ch.pk = pk;
+    ch.before = std::move(doc);
+    ch.after = std::move(after);
+    ch.before_stored = std::move(stored);
+    changes.push_back(std::move(ch));
     if (options.one) break;
   }
   if (result.matched == 0 && options.upsert) {
@@ -420,7 +534,10 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string
           util::StrCat("upsert: duplicate _id ", IdText(doc["_id"]), " in collection ", coll));
     }
     result.upserted_id = doc["_id"];
-    changes.push_back({pk, std::nullopt, std::move(doc)});
+    DocChange ch;
+    ch.pk = pk;
+    ch.after = std::move(doc);
+    changes.push_back(std::move(ch));
   }
   RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes, touched ? &*touched : nullptr));
   return result;
@@ -438,11 +555,15 @@ absl::StatusOr<bool> DocStoreImpl::ReplaceIn(TxnImpl& txn, std::string_view coll
   ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/false));
   if (!ctx) return false;
   std::string pk = EncodeComponent(id);
-  ASSIGN_OR_RETURN(std::optional<Json> before, ReadLocked(txn, *ctx, pk));
+  std::string stored;
+  ASSIGN_OR_RETURN(std::optional<Json> before, ReadLocked(txn, *ctx, pk, &stored));
   if (!before) return false;
   Json after = WithIdFirst((*before)["_id"], doc);
-  std::vector<DocChange> changes;
-  changes.push_back({pk, std::move(before), std::move(after)});
+  std::vector<DocChange> changes(1);
+  changes[0].pk = pk;
+  changes[0].before = std::move(before);
+  changes[0].after = std::move(after);
+  changes[0].before_stored = std::move(stored);
   RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes));
   return true;
 }
@@ -456,9 +577,14 @@ absl::StatusOr<uint64_t> DocStoreImpl::DeleteIn(TxnImpl& txn, std::string_view c
   ASSIGN_OR_RETURN(std::vector<std::string> pks, MatchingKeys(txn, *ctx, *f, one));
   std::vector<DocChange> changes;
   for (const std::string& pk : pks) {
-    ASSIGN_OR_RETURN(std::optional<Json> doc, ReadLocked(txn, *ctx, pk));
+    std::string stored;
+    ASSIGN_OR_RETURN(std::optional<Json> doc, ReadLocked(txn, *ctx, pk, &stored));
     if (!doc || !f->Matches(*doc)) continue;
-    changes.push_back({pk, std::move(doc), std::nullopt});
+    DocChange ch;
+    ch.pk = pk;
+    ch.before = std::move(doc);
+    ch.before_stored = std::move(stored);
+    changes.push_back(std::move(ch));
     if (one) break;
   }
   RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes));

@@ -347,6 +347,32 @@ class Reader {
     return Map(n, out, 0, only);
   }
 
+  // The top-level object's fields, located without decoding their values.
+  bool TopIndex(std::vector<MsgpackField>* out) {
+    uint8_t b;
+    if (!Byte(&b)) return false;
+    uint64_t n;
+    if (b >= 0x80 && b <= 0x8F) {
+      n = b & 0x0F;
+    } else if (b == 0xDE || b == 0xDF) {
+      if (!Length(b - 0xDE + 1, &n)) return false;
+    } else {
+      return Fail("the document is not a map");
+    }
+    if (n > static_cast<uint64_t>(end_ - p_) / 2) return Fail("map longer than the input");
+    out->clear();
+    out->reserve(static_cast<size_t>(n));
+    for (uint64_t i = 0; i < n; ++i) {
+      MsgpackField f;
+      if (!KeyView(&f.name)) return false;
+      const char* start = p_;
+      if (!Skip(1)) return false;
+      f.value = std::string_view(start, static_cast<size_t>(p_ - start));
+      out->push_back(f);
+    }
+    return true;
+  }
+
  private:
   size_t offset() const { return static_cast<size_t>(p_ - begin_); }
 
@@ -389,14 +415,14 @@ class Reader {
   }
   template <typename T>
   bool Unsigned(Json* out) {
-    T v;
+    T v{};
     if (!Number(&v)) return false;
     *out = static_cast<uint64_t>(v);
     return true;
   }
   template <typename T>
   bool Signed(Json* out) {
-    T v;
+    T v{};
     if (!Number(&v)) return false;
     *out = static_cast<int64_t>(v);
     return true;
@@ -408,6 +434,12 @@ class Reader {
     return true;
   }
   bool KeyString(std::string* key) {
+    std::string_view view;
+    if (!KeyView(&view)) return false;
+    key->assign(view.data(), view.size());
+    return true;
+  }
+  bool KeyView(std::string_view* key) {
     uint8_t b;
     if (!Byte(&b)) return false;
     uint64_t n;
@@ -419,7 +451,7 @@ class Reader {
       return Fail("a map key is not a string");
     }
     if (static_cast<uint64_t>(end_ - p_) < n) return Fail("truncated key");
-    key->assign(p_, static_cast<size_t>(n));
+    *key = std::string_view(p_, static_cast<size_t>(n));
     p_ += n;
     return true;
   }
@@ -524,6 +556,48 @@ void AppendMsgpack(const Json& v, std::string* out) {
     case Json::value_t::discarded:
       return;  // nlohmann writes nothing for a discarded value
   }
+}
+
+absl::Status IndexMsgpackObject(std::string_view in, std::vector<MsgpackField>* out) {
+  Reader r(in);
+  if (!r.TopIndex(out)) return r.status();
+  if (!r.done()) {
+    r.Fail("trailing bytes");
+    return r.status();
+  }
+  return absl::OkStatus();
+}
+
+bool MsgpackString(std::string_view in, std::string_view* out) {
+  if (in.empty()) return false;
+  const auto b = static_cast<uint8_t>(in[0]);
+  size_t header;
+  uint64_t n;
+  if (b >= 0xA0 && b <= 0xBF) {
+    header = 1;
+    n = b & 0x1F;
+  } else if (b >= 0xD9 && b <= 0xDB) {
+    header = size_t{1} + (size_t{1} << (b - 0xD9));
+    if (in.size() < header) return false;
+    n = 0;
+    for (size_t i = 1; i < header; ++i) n = (n << 8) | static_cast<uint8_t>(in[i]);
+  } else {
+    return false;
+  }
+  if (in.size() - header != n) return false;
+  *out = in.substr(header);
+  return true;
+}
+
+absl::Status DecodeMsgpackValue(std::string_view in, Json* out) {
+  Reader r(in);
+  // Depth 1: the value of a top-level field, as inside DecodeMsgpackObject.
+  if (!r.Value(out, 1)) return r.status();
+  if (!r.done()) {
+    r.Fail("trailing bytes");
+    return r.status();
+  }
+  return absl::OkStatus();
 }
 
 absl::Status DecodeMsgpackObject(std::string_view in, Json* out, const FieldSet* only) {

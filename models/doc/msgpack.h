@@ -33,4 +33,25 @@ using FieldSet = std::vector<std::string>;
 // non-string map key or nesting deeper than 1000 levels.
 absl::Status DecodeMsgpackObject(std::string_view in, Json* out, const FieldSet* only = nullptr);
 
+// One top-level field of a stored document: its name and the bytes of its (undecoded) value, both
+// pointing into the input.
+struct MsgpackField {
+  std::string_view name;
+  std::string_view value;
+};
+
+// Locates the top-level fields of the MessagePack object occupying all of `in`, in stored order,
+// without decoding their values (each value's framing is checked). Same errors as
+// DecodeMsgpackObject for the framing, a non-map document, non-string top-level keys and
+// trailing bytes.
+absl::Status IndexMsgpackObject(std::string_view in, std::vector<MsgpackField>* out);
+
+// Decodes one MessagePack value occupying all of `in` (for example a MsgpackField's value) into
+// `*out`, as DecodeMsgpackObject decodes it inside an object.
+absl::Status DecodeMsgpackValue(std::string_view in, Json* out);
+
+// When the MessagePack value occupying all of `in` is a string, points *out at its bytes (inside
+// `in`) and returns true; false for any other value or malformed input.
+bool MsgpackString(std::string_view in, std::string_view* out);
+
 }  // namespace tessera::doc

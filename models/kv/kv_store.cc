@@ -226,16 +226,27 @@ class KvStoreImpl final : public KvStore {
     RETURN_IF_ERROR(ValidateKey(key));
     ASSIGN_OR_RETURN(std::optional<uint64_t> id, ResolveForRead(ns));
     if (!id) return std::optional<std::string>();
+    // The stored key built in a buffer reused by this thread's reads (no allocation per read).
+    thread_local std::string encoded;
+    encoded.clear();
+    codec::PutFixed64BE(&encoded, *id);
+    encoded.append(key.data(), key.size());
     std::string raw;
     bool found = false;
-    RETURN_IF_ERROR(src.Get(Cf::kData, kv::EncodeKey(*id, key), &raw, &found));
+    RETURN_IF_ERROR(src.Get(Cf::kData, encoded, &raw, &found));
     if (!found) return std::optional<std::string>();
     codec::Envelope env;
     if (!codec::DecodeEnvelope(raw, &env)) {
       return absl::DataLossError(util::StrCat("key-value ", ns, ": malformed stored value"));
     }
     if (codec::IsExpired(env, Engine::NowMicros())) return std::optional<std::string>();
-    return std::optional<std::string>(std::string(env.payload));
+    // The payload is the tail of the stored value: returned in raw's own buffer, not copied to a
+    // new one.
+    const size_t offset = static_cast<size_t>(env.payload.data() - raw.data());
+    const size_t size = env.payload.size();
+    raw.erase(0, offset);
+    raw.resize(size);
+    return std::optional<std::string>(std::move(raw));
   }
 
   absl::StatusOr<std::vector<std::optional<std::string>>> MultiGetFrom(

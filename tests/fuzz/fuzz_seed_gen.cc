@@ -116,6 +116,14 @@ int main(int argc, char** argv) {
   Stored(10, graph::EncodeEdge(edge));
   Stored(11, graph::AdjKey(4, "alice", Direction::kOut, "knows", "bob", 17));
   Stored(11, graph::EncodeWeight(2.5));
+  // A document change event whose images are stored documents (rendered as JSON when read).
+  e.image_format = ImageFormat::kStoredDocument;
+  e.op = ChangeOp::kUpdate;
+  e.before = doc::EncodeDocument(d);
+  e.after = doc::EncodeDocument(doc::Json::object({{"_id", "x1"}, {"n", 6}}));
+  ev.clear();
+  internal::EncodeEventValue(e, &ev);
+  Stored(2, ev);
   std::printf("wrote %d seeds under %s\n", counter, root.c_str());
   return 0;
 }

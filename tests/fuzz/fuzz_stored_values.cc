@@ -15,6 +15,7 @@
 #include "core/changelog/event_codec.h"
 #include "core/codec/value_envelope.h"
 #include "models/doc/doc_codec.h"
+#include "models/doc/doc_view.h"
 #include "models/graph/graph_codec.h"
 #include "models/ts/chunk_codec.h"
 #include "models/ts/measurement_options.h"
@@ -75,6 +76,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)doc::JsonText(*doc);
       } else {
         Check(doc.status().code() == absl::StatusCode::kDataLoss);
+      }
+      // The lazy view of the read path (doc_view.h): it accepts what the decoder accepts, and
+      // every field it yields is the decoded document's.
+      doc::LazyDocument view;
+      absl::Status s = view.Reset(in);
+      if (doc.ok()) {
+        Check(s.ok());
+        for (auto it = doc->begin(); it != doc->end(); ++it) {
+          const query::Json* v = view.Field(it.key());
+          Check(v != nullptr && query::IdenticalValues(*v, *doc->find(it.key())));
+        }
+      } else if (s.ok()) {
+        // Framing is fine but a value is not: decoding the fields one by one finds it.
+        for (const auto& f : view.fields()) (void)view.Field(std::string(f.name));
+      } else {
+        Check(s.code() == absl::StatusCode::kDataLoss);
       }
       break;
     }

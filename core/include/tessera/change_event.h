@@ -25,6 +25,10 @@ enum class ChangeOp : char {
 enum class ImageFormat : uint8_t {
   kRaw = 0,   // uninterpreted bytes (key-value keys and values)
   kJson = 1,  // JSON text
+  // Images only, written by the document model: the document's stored bytes (format byte 0x01,
+  // then MessagePack; docs/format/document.md). Events read from the log never carry it: their
+  // images are rendered as JSON text (kJson) when read.
+  kStoredDocument = 2,
 };
 
 struct ChangeEvent {

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -91,6 +92,39 @@ struct DocExplain {
   uint64_t keys_examined = 0;        // index entries read
   uint64_t docs_examined = 0;        // documents fetched and tested against the filter
   uint64_t returned = 0;             // documents returned
+};
+
+namespace doc {
+struct DocumentViewAccess;
+}
+
+// A read-only view of one stored document, handed out by DocStore::FindViews: its top-level
+// fields are located in the stored bytes, and a value is decoded only when asked (as MongoDB's
+// C++ driver hands out bsoncxx document views instead of parsed documents). string_value reads a
+// string field without copying it. A view is valid until its cursor moves or is destroyed.
+// Not thread-safe.
+class DocumentView {
+ public:
+  DocumentView() = default;
+  DocumentView(const DocumentView&) = delete;
+  DocumentView& operator=(const DocumentView&) = delete;
+
+  // The number of top-level fields, and the name of the i-th in stored order (i < size()).
+  size_t size() const { return fields_.size(); }
+  std::string_view name(size_t i) const { return fields_[i].first; }
+  // The position of the field `name`, or nullopt when the document has none.
+  std::optional<size_t> find(std::string_view name) const;
+  // The i-th field's bytes when it holds a string (no copy); nullopt for any other type.
+  std::optional<std::string_view> string_value(size_t i) const;
+  // The i-th field's value, decoded. DataLoss on malformed stored bytes.
+  [[nodiscard]] absl::StatusOr<Document> value(size_t i) const;
+  // The whole document, decoded (what Find would have returned).
+  [[nodiscard]] absl::StatusOr<Document> ToDocument() const;
+
+ private:
+  friend struct doc::DocumentViewAccess;
+  std::string_view stored_;                                            // the stored form
+  std::vector<std::pair<std::string_view, std::string_view>> fields_;  // name, value bytes
 };
 
 // Progress of an index build: documents indexed so far, out of an estimate of the total.
@@ -162,6 +196,15 @@ class DocStore {
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<Document>>> Find(
       std::string_view coll, const Document& filter, const DocFindOptions& options) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<Document>>> Find(
+      const ReadView& view, std::string_view coll, const Document& filter,
+      const DocFindOptions& options) = 0;
+
+  // Find, handing out views of the stored documents instead of parsed ones (see DocumentView):
+  // a caller that reads a few fields, or only checks them, skips building every document. With a
+  // projection or an in-memory sort the results are built as in Find and viewed afterwards.
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> FindViews(
+      std::string_view coll, const Document& filter, const DocFindOptions& options) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<DocumentView>>> FindViews(
       const ReadView& view, std::string_view coll, const Document& filter,
       const DocFindOptions& options) = 0;
 

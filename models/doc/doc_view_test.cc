@@ -1,0 +1,307 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// The lazily decoded document view (doc_view.h) against the full decode: every field it yields is
+// the decoded field, and a filter matched through the view gives the answer of the filter matched
+// on the decoded document, on random documents of every type and random filters of every
+// operator.
+#include "models/doc/doc_view.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "models/doc/doc_codec.h"
+#include "models/doc/doc_test_util.h"
+#include "query/filter.h"
+
+namespace tessera::doc {
+namespace {
+
+// Equal values of equal types all the way down (nlohmann's == treats 1u and 1 as equal).
+bool SameTyped(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+      if (ia.key() != ib.key() || !SameTyped(ia.value(), ib.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!SameTyped(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (a.is_number_float()) {
+    double x = a.get<double>(), y = b.get<double>();
+    return (std::isnan(x) && std::isnan(y)) || std::memcmp(&x, &y, sizeof x) == 0;
+  }
+  return a == b;
+}
+
+// Scalars of every stored type from a small domain, so that filters often match.
+Json RandomScalar(std::mt19937_64& rng) {
+  switch (rng() % 10) {
+    case 0:
+      return Json(static_cast<int64_t>(rng() % 7) - 3);
+    case 1:
+      return Json(static_cast<uint64_t>(rng() % 5));
+    case 2:
+      return Json(static_cast<double>(rng() % 9) / 2 - 1);
+    case 3:
+      return Json(std::nan(""));
+    case 4:
+      return Json(std::string(1 + rng() % 2, static_cast<char>('a' + rng() % 3)));
+    case 5:
+      return Json(nullptr);
+    case 6:
+      return Json(rng() % 2 == 0);
+    case 7:
+      return Json::binary({static_cast<uint8_t>(rng() % 3)});
+    case 8:
+      return Json(std::string(40, 'x'));  // beyond the short-string buffer
+    default:
+      return Json(static_cast<int64_t>(rng() % 4));
+  }
+}
+
+Json RandomValue(std::mt19937_64& rng, int depth) {
+  switch (depth > 2 ? 0 : rng() % 6) {
+    case 4: {
+      Json a = Json::array();
+      for (size_t n = rng() % 4; n > 0; --n) a.push_back(RandomValue(rng, depth + 1));
+      return a;
+    }
+    case 5: {
+      Json o = Json::object();
+      for (size_t n = rng() % 3; n > 0; --n) {
+        o[std::string(1, static_cast<char>('a' + rng() % 3))] = RandomValue(rng, depth + 1);
+      }
+      return o;
+    }
+    default:
+      return RandomScalar(rng);
+  }
+}
+
+Json RandomDocument(std::mt19937_64& rng) {
+  Json d = Json::object();
+  d["_id"] = RandomScalar(rng);
+  for (size_t n = rng() % 6; n > 0; --n) {
+    d[std::string(1, static_cast<char>('a' + rng() % 4))] = RandomValue(rng, 1);
+  }
+  return d;
+}
+
+std::string RandomPath(std::mt19937_64& rng) {
+  static const char* kPaths[] = {"a",   "b",   "c",   "d",     "_id",   "a.a",
+                                 "a.b", "b.c", "a.0", "c.1.a", "a.b.c", "zz"};
+  return kPaths[rng() % (sizeof(kPaths) / sizeof(kPaths[0]))];
+}
+
+Json RandomCondition(std::mt19937_64& rng, int depth);
+
+Json RandomOperators(std::mt19937_64& rng, int depth) {
+  static const char* kOps[] = {"$eq",    "$ne",  "$gt",   "$gte",       "$lt",
+                               "$lte",   "$in",  "$nin",  "$exists",    "$type",
+                               "$regex", "$all", "$size", "$elemMatch", "$not"};
+  std::string op = kOps[rng() % (sizeof(kOps) / sizeof(kOps[0]))];
+  Json list = Json::array();
+  for (size_t n = 1 + rng() % 3; n > 0; --n) list.push_back(RandomScalar(rng));
+  if (op == "$in" || op == "$nin" || op == "$all") return Json{{op, list}};
+  if (op == "$exists") return Json{{op, rng() % 2 == 0}};
+  if (op == "$type") {
+    static const char* kTypes[] = {"double", "string", "object", "array", "bool",
+                                   "null",   "int",    "long",   "number"};
+    return Json{{op, kTypes[rng() % 9]}};
+  }
+  if (op == "$regex") return Json{{op, rng() % 2 == 0 ? "^a" : "b"}};
+  if (op == "$size") return Json{{op, static_cast<int64_t>(rng() % 3)}};
+  if (op == "$elemMatch") {
+    if (rng() % 2 == 0) return Json{{op, {{"$gte", RandomScalar(rng)}}}};
+    return Json{{op, {{"a", RandomScalar(rng)}}}};
+  }
+  if (op == "$not") {
+    if (depth > 1) return Json{{"$not", {{"$eq", RandomScalar(rng)}}}};
+    return Json{{op, RandomOperators(rng, depth + 1)}};
+  }
+  return Json{{op, RandomScalar(rng)}};
+}
+
+Json RandomCondition(std::mt19937_64& rng, int depth) {
+  if (depth < 2 && rng() % 5 == 0) {
+    static const char* kLogic[] = {"$and", "$or", "$nor"};
+    Json clauses = Json::array();
+    for (size_t n = 1 + rng() % 3; n > 0; --n) clauses.push_back(RandomCondition(rng, depth + 1));
+    return Json{{kLogic[rng() % 3], clauses}};
+  }
+  if (rng() % 4 == 0) return Json{{RandomPath(rng), RandomScalar(rng)}};  // implicit equality
+  return Json{{RandomPath(rng), RandomOperators(rng, depth)}};
+}
+
+Json RandomFilter(std::mt19937_64& rng) {
+  Json f = Json::object();
+  for (size_t n = rng() % 3; n > 0; --n) f.update(RandomCondition(rng, 0));
+  return f;
+}
+
+TEST(LazyDocumentTest, FieldsAreTheDecodedFields) {
+  std::mt19937_64 rng(17);
+  LazyDocument view;
+  for (int i = 0; i < 1000; ++i) {
+    std::string stored = EncodeDocument(RandomDocument(rng));
+    // What the full decode gives (a non-negative integer comes back unsigned, as from nlohmann).
+    Json doc = *DecodeDocument(stored);
+    ASSERT_TRUE(view.Reset(stored).ok());
+    // Asked in a random order, twice (the second answer comes from the view's cache).
+    std::vector<std::string> names = {"_id", "a", "b", "c", "d", "missing"};
+    std::shuffle(names.begin(), names.end(), rng);
+    for (int round = 0; round < 2; ++round) {
+      for (const std::string& name : names) {
+        const Json* got = view.Field(name);
+        auto it = doc.find(name);
+        if (it == doc.end()) {
+          EXPECT_EQ(got, nullptr) << name << " in " << doc.dump();
+        } else {
+          ASSERT_NE(got, nullptr) << name << " in " << doc.dump();
+          EXPECT_TRUE(SameTyped(*got, *it)) << name << ": " << got->dump() << " vs " << it->dump();
+        }
+      }
+    }
+    EXPECT_TRUE(SameTyped(view.Whole(), doc));
+    Json part;
+    FieldSet only = {"_id", "b"};
+    ASSERT_TRUE(view.Decode(&part, &only).ok());
+    EXPECT_TRUE(SameTyped(part, *DecodeDocument(stored, &only)));
+    EXPECT_TRUE(view.status().ok());
+  }
+}
+
+TEST(LazyDocumentTest, FilterOnTheViewEqualsFilterOnTheDocument) {
+  std::mt19937_64 rng(23);
+  std::vector<Json> docs;
+  std::vector<std::string> stored;
+  for (int i = 0; i < 200; ++i) {
+    docs.push_back(RandomDocument(rng));
+    stored.push_back(EncodeDocument(docs.back()));
+  }
+  LazyDocument view;
+  int filters = 0, matches = 0;
+  while (filters < 400) {
+    Json f = RandomFilter(rng);
+    absl::StatusOr<query::Filter> filter = query::Filter::Parse(f);
+    if (!filter.ok()) continue;  // a random combination the language rejects
+    ++filters;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      ASSERT_TRUE(view.Reset(stored[i]).ok());
+      bool on_json = filter->Matches(docs[i]);
+      bool on_view = filter->Matches(view);
+      ASSERT_EQ(on_view, on_json) << "filter " << f.dump() << "\ndocument " << docs[i].dump();
+      ASSERT_TRUE(view.status().ok());
+      matches += on_json ? 1 : 0;
+    }
+  }
+  // The filters are not trivial: some documents match, most do not.
+  EXPECT_GT(matches, 400 * 200 / 20);
+  EXPECT_LT(matches, 400 * 200 / 2);
+}
+
+TEST(LazyDocumentTest, MalformedBytesAreDataLoss) {
+  LazyDocument view;
+  EXPECT_EQ(view.Reset("").code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(view.Reset("\x07\x80").code(), absl::StatusCode::kDataLoss);  // unknown format
+  std::string stored = EncodeDocument(Json{{"_id", 1}, {"a", "text"}});
+  for (size_t cut = 1; cut < stored.size(); ++cut) {
+    EXPECT_EQ(view.Reset(std::string_view(stored).substr(0, cut)).code(),
+              absl::StatusCode::kDataLoss)
+        << cut;
+  }
+  EXPECT_EQ(view.Reset(stored + "x").code(), absl::StatusCode::kDataLoss);  // trailing bytes
+  std::string not_map = EncodeDocument(Json{{"_id", 1}});
+  not_map[1] = static_cast<char>(0x91);  // an array header where the map header was
+  EXPECT_EQ(view.Reset(not_map).code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(view.Reset(stored).ok());
+  ASSERT_NE(view.Field("a"), nullptr);
+  EXPECT_EQ(*view.Field("a"), "text");
+}
+
+// FindViews hands out exactly Find's documents (in Find's order, after skip and limit), through
+// the raw path (no sort, no projection) and the encoded one; with indexes (a multikey one, read
+// in batches) and without.
+class FindViewsTest : public test::DocDbTest {
+ protected:
+  std::vector<Json> Views(std::string_view coll, const Json& filter, const DocFindOptions& o) {
+    auto c = docs_->FindViews(coll, filter, o);
+    EXPECT_TRUE(c.ok()) << c.status();
+    std::vector<Json> out;
+    if (!c.ok()) return out;
+    for (; (*c)->Valid(); (*c)->Next()) {
+      const DocumentView& v = (*c)->entry();
+      absl::StatusOr<Json> d = v.ToDocument();
+      EXPECT_TRUE(d.ok()) << d.status();
+      if (!d.ok()) return out;
+      // The view's fields are the document's, in order, each decoded or read in place.
+      EXPECT_EQ(v.size(), d->size());
+      size_t i = 0;
+      for (auto it = d->begin(); it != d->end() && i < v.size(); ++it, ++i) {
+        EXPECT_EQ(v.name(i), it.key());
+        EXPECT_EQ(v.find(it.key()), std::optional<size_t>(i));
+        absl::StatusOr<Json> value = v.value(i);
+        EXPECT_TRUE(value.ok() && SameTyped(*value, it.value())) << it.key();
+        std::optional<std::string_view> text = v.string_value(i);
+        EXPECT_EQ(text.has_value(), it->is_string()) << it.key();
+        if (text) EXPECT_EQ(*text, it->get_ref<const std::string&>());
+      }
+      EXPECT_EQ(v.find("no such field"), std::nullopt);
+      out.push_back(std::move(*d));
+    }
+    EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
+    return out;
+  }
+};
+
+TEST_F(FindViewsTest, ViewsAreFindsDocuments) {
+  std::mt19937_64 rng(31);
+  std::vector<Json> docs;
+  for (int i = 0; i < 150; ++i) {
+    Json d = RandomDocument(rng);
+    d["_id"] = i;
+    docs.push_back(d);
+  }
+  InsertAll("plain", docs);
+  InsertAll("indexed", docs);
+  ASSERT_OK(docs_->CreateIndex("indexed", {.keys = {{"a", 1}}}, nullptr).status());
+  ASSERT_OK(docs_->CreateIndex("indexed", {.keys = {{"b", -1}}}, nullptr).status());
+  int checked = 0;
+  for (int q = 0; q < 80; ++q) {
+    Json filter = RandomFilter(rng);
+    if (!query::Filter::Parse(filter).ok()) continue;
+    DocFindOptions o;
+    if (rng() % 3 == 0) o.skip = rng() % 5;
+    if (rng() % 3 == 0) o.limit = 1 + rng() % 20;
+    if (rng() % 6 == 0) o.sort = Json{{"b", -1}};
+    if (rng() % 6 == 0) o.projection = Json{{"a", 1}};
+    for (const char* coll : {"plain", "indexed"}) {
+      absl::StatusOr<std::vector<Json>> want = FindAll(coll, filter, o);
+      ASSERT_TRUE(want.ok()) << want.status();
+      std::vector<Json> got = Views(coll, filter, o);
+      ASSERT_EQ(got.size(), want->size()) << coll << " " << filter.dump();
+      for (size_t i = 0; i < got.size(); ++i) {
+        ASSERT_TRUE(SameTyped(got[i], (*want)[i])) << got[i].dump() << " vs " << (*want)[i].dump();
+      }
+      checked += static_cast<int>(got.size());
+    }
+  }
+  EXPECT_GT(checked, 500);
+  // A collection that does not exist has no documents; a bad filter is an error.
+  EXPECT_TRUE(Views("absent", Json::object(), {}).empty());
+  EXPECT_EQ(docs_->FindViews("plain", Json{{"a", {{"$bad", 1}}}}, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tessera::doc

@@ -1,0 +1,300 @@
+// Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
+//
+// The document write path's shortcuts must not change what is stored or what the change feed
+// says: change events carry stored documents as their images and render them as the JSON text
+// they used to store; updates spliced into the stored bytes (doc_splice.h) give the bytes of a
+// full decode, apply and encode; and a collection whose updates are spliced ends with the same
+// documents and the same change events as one whose updates take the full path.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/changelog/event_codec.h"
+#include "core/codec/json_text.h"
+#include "models/doc/doc_codec.h"
+#include "models/doc/doc_find.h"
+#include "models/doc/doc_splice.h"
+#include "models/doc/doc_test_util.h"
+#include "query/filter.h"
+#include "query/update.h"
+
+namespace tessera::doc {
+namespace {
+
+// `valid`: only what a document store accepts (valid UTF-8, no binary, finite numbers).
+std::string RandomString(std::mt19937_64& rng, bool valid) {
+  static const std::vector<std::string> kPieces = {
+      "a", "field", "\"", "\\", "\n",   "\t",   std::string(1, '\0'), "\x1f", "\x7f", "é", "€",
+      "😀", " ",     "/",  "{}", "\xff", "\xc3", "\xed\xa0\x80"};
+  const size_t pieces = valid ? kPieces.size() - 3 : kPieces.size();
+  size_t len = rng() % 8 == 0 ? 20 + rng() % 300 : rng() % 12;
+  std::string s;
+  for (size_t i = 0; i < len; ++i) s += kPieces[rng() % pieces];
+  return s;
+}
+
+Json RandomValue(std::mt19937_64& rng, int depth, bool valid) {
+  switch (rng() % (depth > 2 ? 7 : 9)) {
+    case 0:
+      return Json(nullptr);
+    case 1:
+      return Json(rng() % 2 == 0);
+    case 2:
+      return Json(static_cast<int64_t>(rng() >> (rng() % 64)) * (rng() % 2 == 0 ? 1 : -1));
+    case 3: {
+      static const double kDoubles[] = {0.0, -0.0,    0.5, 1e300, 0.1, 3.4028234663852886e38,
+                                        NAN, INFINITY};
+      const size_t n = sizeof(kDoubles) / sizeof(double) - (valid ? 2 : 0);
+      if (rng() % 2 == 0) return Json(kDoubles[rng() % n]);
+      return Json(static_cast<double>(static_cast<int64_t>(rng() % 100000) - 50000) / 7.0);
+    }
+    case 4:
+    case 5:
+      return Json(RandomString(rng, valid));
+    case 6: {
+      if (valid) return Json(static_cast<uint64_t>(rng()));
+      std::vector<uint8_t> bytes(rng() % 18);
+      for (auto& b : bytes) b = static_cast<uint8_t>(rng());
+      if (rng() % 2 == 0) return Json::binary(bytes);
+      return Json::binary(bytes, static_cast<uint8_t>(rng()));
+    }
+    case 7: {
+      Json a = Json::array();
+      for (size_t n = rng() % 4; n > 0; --n) a.push_back(RandomValue(rng, depth + 1, valid));
+      return a;
+    }
+    default: {
+      Json o = Json::object();
+      for (size_t n = rng() % 4 == 0 ? 17 : rng() % 4; n > 0; --n) {
+        o[std::string(1, static_cast<char>('p' + rng() % 4))] = RandomValue(rng, depth + 1, valid);
+      }
+      return o;
+    }
+  }
+}
+
+std::string FieldName(std::mt19937_64& rng) {
+  return std::string(1, static_cast<char>('a' + rng() % 8));
+}
+
+Json RandomDocument(std::mt19937_64& rng, Json id, bool valid) {
+  Json d = Json::object();
+  d["_id"] = std::move(id);
+  // Up to 20 fields, so that some documents need a 16-bit map header after an update.
+  for (size_t n = rng() % 4 == 0 ? 12 + rng() % 8 : rng() % 8; n > 0; --n) {
+    std::string name = FieldName(rng);
+    if (rng() % 3 == 0) name += std::to_string(rng() % 10);
+    d[name] = RandomValue(rng, 1, valid);
+  }
+  return d;
+}
+
+// An operator update of one to three clauses on top-level fields (or one level below).
+Json RandomUpdate(std::mt19937_64& rng) {
+  static const char* kOps[] = {"$set", "$unset", "$inc",      "$push", "$rename", "$min",
+                               "$max", "$pop",   "$addToSet", "$mul",  "$pull"};
+  Json u = Json::object();
+  for (size_t n = 1 + rng() % 3; n > 0; --n) {
+    std::string op = kOps[rng() % (sizeof(kOps) / sizeof(kOps[0]))];
+    std::string path = FieldName(rng);
+    if (rng() % 5 == 0) path += ".q";
+    Json value;
+    if (op == "$unset") {
+      value = "";
+    } else if (op == "$rename") {
+      value = FieldName(rng) + (rng() % 2 == 0 ? "x" : "");
+    } else if (op == "$inc" || op == "$mul") {
+      value = static_cast<int64_t>(rng() % 5);
+    } else if (op == "$pop") {
+      value = rng() % 2 == 0 ? 1 : -1;
+    } else {
+      value = RandomValue(rng, 2, /*valid=*/true);
+    }
+    if (!u.contains(op)) u[op] = Json::object();
+    u[op][path] = value;
+  }
+  return u;
+}
+
+TEST(DocEventImageTest, StoredDocumentsRenderAsTheirJsonText) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 1000; ++i) {
+    Json doc = RandomDocument(rng, Json(i), /*valid=*/false);
+    const std::string stored = EncodeDocument(doc);
+    std::string rendered;
+    ASSERT_OK(codec::MsgpackToJson(std::string_view(stored).substr(1), &rendered));
+    ASSERT_EQ(rendered, JsonText(doc));
+
+    // Through the change log's encoding: stored images come back as JSON text.
+    ChangeEvent e;
+    e.model = Model::kDocument;
+    e.object = "c";
+    e.op = ChangeOp::kUpdate;
+    e.key_format = ImageFormat::kJson;
+    e.key = JsonText(doc["_id"]);
+    e.image_format = ImageFormat::kStoredDocument;
+    e.before = stored;
+    e.after = EncodeDocument(Json::object({{"_id", i}}));
+    std::string value;
+    internal::EncodeEventValue(e, &value);
+    ChangeEvent back;
+    ASSERT_OK(internal::DecodeEventValue(9, value, &back));
+    EXPECT_EQ(back.image_format, ImageFormat::kJson);
+    EXPECT_EQ(back.before, JsonText(doc));
+    EXPECT_EQ(back.after, JsonText(Json::object({{"_id", i}})));
+  }
+}
+
+TEST(DocEventImageTest, JsonImagesWrittenBeforeStillRead) {
+  ChangeEvent e;
+  e.model = Model::kDocument;
+  e.object = "c";
+  e.op = ChangeOp::kCreate;
+  e.key_format = ImageFormat::kJson;
+  e.key = "1";
+  e.image_format = ImageFormat::kJson;
+  e.after = R"({"_id":1,"a":"x"})";
+  std::string value;
+  internal::EncodeEventValue(e, &value);
+  ChangeEvent back;
+  ASSERT_OK(internal::DecodeEventValue(3, value, &back));
+  EXPECT_EQ(back.image_format, ImageFormat::kJson);
+  EXPECT_EQ(back.after, e.after);
+  EXPECT_FALSE(back.before.has_value());
+}
+
+TEST(DocEventImageTest, MalformedStoredImageIsDataLoss) {
+  ChangeEvent e;
+  e.model = Model::kDocument;
+  e.object = "c";
+  e.op = ChangeOp::kCreate;
+  e.image_format = ImageFormat::kStoredDocument;
+  for (const std::string& bad :
+       {std::string(), std::string("\x02\x80", 2), std::string("\x01\x81\xa1", 3),
+        std::string("\x01\x80\x00", 3), std::string("\x01\x81\x01\x02", 4)}) {
+    e.after = bad;
+    std::string value;
+    internal::EncodeEventValue(e, &value);
+    ChangeEvent back;
+    absl::Status s = internal::DecodeEventValue(5, value, &back);
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+    EXPECT_NE(std::string(s.message()).find("after image"), std::string::npos) << s;
+  }
+}
+
+TEST(DocSpliceTest, RandomUpdatesGiveTheFullPathsBytes) {
+  std::mt19937_64 rng(11);
+  int spliced = 0, changed_count = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const Json doc = RandomDocument(rng, Json(i), /*valid=*/true);
+    const std::string stored = EncodeDocument(doc);
+    absl::StatusOr<query::Update> u = query::Update::Parse(RandomUpdate(rng));
+    if (!u.ok()) continue;  // conflicting paths
+    const std::vector<std::string> touched = *u->TouchedFields();
+    absl::StatusOr<query::Filter> f = query::Filter::Parse(Json::object({{"_id", i}}));
+    ASSERT_OK(f.status());
+    FieldSet wanted = FilterFields(*f);
+    wanted.insert(wanted.end(), touched.begin(), touched.end());
+    wanted.push_back("_id");
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+
+    Json full = doc;
+    absl::StatusOr<bool> full_changed = u->Apply(&full, false);
+    PartialDoc partial;
+    ASSERT_OK(partial.Load(stored, wanted));
+    ASSERT_TRUE(f->Matches(partial.fields()));
+    Json after = partial.fields();
+    absl::StatusOr<bool> changed = u->Apply(&after, false);
+    ASSERT_EQ(changed.status(), full_changed.status()) << doc.dump();
+    if (!changed.ok()) continue;
+    ASSERT_EQ(*changed, *full_changed) << doc.dump();
+    if (!*changed) continue;
+    ++changed_count;
+    std::string out;
+    if (!partial.Splice(after, touched, &out)) continue;
+    ++spliced;
+    ASSERT_EQ(out, EncodeDocument(full)) << doc.dump() << "\n" << full.dump();
+  }
+  // Apply keeps fields in place, so every changed document can be spliced.
+  EXPECT_EQ(spliced, changed_count);
+  EXPECT_GT(spliced, 600);
+}
+
+TEST(DocSpliceTest, RefusesWhatItCannotReproduce) {
+  // A field stored twice (not written by Tessera, but decodable): the full path keeps both.
+  std::string stored(
+      "\x01\x83\xa3_id\x01\xa1"
+      "a\x02\xa1"
+      "a\x03",
+      13);
+  PartialDoc p;
+  ASSERT_OK(p.Load(stored, {"_id", "a"}));
+  std::string out;
+  EXPECT_FALSE(p.Splice(Json::object({{"_id", 1}, {"a", 5}}), {"a"}, &out));
+  // Fields that moved.
+  const std::string abc = EncodeDocument(Json::object({{"_id", 1}, {"a", 1}, {"b", 2}}));
+  ASSERT_OK(p.Load(abc, {"_id", "a", "b"}));
+  EXPECT_FALSE(p.Splice(Json::object({{"_id", 1}, {"b", 3}, {"a", 4}}), {"a", "b"}, &out));
+  EXPECT_EQ(p.Load(std::string("\x01\x81", 2), {"a"}).code(), absl::StatusCode::kDataLoss);
+}
+
+class DocWriteFastPathTest : public test::DocDbTest {};
+
+// The same documents and updates in two collections: "fast" has no index, so its updates are
+// spliced; "slow" has a partial index, which sends every update through the full path.
+TEST_F(DocWriteFastPathTest, SplicedUpdatesEqualFullPathDocumentsAndEvents) {
+  DocIndexSpec spec;
+  spec.keys = Json::object({{"zz", 1}});
+  spec.partial = Json::object({{"zz", Json::object({{"$exists", true}})}});
+  ASSERT_OK(docs_->CreateIndex("slow", spec, nullptr).status());
+  std::mt19937_64 rng(5);
+  std::vector<Json> docs;
+  for (int i = 0; i < 60; ++i) docs.push_back(RandomDocument(rng, Json(i), /*valid=*/true));
+  InsertAll("fast", docs);
+  InsertAll("slow", docs);
+  for (int i = 0; i < 600; ++i) {
+    Json update = RandomUpdate(rng);
+    Json filter = rng() % 4 == 0 ? Json::object({{"_id", Json::object({{"$in", {1, 2, 3}}})}})
+                                 : Json::object({{"_id", static_cast<int>(rng() % 65)}});
+    if (rng() % 5 == 0) filter[FieldName(rng)] = RandomValue(rng, 2, true);
+    DocUpdateOptions o;
+    o.one = rng() % 2 == 0;
+    auto fast = docs_->Update("fast", filter, update, o);
+    auto slow = docs_->Update("slow", filter, update, o);
+    ASSERT_EQ(fast.status(), slow.status()) << update.dump();
+    if (!fast.ok()) continue;
+    EXPECT_EQ(fast->matched, slow->matched) << update.dump();
+    EXPECT_EQ(fast->modified, slow->modified) << update.dump();
+  }
+  ASSERT_OK_AND_ASSIGN(auto fast_docs, FindAll("fast", Json::object()));
+  ASSERT_OK_AND_ASSIGN(auto slow_docs, FindAll("slow", Json::object()));
+  ASSERT_EQ(fast_docs.size(), slow_docs.size());
+  for (size_t i = 0; i < fast_docs.size(); ++i) {
+    EXPECT_EQ(JsonText(fast_docs[i]), JsonText(slow_docs[i]));
+  }
+  // The change events of both collections, in order, say the same.
+  std::vector<ChangeEvent> fast_events, slow_events;
+  for (uint64_t from = 1;;) {
+    ASSERT_OK_AND_ASSIGN(auto batch, db_->ReadChanges({.from_seq = from, .limit = 1000}));
+    if (batch.empty()) break;
+    for (ChangeEvent& e : batch) {
+      if (e.model != Model::kDocument) continue;
+      EXPECT_EQ(e.image_format, ImageFormat::kJson);
+      (e.object == "fast" ? fast_events : slow_events).push_back(e);
+    }
+    from = batch.back().seq + 1;
+  }
+  ASSERT_EQ(fast_events.size(), slow_events.size());
+  EXPECT_GT(fast_events.size(), 200u);
+  for (size_t i = 0; i < fast_events.size(); ++i) {
+    EXPECT_EQ(fast_events[i].op, slow_events[i].op) << i;
+    EXPECT_EQ(fast_events[i].key, slow_events[i].key) << i;
+    EXPECT_EQ(fast_events[i].before, slow_events[i].before) << i;
+    EXPECT_EQ(fast_events[i].after, slow_events[i].after) << i;
+  }
+}
+
+}  // namespace
+}  // namespace tessera::doc
