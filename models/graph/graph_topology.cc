@@ -156,6 +156,11 @@ absl::StatusOr<std::vector<std::string>> TopologyNeighbors(const Topology& t,
   return Names(t, std::move(found));
 }
 
+int64_t ReadsBeforeBuild(size_t last_entries) {
+  return std::max<int64_t>(kBuildAfterReads,
+                           static_cast<int64_t>(last_entries / kEntriesPerScanRead));
+}
+
 std::shared_ptr<const Topology> TopologyCache::Get(
     uint64_t graph_id, uint64_t snapshot_pos, uint64_t last_change,
     absl::FunctionRef<absl::StatusOr<std::shared_ptr<const Topology>>()> build) {
@@ -172,7 +177,7 @@ std::shared_ptr<const Topology> TopologyCache::Get(
       e.seen_change = last_change;
       e.reads = 1;
     }
-    if (e.reads < kBuildAfterReads || e.building) return nullptr;
+    if (e.reads < ReadsBeforeBuild(e.entries) || e.building) return nullptr;
     e.building = true;
   }
   absl::StatusOr<std::shared_ptr<const Topology>> built = build();
@@ -183,6 +188,7 @@ std::shared_ptr<const Topology> TopologyCache::Get(
     e.reads = -(1 << 30);  // e.g. too large: do not try again until the graph changes
     return nullptr;
   }
+  e.entries = std::max<size_t>(1, (*built)->other[0].size() + (*built)->other[1].size());
   if (e.topology == nullptr || e.topology->position < (*built)->position) e.topology = *built;
   return *built;  // read from the caller's own snapshot: exact for it
 }

@@ -110,6 +110,40 @@ TEST_F(GraphTopologyTest, CacheServesOnlySnapshotsItProvablyMatches) {
   EXPECT_EQ(cache.Get(1, 12, 5, build), nullptr);
 }
 
+// A graph written every few reads must not rebuild its copy after every write (models.followers
+// spent 22 ms per rebuild): once a copy was built, the next waits for reads worth a build.
+TEST_F(GraphTopologyTest, RebuildAfterAWriteWaitsForReadsWorthABuild) {
+  graph::TopologyCache cache;
+  auto topo = std::make_shared<graph::Topology>();
+  topo->position = 10;
+  topo->other[0].resize(100 * graph::kEntriesPerScanRead);
+  topo->other[1].resize(100 * graph::kEntriesPerScanRead);
+  int builds = 0;
+  auto build = [&]() -> absl::StatusOr<std::shared_ptr<const graph::Topology>> {
+    ++builds;
+    return std::shared_ptr<const graph::Topology>(topo);
+  };
+  EXPECT_EQ(graph::ReadsBeforeBuild(0), graph::kBuildAfterReads);
+  EXPECT_EQ(graph::ReadsBeforeBuild(200 * graph::kEntriesPerScanRead), 200);
+  for (int i = 1; i < graph::kBuildAfterReads; ++i) EXPECT_EQ(cache.Get(1, 10, 5, build), nullptr);
+  EXPECT_EQ(cache.Get(1, 10, 5, build), topo);  // the first copy: after kBuildAfterReads
+  EXPECT_EQ(builds, 1);
+  // Writes every few reads: no rebuild.
+  for (uint64_t change = 11; change < 60; ++change) {
+    for (int i = 0; i < graph::kBuildAfterReads; ++i) {
+      EXPECT_EQ(cache.Get(1, change, change, build), nullptr);
+    }
+  }
+  EXPECT_EQ(builds, 1);
+  // Reads without writes: rebuilt once the reads are worth a build of 200 * 16 entries.
+  topo = std::make_shared<graph::Topology>();
+  topo->position = 70;
+  for (int i = 1; i < 200; ++i) ASSERT_EQ(cache.Get(1, 70, 70, build), nullptr);
+  EXPECT_EQ(builds, 1);
+  EXPECT_EQ(cache.Get(1, 70, 70, build), topo);
+  EXPECT_EQ(builds, 2);
+}
+
 // Writes of every kind interleaved with traversals that keep the cache warm: every answer must
 // be the reference's for the graph as written so far.
 TEST_F(GraphTopologyTest, TraversalsStayExactWhileWritesInterleave) {
