@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/codec/msgpack_input.h"
 #include "core/util/strings.h"
 #include "core/util/utf8.h"
 #include "nlohmann/json.hpp"
@@ -49,10 +50,9 @@ void AppendInt(T v, std::string* out) {
 }
 
 // A cursor over MessagePack input that writes JSON text; every read checks the remaining length.
-class Renderer {
+class Renderer : public MsgpackInput {
  public:
-  Renderer(std::string_view in, std::string* out)
-      : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()), out_(out) {}
+  Renderer(std::string_view in, std::string* out) : MsgpackInput(in, ""), out_(out) {}
 
   absl::Status Run() {
     if (!Value(0)) return status_;
@@ -61,45 +61,6 @@ class Renderer {
   }
 
  private:
-  bool Fail(std::string_view what) {
-    if (status_.ok()) {
-      status_ = absl::DataLossError(util::StrCat("malformed MessagePack (", what, " at byte ",
-                                                 static_cast<size_t>(p_ - begin_), ")"));
-    }
-    return false;
-  }
-  bool Byte(uint8_t* b) {
-    if (p_ == end_) return Fail("truncated");
-    *b = static_cast<uint8_t>(*p_++);
-    return true;
-  }
-  template <typename T>
-  bool Number(T* v) {
-    if (static_cast<size_t>(end_ - p_) < sizeof(T)) return Fail("truncated");
-    char buf[sizeof(T)];
-    std::memcpy(buf, p_, sizeof(T));
-    std::reverse(buf, buf + sizeof(T));
-    std::memcpy(v, buf, sizeof(T));
-    p_ += sizeof(T);
-    return true;
-  }
-  // A length of 1 << width bytes (width 0: uint8, 1: uint16, 2: uint32).
-  bool Length(int width, uint64_t* n) {
-    if (width == 0) {
-      uint8_t v;
-      if (!Number(&v)) return false;
-      *n = v;
-    } else if (width == 1) {
-      uint16_t v;
-      if (!Number(&v)) return false;
-      *n = v;
-    } else {
-      uint32_t v;
-      if (!Number(&v)) return false;
-      *n = v;
-    }
-    return true;
-  }
   template <typename T, typename Wide>
   bool Int() {
     T v{};
@@ -252,11 +213,7 @@ class Renderer {
     }
   }
 
-  const char* const begin_;
-  const char* p_;
-  const char* const end_;
   std::string* const out_;
-  absl::Status status_;
 };
 
 }  // namespace

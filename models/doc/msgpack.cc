@@ -10,6 +10,7 @@
 #include <limits>
 #include <utility>
 
+#include "core/codec/msgpack_input.h"
 #include "core/util/strings.h"
 
 namespace tessera::doc {
@@ -150,21 +151,9 @@ void PutContainerHeader(std::string* out, size_t n, uint8_t fix, uint8_t fix_max
 }
 
 // The decoder: a cursor over the input; every read checks the remaining length.
-class Reader {
+class Reader : public codec::MsgpackInput {
  public:
-  explicit Reader(std::string_view in)
-      : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()) {}
-
-  bool done() const { return p_ == end_; }
-  const absl::Status& status() const { return status_; }
-
-  bool Fail(std::string_view what) {
-    if (status_.ok()) {
-      status_ = absl::DataLossError(util::StrCat("stored document: malformed MessagePack (", what,
-                                                 " at byte ", offset(), ")"));
-    }
-    return false;
-  }
+  explicit Reader(std::string_view in) : MsgpackInput(in, "stored document: ") {}
 
   // Decodes the next value into `*out`.
   bool Value(Json* out, int depth) {
@@ -374,45 +363,6 @@ class Reader {
   }
 
  private:
-  size_t offset() const { return static_cast<size_t>(p_ - begin_); }
-
-  bool Byte(uint8_t* b) {
-    if (p_ == end_) return Fail("truncated");
-    *b = static_cast<uint8_t>(*p_++);
-    return true;
-  }
-  bool Advance(uint64_t n) {
-    if (static_cast<uint64_t>(end_ - p_) < n) return Fail("truncated");
-    p_ += n;
-    return true;
-  }
-  template <typename T>
-  bool Number(T* v) {
-    if (static_cast<size_t>(end_ - p_) < sizeof(T)) return Fail("truncated");
-    char buf[sizeof(T)];
-    std::memcpy(buf, p_, sizeof(T));
-    std::reverse(buf, buf + sizeof(T));
-    std::memcpy(v, buf, sizeof(T));
-    p_ += sizeof(T);
-    return true;
-  }
-  // A length of 1 << width bytes (width 0: uint8, 1: uint16, 2: uint32).
-  bool Length(int width, uint64_t* n) {
-    if (width == 0) {
-      uint8_t v;
-      if (!Number(&v)) return false;
-      *n = v;
-    } else if (width == 1) {
-      uint16_t v;
-      if (!Number(&v)) return false;
-      *n = v;
-    } else {
-      uint32_t v;
-      if (!Number(&v)) return false;
-      *n = v;
-    }
-    return true;
-  }
   template <typename T>
   bool Unsigned(Json* out) {
     T v{};
@@ -506,11 +456,6 @@ class Reader {
     }
     return true;
   }
-
-  const char* const begin_;
-  const char* p_;
-  const char* const end_;
-  absl::Status status_;
 };
 
 }  // namespace

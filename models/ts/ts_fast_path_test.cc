@@ -8,42 +8,24 @@
 #include <random>
 
 #include "gtest/gtest.h"
+#include "models/ts/ts_test_util.h"
 #include "tessera/ts.h"
 #include "tests/util/test_util.h"
 
 namespace tessera {
 namespace {
 
-constexpr int64_t kSec = 1000000000;
-constexpr int64_t kHour = 3600 * kSec;
-constexpr int64_t kBase = int64_t{1767225600} * kSec;  // 2026-01-01
+using test::kBase;
+using test::kHour;
+using test::kSec;
 
-class TsFastPathTest : public test::DbTest {
+class TsFastPathTest : public test::TsDbTest {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    OpenTs();
-  }
-  void TearDown() override {
-    ts_.reset();
-    DbTest::TearDown();
-  }
-  void OpenTs() {
-    auto ts = TsStore::Open(db_.get());
-    ASSERT_TRUE(ts.ok()) << ts.status();
-    ts_ = std::move(ts).value();
-  }
-  void ReopenTs() {
-    ts_.reset();
-    Reopen();
-    OpenTs();
-  }
   std::vector<TsRow> Q(TsQuery q) {
     auto r = ts_->Query(q);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : std::vector<TsRow>{};
   }
-  std::unique_ptr<TsStore> ts_;
 };
 
 bool SameRows(const std::vector<TsRow>& a, const std::vector<TsRow>& b) {

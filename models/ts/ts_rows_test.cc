@@ -12,38 +12,18 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "models/ts/ts_test_util.h"
 #include "tessera/ts.h"
 #include "tests/util/test_util.h"
 
 namespace tessera {
 namespace {
 
-constexpr int64_t kSec = 1000000000;
-constexpr int64_t kHour = 3600 * kSec;
-constexpr int64_t kBase = int64_t{1767225600} * kSec;  // 2026-01-01
+using test::kBase;
+using test::kHour;
+using test::kSec;
 
-class TsRowsTest : public test::DbTest {
- protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    OpenTs();
-  }
-  void TearDown() override {
-    ts_.reset();
-    DbTest::TearDown();
-  }
-  void OpenTs() {
-    auto ts = TsStore::Open(db_.get());
-    ASSERT_TRUE(ts.ok()) << ts.status();
-    ts_ = std::move(ts).value();
-  }
-  void ReopenTs() {
-    ts_.reset();
-    Reopen();
-    OpenTs();
-  }
-  std::unique_ptr<TsStore> ts_;
-};
+class TsRowsTest : public test::TsDbTest {};
 
 // (host, field) -> time -> value.
 using Model = std::map<std::pair<std::string, std::string>, std::map<int64_t, double>>;
@@ -141,7 +121,9 @@ TEST_F(TsRowsTest, LastPointCacheAgreesWithANaiveModelUnderInterleavedWrites) {
         EXPECT_EQ(r.time, w.first) << what << " host " << h;
         for (size_t fi = 0; fi < fields.size(); ++fi) {
           ASSERT_EQ(r.values[fi].has_value(), w.second[fi].has_value()) << what;
-          if (w.second[fi]) EXPECT_EQ(std::get<double>(*r.values[fi]), *w.second[fi]) << what;
+          if (w.second[fi]) {
+            EXPECT_EQ(std::get<double>(*r.values[fi]), *w.second[fi]) << what;
+          }
         }
       }
       // Last and LastFields through the same cache.

@@ -16,6 +16,7 @@
 #include "core/engine/engine.h"
 #include "gtest/gtest.h"
 #include "models/ts/ts_keys.h"
+#include "models/ts/ts_test_util.h"
 #include "tessera/ts.h"
 #include "tests/util/test_util.h"
 
@@ -24,30 +25,12 @@ namespace {
 
 using internal::Cf;
 
-constexpr int64_t kSec = 1000000000;
-constexpr int64_t kHour = 3600 * kSec;
-constexpr int64_t kBase = int64_t{1767225600} * kSec;  // 2026-01-01, a window start
+using test::kBase;
+using test::kHour;
+using test::kSec;
 
-class TsWritePathTest : public test::DbTest {
+class TsWritePathTest : public test::TsDbTest {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    OpenTs();
-  }
-  void TearDown() override {
-    ts_.reset();
-    DbTest::TearDown();
-  }
-  void OpenTs() {
-    auto ts = TsStore::Open(db_.get());
-    ASSERT_TRUE(ts.ok()) << ts.status();
-    ts_ = std::move(ts).value();
-  }
-  void ReopenTs() {
-    ts_.reset();
-    Reopen();
-    OpenTs();
-  }
   static TsPoint P(const std::string& host, int64_t t, int64_t v) {
     return TsPoint{"cpu", {{"host", host}}, {{"v", TsValue(v)}}, t};
   }
@@ -82,7 +65,6 @@ class TsWritePathTest : public test::DbTest {
     for ((*m)->SeekToFirst(); (*m)->Valid(); (*m)->Next()) ++k.markers;
     return k;
   }
-  std::unique_ptr<TsStore> ts_;
 };
 
 TEST_F(TsWritePathTest, EachWindowIsWrittenOnceWhenWritesMoveForward) {
