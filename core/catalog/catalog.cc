@@ -237,6 +237,7 @@ void Catalog::PublishViewLocked() {
   }
   v->next_id = next_id_;
   view_ = std::move(v);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 }  // namespace tessera::internal

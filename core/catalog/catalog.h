@@ -8,6 +8,7 @@
 // drop) commits on its own, outside user transactions.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,10 @@ class Catalog {
   std::vector<ObjectInfo> List(std::optional<Model> model) const;
   // The current view for compaction filters.
   std::shared_ptr<const CatalogView> view() const;
+  // Grows with every change of the catalog (create, drop, options), published under the same
+  // lock as the change: a model may cache what it derived from a record (id, decoded options)
+  // while the generation it read before reading the record is still current.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   using NameKey = std::pair<Model, std::string>;
@@ -88,6 +93,7 @@ class Catalog {
   std::unordered_map<uint64_t, NameKey> by_id_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::shared_ptr<const CatalogView> view_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> generation_{0};  // bumped by PublishViewLocked
 };
 
 }  // namespace tessera::internal

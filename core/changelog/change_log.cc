@@ -40,7 +40,9 @@ absl::Status ChangeLog::Load() {
 
 absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
                                std::vector<ChangeEvent>* events) {
-  std::string key, value;
+  std::string key;
+  // Each event's value but its images (EncodeEventPieces); kept by the thread between commits.
+  thread_local std::string scratch;
   {
     util::MutexLock l(&commit_mu_);
     const uint64_t first = next_seq_;
@@ -55,18 +57,29 @@ absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
       e.txn_index = i;
       e.txn_events = n;
       key.clear();
-      value.clear();
+      scratch.clear();
       codec::PutFixed64BE(&key, e.seq);
-      value.reserve(EstimateEventBytes(e) + 32);
-      EncodeEventValue(e, &value);
+      // The value in pieces (EncodeEventPieces): the images are copied once, into the batch.
+      std::string_view pieces[4];
+      const size_t np = EncodeEventPieces(e, &scratch, pieces);
+      rocksdb::Slice value_slices[4];
+      for (size_t p = 0; p < np; ++p) value_slices[p] = rocksdb::Slice(pieces[p]);
+      rocksdb::Slice key_slice(key);
       // Straight into the transaction's write batch, past its index: sequence keys are unique
       // and never read back by the transaction, so they need no lock, no conflict check and no
       // read-your-own-writes indexing. They commit in the same atomic write as the data.
-      rocksdb::Status s = txn->GetWriteBatch()->GetWriteBatch()->Put(feed, key, value);
+      rocksdb::Status s = txn->GetWriteBatch()->GetWriteBatch()->Put(
+          feed, rocksdb::SliceParts(&key_slice, 1),
+          rocksdb::SliceParts(value_slices, static_cast<int>(np)));
       if (!s.ok()) return FromRocks(s, "change log append");
     }
-    RETURN_IF_ERROR(FromRocks(txn->Commit(), "commit"));
-    for (const ChangeEvent& e : *events) last_seq_of_[e.object_id] = e.seq;
+    for (const ChangeEvent& e : *events) MarkInFlight(e.object_id);  // before it is visible
+    absl::Status committed = FromRocks(txn->Commit(), "commit");
+    for (const ChangeEvent& e : *events) {
+      if (committed.ok()) last_seq_of_[e.object_id] = e.seq;
+      Published(e.object_id);
+    }
+    RETURN_IF_ERROR(committed);
     next_seq_ = first + n;
     last_commit_us_ = now;
     last_seq_.store(first + n - 1, std::memory_order_release);
@@ -88,9 +101,14 @@ absl::Status ChangeLog::CommitExternal(
     util::MutexLock l(&commit_mu_);
     const uint64_t first = next_seq_;
     const int64_t now = std::max(last_commit_us_, Engine::NowMicros());
-    RETURN_IF_ERROR(write(first, now));
+    for (uint64_t id : object_ids) MarkInFlight(id);  // before it is visible
+    absl::Status written = write(first, now);
+    for (uint64_t id : object_ids) {
+      if (written.ok() && n != 0) last_seq_of_[id] = first + n - 1;
+      Published(id);
+    }
+    RETURN_IF_ERROR(written);
     if (n == 0) return absl::OkStatus();
-    for (uint64_t id : object_ids) last_seq_of_[id] = first + n - 1;
     next_seq_ = first + n;
     last_commit_us_ = now;
     last_seq_.store(first + n - 1, std::memory_order_release);
@@ -100,7 +118,25 @@ absl::Status ChangeLog::CommitExternal(
   return absl::OkStatus();
 }
 
+void ChangeLog::MarkInFlight(uint64_t object_id) {
+  if (object_id >= kSeqSlots) return;
+  std::atomic<uint64_t>& slot = seq_slots_[object_id];
+  slot.store(slot.load(std::memory_order_relaxed) | 1, std::memory_order_release);
+}
+
+void ChangeLog::Published(uint64_t object_id) {
+  if (object_id >= kSeqSlots) return;
+  auto it = last_seq_of_.find(object_id);
+  const uint64_t seq = it == last_seq_of_.end() ? 0 : it->second;
+  seq_slots_[object_id].store(seq << 1, std::memory_order_release);
+}
+
 uint64_t ChangeLog::LastSeqOf(uint64_t object_id) {
+  // The argument is in change_log.h.
+  if (object_id < kSeqSlots) {
+    const uint64_t v = seq_slots_[object_id].load(std::memory_order_acquire);
+    if ((v & 1) == 0) return v >> 1;
+  }
   util::MutexLock l(&commit_mu_);
   auto it = last_seq_of_.find(object_id);
   return it == last_seq_of_.end() ? 0 : it->second;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -51,7 +52,17 @@ class ChangeLog {
   // since the database opened). Set under the commit mutex before the commit's numbers are
   // published, so a snapshot (taken between commits) that sees a change of the object was taken
   // after it was set. Lets a model cache a derived view of an object and prove it current.
+  // Without a lock for ids below kSeqSlots (every query of a cached read pays it): each such
+  // object has a slot holding (seq << 1) | in-flight. A commit, under the commit mutex, marks the
+  // slots of its objects in flight BEFORE the RocksDB commit and stores the new sequence (mark
+  // cleared) after it. A reader that loads a slot without the mark returns its sequence L (an
+  // acquire load: the release store came after commit L returned, so L is visible to it); one
+  // that finds the mark waits on the commit mutex and returns the value set by then. So, as with
+  // the mutex alone: once L is returned commit L is visible, and a reader that has seen any
+  // later commit of the object (through RocksDB, whose publication the mark precedes) can never
+  // be returned L again -- it gets the mark or the newer sequence.
   uint64_t LastSeqOf(uint64_t object_id);
+  static constexpr uint64_t kSeqSlots = 4096;
 
   // The sequence number of the last committed event (0 if none).
   uint64_t last_seq() const { return last_seq_.load(std::memory_order_acquire); }
@@ -77,6 +88,12 @@ class ChangeLog {
   int64_t last_commit_us_ ABSL_GUARDED_BY(commit_mu_) = 0;
   std::atomic<uint64_t> last_seq_{0};
   absl::flat_hash_map<uint64_t, uint64_t> last_seq_of_ ABSL_GUARDED_BY(commit_mu_);
+  // LastSeqOf's lock-free slots, by object id (< kSeqSlots); written under commit_mu_.
+  std::unique_ptr<std::atomic<uint64_t>[]> seq_slots_ { new std::atomic<uint64_t>[kSeqSlots] {} };
+  // Marks the objects of a commit in flight, before it; Published sets their sequence after it
+  // (or, when it failed, restores the last one).
+  void MarkInFlight(uint64_t object_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
+  void Published(uint64_t object_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   util::Mutex wait_mu_;
   util::CondVar wait_cv_;
 };

@@ -38,6 +38,32 @@ void EncodeEventTail(const ChangeEvent& e, std::string* out) {
   if (e.after) codec::PutLengthPrefixed(out, *e.after);
 }
 
+size_t EncodeEventPieces(const ChangeEvent& e, std::string* scratch, std::string_view parts[4]) {
+  // EncodeEventTail up to the flags, then each image's length in `scratch` and its bytes in place.
+  EncodeEventHead(e.commit_time_us, e.txn_id, e.txn_index, e.txn_events, scratch);
+  scratch->push_back(static_cast<char>(e.model));
+  codec::PutVarint64(scratch, e.object_id);
+  codec::PutLengthPrefixed(scratch, e.object);
+  scratch->push_back(static_cast<char>(e.op));
+  scratch->push_back(static_cast<char>(e.key_format));
+  codec::PutLengthPrefixed(scratch, e.key);
+  scratch->push_back(static_cast<char>(e.image_format));
+  scratch->push_back(static_cast<char>((e.before ? 1 : 0) | (e.after ? 2 : 0)));
+  if (e.before) codec::PutVarint64(scratch, e.before->size());
+  const size_t first_end = scratch->size();
+  if (e.after) codec::PutVarint64(scratch, e.after->size());
+  // Views into `scratch` only now that it no longer grows.
+  const std::string_view s(*scratch);
+  size_t n = 0;
+  parts[n++] = s.substr(0, first_end);
+  if (e.before) parts[n++] = *e.before;
+  if (e.after) {
+    parts[n++] = s.substr(first_end);
+    parts[n++] = *e.after;
+  }
+  return n;
+}
+
 size_t EstimateEventBytes(const ChangeEvent& e) {
   return 48 + e.object.size() + e.key.size() + (e.before ? e.before->size() : 0) +
          (e.after ? e.after->size() : 0);

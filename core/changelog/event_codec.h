@@ -42,6 +42,11 @@ void EncodeEventHead(int64_t commit_time_us, uint64_t txn_id, uint32_t txn_index
                      uint32_t txn_events, std::string* out);
 void EncodeEventTail(const ChangeEvent& e, std::string* out);
 
+// EncodeEventValue's bytes in up to four pieces that concatenate to them, without copying the
+// images: `scratch` receives everything but the images' bytes, `parts` views into it and into
+// e.before / e.after (valid while those and `scratch` are unchanged). Returns the piece count.
+size_t EncodeEventPieces(const ChangeEvent& e, std::string* scratch, std::string_view parts[4]);
+
 // Decodes a value written by EncodeEventValue; `seq` comes from the key. Images stored as
 // ImageFormat::kStoredDocument come back as JSON text (kJson).
 absl::Status DecodeEventValue(uint64_t seq, std::string_view in, ChangeEvent* out);

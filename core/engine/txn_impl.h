@@ -63,6 +63,8 @@ class TxnImpl final : public Transaction, public ReadSource {
   absl::Status Merge(Cf cf, std::string_view key, std::string_view operand);
   // Records a change event; its seq, time and transaction fields are filled at commit.
   absl::Status AddEvent(ChangeEvent event);
+  // The recorded events (after a successful Commit, with their sequence numbers).
+  const std::vector<ChangeEvent>& events() const { return events_; }
 
   // FailedPrecondition unless the transaction is active and the database open.
   absl::Status CheckActive() const;

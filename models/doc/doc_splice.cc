@@ -12,6 +12,13 @@ namespace tessera::doc {
 namespace {
 
 bool Contains(const std::vector<std::string>& sorted, std::string_view name) {
+  // Field sets of updates and filters are small: a scan comparing sizes first is cheaper.
+  if (sorted.size() <= 8) {
+    for (const std::string& s : sorted) {
+      if (std::string_view(s) == name) return true;
+    }
+    return false;
+  }
   auto it = std::lower_bound(sorted.begin(), sorted.end(), name,
                              [](const std::string& a, std::string_view b) { return a < b; });
   return it != sorted.end() && *it == name;

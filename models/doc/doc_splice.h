@@ -28,6 +28,8 @@ class PartialDoc {
 
   // The wanted fields the document has, in stored order.
   const Json& fields() const { return fields_; }
+  // The same, for an update applied in place (Splice reads only the stored bytes).
+  Json* mutable_fields() { return &fields_; }
 
   // Appends to `*out` the stored form of the document whose top-level fields named in `touched`
   // (sorted, distinct; a subset of `wanted`) are those of `after` (fields() with the update

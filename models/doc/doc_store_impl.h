@@ -20,6 +20,7 @@
 #include "core/util/mutex.h"
 #include "models/doc/doc_find.h"
 #include "models/doc/doc_index.h"
+#include "models/doc/doc_set_by_id.h"
 #include "query/update.h"
 #include "tessera/doc.h"
 
@@ -126,6 +127,11 @@ class DocStoreImpl final : public DocStore {
   absl::StatusOr<DocUpdateResult> UpdateIn(internal::TxnImpl& txn, std::string_view coll,
                                            const Document& filter, const Document& update,
                                            const DocUpdateOptions& options);
+  // UpdateIn's shortcut for $set by _id (doc_set_by_id.h); nullopt, having written nothing, when
+  // the general path must run instead.
+  absl::StatusOr<std::optional<DocUpdateResult>> SetByIdIn(internal::TxnImpl& txn,
+                                                           std::string_view coll,
+                                                           const SetById& set);
   absl::StatusOr<bool> ReplaceIn(internal::TxnImpl& txn, std::string_view coll, const Document& id,
                                  const Document& doc);
   absl::StatusOr<uint64_t> DeleteIn(internal::TxnImpl& txn, std::string_view coll,
@@ -172,6 +178,8 @@ absl::Status ValidateDocument(const Json& doc, std::string_view what);
 // document whose other fields come unchanged from a stored (so already valid) document.
 absl::Status ValidateTouchedFields(const Json& doc, const std::vector<std::string>& touched,
                                    std::string_view what);
+// ValidateDocument's checks on one top-level field `name` holding `value`.
+absl::Status ValidateField(const std::string& name, const Json& value, std::string_view what);
 // Checks an _id value: any JSON value but an array (or an object holding one at the top).
 absl::Status ValidateId(const Json& id);
 

@@ -103,11 +103,12 @@ absl::StatusOr<std::optional<bool>> SpliceUpdate(const query::Filter& filter,
                                                  std::vector<DocChange>* changes) {
   PartialDoc doc;
   RETURN_IF_ERROR(doc.Load(*stored, wanted));
-  const Json& before = doc.fields();
-  if (!filter.Matches(before)) return std::optional<bool>(false);
-  auto id = before.find("_id");
-  const Json id_value = id != before.end() ? *id : Json();
-  Json after = before;
+  if (!filter.Matches(doc.fields())) return std::optional<bool>(false);
+  auto id = doc.fields().find("_id");
+  const Json id_value = id != doc.fields().end() ? *id : Json();
+  // Applied in place: the partial document is not needed unchanged (Splice reads the stored
+  // bytes and the event's before-image is the stored document).
+  Json& after = *doc.mutable_fields();
   absl::StatusOr<bool> changed = update.Apply(&after, /*is_insert=*/false);
   if (!changed.ok()) {
     return absl::Status(
@@ -152,6 +153,10 @@ absl::Status ValidateTouchedFields(const Json& doc, const std::vector<std::strin
     RETURN_IF_ERROR(CheckField(name, value, what));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateField(const std::string& name, const Json& value, std::string_view what) {
+  return CheckField(name, value, what);
 }
 
 absl::Status ValidateId(const Json& id) {
@@ -428,10 +433,55 @@ absl::StatusOr<std::vector<std::string>> DocStoreImpl::MatchingKeys(TxnImpl& txn
   return pks;
 }
 
+absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& txn,
+                                                                       std::string_view coll,
+                                                                       const SetById& set) {
+  using Result = std::optional<DocUpdateResult>;
+  ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/false));
+  DocUpdateResult result;
+  if (!ctx) return Result(result);
+  std::vector<std::string> touched;
+  touched.reserve(set.fields.size());
+  for (const auto& field : set.fields) touched.push_back(*field.first);
+  // UpdateIn's condition for splicing: no partial index, no index on a touched field.
+  for (const IndexDef& def : ctx->meta->indexes) {
+    if (def.partial_filter != nullptr) return Result();
+    for (const IndexField& f : def.fields) {
+      if (std::binary_search(touched.begin(), touched.end(), f.path.parts[0])) return Result();
+    }
+  }
+  std::string pk = EncodeComponent(*set.id);
+  std::string stored;
+  bool found = false;
+  RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, DataKey(ctx->info.id, pk), &stored, &found));
+  if (!found) return Result(result);
+  std::optional<SetByIdResult> applied = ApplySetById(set, stored);
+  if (!applied) return Result();
+  result.matched = 1;
+  if (!applied->changed) return Result(result);
+  result.modified = 1;
+  std::vector<DocChange> changes(1);
+  DocChange& ch = changes[0];
+  ch.pk = std::move(pk);
+  ch.spliced = true;
+  ch.id_text = std::move(applied->id_text);
+  ch.before_stored = std::move(stored);
+  ch.after_stored = std::move(applied->stored);
+  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes, &touched));
+  return Result(result);
+}
+
 absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string_view coll,
                                                        const Document& filter,
                                                        const Document& update,
                                                        const DocUpdateOptions& options) {
+  // $set of existing top-level fields by _id: on the stored bytes (doc_set_by_id.h).
+  if (!options.upsert) {
+    if (std::optional<SetById> set = MatchSetById(filter, update)) {
+      ASSIGN_OR_RETURN(std::optional<DocUpdateResult> r, SetByIdIn(txn, coll, *set));
+      if (r) return *r;
+    }
+  }
   absl::StatusOr<query::Filter> f = query::Filter::Parse(filter);
   if (!f.ok()) return absl::InvalidArgumentError(util::StrCat("filter: ", f.status().message()));
   absl::StatusOr<query::Update> u = query::Update::Parse(update);

@@ -14,6 +14,7 @@
 #include "core/codec/json_text.h"
 #include "models/doc/doc_codec.h"
 #include "models/doc/doc_find.h"
+#include "models/doc/doc_set_by_id.h"
 #include "models/doc/doc_splice.h"
 #include "models/doc/doc_test_util.h"
 #include "query/filter.h"
@@ -283,6 +284,148 @@ TEST_F(DocWriteFastPathTest, SplicedUpdatesEqualFullPathDocumentsAndEvents) {
       if (e.model != Model::kDocument) continue;
       EXPECT_EQ(e.image_format, ImageFormat::kJson);
       (e.object == "fast" ? fast_events : slow_events).push_back(e);
+    }
+    from = batch.back().seq + 1;
+  }
+  ASSERT_EQ(fast_events.size(), slow_events.size());
+  EXPECT_GT(fast_events.size(), 200u);
+  for (size_t i = 0; i < fast_events.size(); ++i) {
+    EXPECT_EQ(fast_events[i].op, slow_events[i].op) << i;
+    EXPECT_EQ(fast_events[i].key, slow_events[i].key) << i;
+    EXPECT_EQ(fast_events[i].before, slow_events[i].before) << i;
+    EXPECT_EQ(fast_events[i].after, slow_events[i].after) << i;
+  }
+}
+
+// A $set by _id for `doc`: mostly fields it has (some with their stored value, some numbers of
+// the other integer signedness), sometimes a field it lacks, a bad name or an invalid value.
+Json RandomSetById(std::mt19937_64& rng, const Json& doc) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : doc.items()) {
+    if (name != "_id") names.push_back(name);
+  }
+  Json set = Json::object();
+  for (size_t n = 1 + rng() % 3; n > 0; --n) {
+    std::string name =
+        names.empty() || rng() % 8 == 0 ? FieldName(rng) + "new" : names[rng() % names.size()];
+    Json value = RandomValue(rng, 1, /*valid=*/rng() % 10 != 0);
+    switch (rng() % 8) {
+      case 0:
+        if (doc.contains(name)) value = doc[name];  // unchanged
+        break;
+      case 1:
+        value = rng() % 2 == 0 ? Json(static_cast<uint64_t>(rng() % 300))
+                               : Json(static_cast<int64_t>(rng() % 300));
+        break;
+      case 2: {
+        static const char* kBad[] = {"$x", "a.b", "", "_id", "\xff"};
+        name = kBad[rng() % 5];
+        break;
+      }
+      default:
+        break;
+    }
+    set[name] = value;
+  }
+  return Json::object({{"$set", set}});
+}
+
+TEST(SetByIdTest, GivesTheFullPathsBytesAndChangeFlag) {
+  std::mt19937_64 rng(23);
+  int applied = 0, changed = 0, unchanged = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const Json doc = RandomDocument(rng, RandomValue(rng, 3, true), /*valid=*/true);
+    if (doc["_id"].is_array() || doc["_id"].is_object()) continue;
+    const std::string stored = EncodeDocument(doc);
+    const Json filter = Json::object({{"_id", doc["_id"]}});
+    const Json update = RandomSetById(rng, doc);
+    std::optional<SetById> set = MatchSetById(filter, update);
+    if (!set) continue;
+    std::optional<SetByIdResult> fast = ApplySetById(*set, stored);
+    absl::StatusOr<query::Update> u = query::Update::Parse(update);
+    if (!fast) continue;  // left to the full path
+    ASSERT_TRUE(u.ok()) << update.dump() << ": " << u.status();
+    ++applied;
+    Json after = doc;
+    absl::StatusOr<bool> full_changed = u->Apply(&after, /*is_insert=*/false);
+    ASSERT_TRUE(full_changed.ok()) << full_changed.status();
+    ASSERT_EQ(fast->changed, *full_changed) << update.dump() << " on " << doc.dump();
+    EXPECT_EQ(fast->id_text, JsonText(doc["_id"]));
+    if (!*full_changed) {
+      ++unchanged;
+      continue;
+    }
+    ++changed;
+    EXPECT_EQ(fast->stored, EncodeDocument(after)) << update.dump() << " on " << doc.dump();
+  }
+  EXPECT_GT(changed, 500);
+  EXPECT_GT(unchanged, 50);
+  EXPECT_GT(applied, changed);
+}
+
+TEST(SetByIdTest, OtherShapesTakeTheFullPath) {
+  const Json id = Json::object({{"_id", 1}});
+  const Json set = Json::object({{"$set", Json::object({{"a", 1}})}});
+  EXPECT_TRUE(MatchSetById(id, set).has_value());
+  EXPECT_FALSE(MatchSetById(Json::object({{"_id", 1}, {"b", 2}}), set).has_value());
+  EXPECT_FALSE(MatchSetById(Json::object({{"_id", Json::object({{"$gt", 1}})}}), set));
+  EXPECT_FALSE(MatchSetById(Json::object({{"_id", Json::array({1})}}), set));
+  EXPECT_FALSE(MatchSetById(id, Json::object({{"$inc", Json::object({{"a", 1}})}})));
+  EXPECT_FALSE(MatchSetById(id, Json::object({{"$set", Json::object({{"a.b", 1}})}})));
+  EXPECT_FALSE(MatchSetById(id, Json::object({{"$set", Json::object({{"a", NAN}})}})));
+  EXPECT_FALSE(MatchSetById(id, Json::object({{"$set", Json::object()}})));
+  EXPECT_FALSE(MatchSetById(id, Json::object({{"a", 1}})));  // a replacement
+  // A field the document lacks, or stores twice.
+  auto s = MatchSetById(id, set);
+  EXPECT_FALSE(ApplySetById(*s, EncodeDocument(Json::object({{"_id", 1}, {"b", 1}}))));
+  std::string twice = EncodeDocument(Json::object({{"_id", 1}, {"a", 1}, {"c", 1}}));
+  twice[twice.size() - 2] = 'a';  // the last key "c" becomes a second "a"
+  EXPECT_FALSE(ApplySetById(*s, twice));
+  EXPECT_FALSE(ApplySetById(*s, std::string("\x01\x81", 2)));
+}
+
+// The same documents and $set-by-_id updates in "fast" (no index: the shortcut) and "slow" (a
+// partial index: the full path): same results, documents and change events.
+TEST_F(DocWriteFastPathTest, SetByIdEqualsTheFullPath) {
+  DocIndexSpec spec;
+  spec.keys = Json::object({{"zz", 1}});
+  spec.partial = Json::object({{"zz", Json::object({{"$exists", true}})}});
+  ASSERT_OK(docs_->CreateIndex("slow", spec, nullptr).status());
+  std::mt19937_64 rng(29);
+  std::vector<Json> docs;
+  for (int i = 0; i < 40; ++i) docs.push_back(RandomDocument(rng, Json(i), /*valid=*/true));
+  InsertAll("fast", docs);
+  InsertAll("slow", docs);
+  int shortcuts = 0;  // updates the shortcut can serve
+  for (int i = 0; i < 500; ++i) {
+    const int id = static_cast<int>(rng() % 44);  // a few ids that do not exist
+    ASSERT_OK_AND_ASSIGN(auto current, docs_->Get("fast", Json(id)));
+    const Json update = RandomSetById(rng, current ? *current : Json::object());
+    const Json filter = Json::object({{"_id", id}});
+    if (std::optional<SetById> set = MatchSetById(filter, update); set && current) {
+      if (ApplySetById(*set, EncodeDocument(*current))) ++shortcuts;
+    }
+    auto fast = docs_->Update("fast", filter, update, {.one = true});
+    auto slow = docs_->Update("slow", filter, update, {.one = true});
+    ASSERT_EQ(fast.status(), slow.status()) << update.dump();
+    if (!fast.ok()) continue;
+    EXPECT_EQ(fast->matched, slow->matched) << update.dump();
+    EXPECT_EQ(fast->modified, slow->modified) << update.dump();
+  }
+  EXPECT_GT(shortcuts, 150);
+  ASSERT_OK_AND_ASSIGN(auto fast_docs, FindAll("fast", Json::object()));
+  ASSERT_OK_AND_ASSIGN(auto slow_docs, FindAll("slow", Json::object()));
+  ASSERT_EQ(fast_docs.size(), slow_docs.size());
+  for (size_t i = 0; i < fast_docs.size(); ++i) {
+    EXPECT_EQ(JsonText(fast_docs[i]), JsonText(slow_docs[i]));
+  }
+  std::vector<ChangeEvent> fast_events, slow_events;
+  for (uint64_t from = 1;;) {
+    ASSERT_OK_AND_ASSIGN(auto batch, db_->ReadChanges({.from_seq = from, .limit = 1000}));
+    if (batch.empty()) break;
+    for (ChangeEvent& e : batch) {
+      if (e.model == Model::kDocument)
+        (e.object == "fast" ? fast_events : slow_events).push_back(e);
     }
     from = batch.back().seq + 1;
   }

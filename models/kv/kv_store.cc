@@ -305,15 +305,26 @@ class KvStoreImpl final : public KvStore {
     return absl::OkStatus();
   }
 
-  static absl::Status Event(TxnImpl& txn, const ObjectInfo& ns, std::string_view key,
-                            const Current& cur, std::optional<std::string_view> after) {
+  // Records the change event. The before-image is taken out of cur->raw (no copy): cur is not
+  // used after this.
+  static absl::Status Event(TxnImpl& txn, const ObjectInfo& ns, std::string_view key, Current* cur,
+                            std::optional<std::string_view> after) {
     ChangeEvent e;
     e.model = Model::kKeyValue;
     e.object_id = ns.id;
     e.object = ns.name;
     e.key = std::string(key);
-    e.op = !after ? ChangeOp::kDelete : (cur.exists ? ChangeOp::kUpdate : ChangeOp::kCreate);
-    if (cur.exists) e.before = std::string(cur.env.payload);
+    e.op = !after ? ChangeOp::kDelete : (cur->exists ? ChangeOp::kUpdate : ChangeOp::kCreate);
+    if (cur->exists) {
+      // The payload is the tail of the stored envelope: trimmed in place.
+      const size_t offset = static_cast<size_t>(cur->env.payload.data() - cur->raw.data());
+      const size_t size = cur->env.payload.size();
+      cur->env = codec::Envelope();
+      cur->raw.erase(0, offset);
+      cur->raw.resize(size);
+      e.before = std::move(cur->raw);
+      cur->exists = false;
+    }
     if (after) e.after = std::string(*after);
     return txn.AddEvent(std::move(e));
   }
@@ -333,7 +344,7 @@ class KvStoreImpl final : public KvStore {
     absl::Status s = txn.Put(Cf::kData, k, codec::EncodeEnvelope(value, expiry));
     if (!index) txn.SetIndexing(true);
     RETURN_IF_ERROR(s);
-    return Event(txn, info, key, cur, value);
+    return Event(txn, info, key, &cur, value);
   }
 
   absl::StatusOr<bool> DeleteIn(TxnImpl& txn, std::string_view ns, std::string_view key) {
@@ -350,7 +361,7 @@ class KvStoreImpl final : public KvStore {
     if (cur.raw.empty() && !cur.exists) return false;  // nothing stored
     RETURN_IF_ERROR(txn.Delete(Cf::kData, k));
     if (!cur.exists) return false;  // it had expired: removed, but logically already gone
-    RETURN_IF_ERROR(Event(txn, *info, key, cur, std::nullopt));
+    RETURN_IF_ERROR(Event(txn, *info, key, &cur, std::nullopt));
     return true;
   }
 
@@ -390,7 +401,7 @@ class KvStoreImpl final : public KvStore {
       RETURN_IF_ERROR(txn.Put(Cf::kData, k, codec::EncodeEnvelope(std::to_string(delta), 0)));
     }
     std::string after = std::to_string(result);
-    RETURN_IF_ERROR(Event(txn, info, key, cur, after));
+    RETURN_IF_ERROR(Event(txn, info, key, &cur, after));
     return result;
   }
 
@@ -408,10 +419,10 @@ class KvStoreImpl final : public KvStore {
     if (!matches) return false;
     if (desired) {
       RETURN_IF_ERROR(txn.Put(Cf::kData, k, codec::EncodeEnvelope(*desired, expiry)));
-      RETURN_IF_ERROR(Event(txn, info, key, cur, std::string_view(*desired)));
+      RETURN_IF_ERROR(Event(txn, info, key, &cur, std::string_view(*desired)));
     } else if (cur.exists) {
       RETURN_IF_ERROR(txn.Delete(Cf::kData, k));
-      RETURN_IF_ERROR(Event(txn, info, key, cur, std::nullopt));
+      RETURN_IF_ERROR(Event(txn, info, key, &cur, std::nullopt));
     }
     return true;
   }

@@ -2,6 +2,8 @@
 // batches and bad input.
 #include "tessera/kv.h"
 
+#include <map>
+#include <random>
 #include <thread>
 
 #include "tests/util/kv_test_util.h"
@@ -258,6 +260,83 @@ TEST_F(KvStoreTest, BadInputGetsClearErrors) {
   EXPECT_TRUE(absl::IsInvalidArgument(kv_->MultiGet("ns", {"a", ""}).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(kv_->Scan("bad/ns", {}).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(KvStore::Open(nullptr).status()));
+}
+
+}  // namespace
+}  // namespace tessera
+
+namespace tessera {
+namespace {
+
+// Guards the event's before-image, which the write path takes out of the stored envelope in
+// place (kv_store.cc, Event): with and without an expiry in the envelope, for puts, compare and
+// set, increments and deletes, against a model of the namespace, on random operations.
+TEST_F(KvStoreTest, EventBeforeImagesArePreviousPayloadsOnRandomWrites) {
+  std::mt19937_64 rng(17);
+  std::map<std::string, std::string> model;
+  struct Expected {
+    ChangeOp op;
+    std::string key;
+    std::optional<std::string> before, after;
+  };
+  std::vector<Expected> expected;
+  for (int i = 0; i < 400; ++i) {
+    const std::string key = "k" + std::to_string(rng() % 12);
+    std::optional<std::string> before;
+    if (auto it = model.find(key); it != model.end()) before = it->second;
+    const ChangeOp write = before ? ChangeOp::kUpdate : ChangeOp::kCreate;
+    switch (rng() % 5) {
+      case 0: {  // a put with an expiry far away: the envelope carries it
+        std::string v(rng() % 300, static_cast<char>('a' + i % 26));
+        ASSERT_OK(kv_->Put("ns", key, v, {.ttl_seconds = 3600}));
+        expected.push_back({write, key, before, v});
+        model[key] = v;
+        break;
+      }
+      case 1: {
+        std::string v(rng() % 300, static_cast<char>('A' + i % 26));
+        ASSERT_OK(kv_->Put("ns", key, v));
+        expected.push_back({write, key, before, v});
+        model[key] = v;
+        break;
+      }
+      case 2: {
+        ASSERT_OK_AND_ASSIGN(bool deleted, kv_->Delete("ns", key));
+        ASSERT_EQ(deleted, before.has_value());
+        if (before) expected.push_back({ChangeOp::kDelete, key, before, std::nullopt});
+        model.erase(key);
+        break;
+      }
+      case 3: {
+        std::string v = "cas" + std::to_string(i);
+        ASSERT_OK_AND_ASSIGN(bool swapped, kv_->CompareAndSet("ns", key, before, v, {}));
+        ASSERT_TRUE(swapped);
+        expected.push_back({write, key, before, v});
+        model[key] = v;
+        break;
+      }
+      default: {
+        if (before &&
+            (before->empty() || before->find_first_not_of("0123456789") != std::string::npos)) {
+          break;
+        }
+        ASSERT_OK_AND_ASSIGN(int64_t n, kv_->Increment("ns", key, 3));
+        expected.push_back({write, key, before, std::to_string(n)});
+        model[key] = std::to_string(n);
+        break;
+      }
+    }
+  }
+  ChangeReadOptions o;
+  o.limit = 10000;
+  ASSERT_OK_AND_ASSIGN(std::vector<ChangeEvent> events, db_->ReadChanges(o));
+  ASSERT_EQ(events.size(), expected.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].op, expected[i].op) << i;
+    EXPECT_EQ(events[i].key, expected[i].key) << i;
+    EXPECT_EQ(events[i].before, expected[i].before) << i;
+    EXPECT_EQ(events[i].after, expected[i].after) << i;
+  }
 }
 
 }  // namespace

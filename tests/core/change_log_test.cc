@@ -1,7 +1,14 @@
 // The change log's write path: order, no gaps, exactly once, rollbacks absent, restarts.
+#include <array>
+#include <atomic>
 #include <map>
+#include <random>
 #include <thread>
 
+#include "core/catalog/catalog.h"
+#include "core/changelog/change_log.h"
+#include "core/changelog/event_codec.h"
+#include "core/engine/engine.h"
 #include "tessera/kv.h"
 #include "tests/util/test_util.h"
 
@@ -156,6 +163,112 @@ TEST_F(ChangeLogTest, ChangeLogCanBeTurnedOff) {
   EXPECT_TRUE(events.empty());
   ASSERT_OK_AND_ASSIGN(auto v, kv->Get("ns", "k"));
   EXPECT_EQ(v, "v");
+}
+
+// LastSeqOf (lock-free for small ids) against commits racing it: a reader that has seen a
+// committed value of an object then gets a LastSeqOf at least that commit's sequence; a
+// LastSeqOf it got names a commit of that very object, and one that the reader then sees.
+TEST_F(ChangeLogTest, LastSeqOfIsExactUnderConcurrentCommits) {
+  ASSERT_OK_AND_ASSIGN(auto kv, KvStore::Open(db_.get()));
+  ASSERT_OK(kv->Put("a", "k", "-1"));
+  ASSERT_OK(kv->Put("b", "k", "-1"));
+  internal::Engine& engine = db_->engine();
+  const std::optional<uint64_t> id = engine.catalog().FindId(Model::kKeyValue, "a");
+  ASSERT_TRUE(id.has_value());
+  constexpr int kWrites = 300;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < kWrites; ++i) EXPECT_OK(kv->Put("a", "k", std::to_string(i)));
+    done = true;
+  });
+  std::thread other([&] {  // commits of another object between them
+    for (int i = 0; !done; ++i) EXPECT_OK(kv->Put("b", "k", std::to_string(i)));
+  });
+  // (value seen, LastSeqOf after) and (LastSeqOf, value seen after).
+  std::vector<std::pair<int, uint64_t>> seen_then_seq[2];
+  std::vector<std::pair<uint64_t, int>> seq_then_seen[2];
+  auto reader = [&](int r) {
+    while (!done) {
+      auto v = kv->Get("a", "k");
+      ASSERT_TRUE(v.ok() && v->has_value());
+      seen_then_seq[r].emplace_back(std::stoi(**v), engine.change_log().LastSeqOf(*id));
+      const uint64_t l = engine.change_log().LastSeqOf(*id);
+      v = kv->Get("a", "k");
+      ASSERT_TRUE(v.ok() && v->has_value());
+      seq_then_seen[r].emplace_back(l, std::stoi(**v));
+    }
+  };
+  std::thread r0(reader, 0), r1(reader, 1);
+  writer.join();
+  other.join();
+  r0.join();
+  r1.join();
+  std::map<int, uint64_t> seq_of_value;  // of object a
+  std::map<uint64_t, int> value_of_seq;
+  for (const ChangeEvent& e : ReadAll(db_.get())) {
+    if (e.object_id != *id) continue;
+    ASSERT_TRUE(e.after.has_value());
+    seq_of_value[std::stoi(*e.after)] = e.seq;
+    value_of_seq[e.seq] = std::stoi(*e.after);
+  }
+  ASSERT_EQ(seq_of_value.size(), size_t{kWrites + 1});
+  for (int r = 0; r < 2; ++r) {
+    for (const auto& [value, seq] : seen_then_seq[r]) {
+      EXPECT_GE(seq, seq_of_value.at(value)) << "behind a commit already seen";
+    }
+    for (const auto& [seq, value] : seq_then_seen[r]) {
+      ASSERT_TRUE(value_of_seq.count(seq)) << seq << " is no commit of the object";
+      EXPECT_GE(value, value_of_seq.at(seq)) << "commit " << seq << " was not visible yet";
+    }
+  }
+  EXPECT_EQ(engine.change_log().LastSeqOf(*id), seq_of_value.at(kWrites - 1));
+}
+
+}  // namespace
+}  // namespace tessera
+
+namespace tessera {
+namespace {
+
+// The commit writes events from EncodeEventPieces; readers decode EncodeEventValue's layout.
+TEST(EventCodecTest, PiecesConcatenateToTheValueEncoding) {
+  std::mt19937_64 rng(5);
+  auto random_bytes = [&](size_t max) {
+    std::string s(rng() % (max + 1), '\0');
+    for (char& c : s) c = static_cast<char>(rng());
+    return s;
+  };
+  for (int i = 0; i < 500; ++i) {
+    ChangeEvent e;
+    e.model = static_cast<Model>(1 + rng() % 5);
+    e.object_id = rng() >> (rng() % 64);
+    e.object = random_bytes(20);
+    e.op = std::array<ChangeOp, 3>{ChangeOp::kCreate, ChangeOp::kUpdate, ChangeOp::kDelete}[i % 3];
+    e.key_format = static_cast<ImageFormat>(rng() % 2);
+    e.key = random_bytes(40);
+    e.image_format = static_cast<ImageFormat>(rng() % 2);
+    // Image sizes around the one-byte and two-byte varint limits.
+    if (rng() % 3 != 0) e.before = random_bytes(rng() % 2 ? 130 : 20000);
+    if (rng() % 3 != 0) e.after = random_bytes(rng() % 2 ? 130 : 20000);
+    e.commit_time_us = static_cast<int64_t>(rng() >> 1);
+    e.txn_id = rng();
+    e.txn_index = static_cast<uint32_t>(rng() % 1000);
+    e.txn_events = e.txn_index + 1;
+    std::string value;
+    internal::EncodeEventValue(e, &value);
+    std::string scratch;
+    std::string_view parts[4];
+    const size_t n = internal::EncodeEventPieces(e, &scratch, parts);
+    ASSERT_LE(n, 4u);
+    std::string joined;
+    for (size_t p = 0; p < n; ++p) joined.append(parts[p]);
+    ASSERT_EQ(joined, value) << "event " << i;
+    ChangeEvent back;
+    ASSERT_OK(internal::DecodeEventValue(7, joined, &back));
+    EXPECT_EQ(back.before, e.before);
+    EXPECT_EQ(back.after, e.after);
+    EXPECT_EQ(back.key, e.key);
+  }
 }
 
 }  // namespace
