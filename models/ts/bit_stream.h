@@ -39,6 +39,9 @@ class BitWriter {
   }
   void WriteBit(bool b) { Write(b ? 1 : 0, 1); }
 
+  // Bits written so far since *out was empty (appended and pending).
+  size_t bits() const { return out_->size() * 8 + static_cast<size_t>(used_); }
+
   // Appends the bits not yet appended, zero-padded to a whole byte.
   void Finish() {
     if (used_ == 0) return;
@@ -117,8 +120,14 @@ class BitReader {
   }
   // Consumes `n` bits that Peek8 or Peek57 reported valid.
   void Skip(int n) { pos_ += static_cast<size_t>(n); }
+  // Moves `n` bits on; reading past the end then fails as any read there does.
+  void SkipBits(size_t n) { pos_ = n > in_.size() * 8 - pos_ ? in_.size() * 8 : pos_ + n; }
 
   bool failed() const { return failed_; }
+  // The input, the bit position, and a new position (at most the input's end).
+  std::string_view data() const { return in_; }
+  size_t position() const { return pos_; }
+  void SetPosition(size_t bit) { pos_ = bit < in_.size() * 8 ? bit : in_.size() * 8; }
   // Bits not yet read.
   size_t remaining_bits() const { return in_.size() * 8 - pos_; }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "core/codec/coding.h"
@@ -13,11 +14,13 @@
 namespace tessera::ts {
 namespace {
 
-// Version 2 adds the last point after the count (so Last reads it without decoding); version 1
-// chunks, written before 2026-11-30, are still read.
-constexpr uint8_t kChunkVersion = 2;
+// Version 3 adds the block index; version 2 added the last point after the count (so Last reads
+// it without decoding); version 1 chunks, written before 2026-11-30, are still read.
+constexpr uint8_t kChunkVersion = 3;
+constexpr uint8_t kChunkVersion2 = 2;
 constexpr uint8_t kChunkVersion1 = 1;
 constexpr size_t kLastPointBytes = 16;
+constexpr int64_t kNsPerSecond = 1000000000;
 
 // Smallest bits a point can take after the first: 1 (timestamp) + 1 (value).
 constexpr size_t kMinBitsPerPoint = 2;
@@ -50,27 +53,35 @@ void WriteDod(BitWriter* w, uint64_t dod_bits) {
   }
 }
 
+// How the top 4 bits of a dod code decode: bits consumed, prefix length, the arithmetic shift
+// that right-aligns the payload once the prefix is shifted out, and a mask (0 for `0`).
+struct DodCode {
+  uint8_t skip;
+  uint8_t prefix;
+  uint8_t shift;
+  int64_t mask;
+};
+constexpr DodCode kDodCodes[16] = {
+    {1, 1, 63, 0},   {1, 1, 63, 0},   {1, 1, 63, 0},   {1, 1, 63, 0},    // 0
+    {1, 1, 63, 0},   {1, 1, 63, 0},   {1, 1, 63, 0},   {1, 1, 63, 0},    //
+    {16, 2, 50, -1}, {16, 2, 50, -1}, {16, 2, 50, -1}, {16, 2, 50, -1},  // 10 + 14 bits
+    {23, 3, 44, -1}, {23, 3, 44, -1},                                    // 110 + 20 bits
+    {36, 4, 32, -1},                                                     // 1110 + 32 bits
+    {4, 4, 0, 0},                                                        // 1111: not used
+};
+
 __attribute__((always_inline)) inline uint64_t ReadDod(BitReader* r) {
   // Prefix and payload from one 8-byte load when the stream has them (all but the 64-bit case
   // fit in the 57 bits it gives): the hot loop of every query.
   uint64_t w;
   if (r->Peek57(&w)) {
     const unsigned top = static_cast<unsigned>(w >> 60);
-    if (top < 8) {  // 0
-      r->Skip(1);
-      return 0;
-    }
-    if (top < 12) {  // 10 + 14 bits
-      r->Skip(16);
-      return static_cast<uint64_t>(SignExtend((w << 2) >> 50, 14));
-    }
-    if (top < 14) {  // 110 + 20 bits
-      r->Skip(23);
-      return static_cast<uint64_t>(SignExtend((w << 3) >> 44, 20));
-    }
-    if (top < 15) {  // 1110 + 32 bits
-      r->Skip(36);
-      return static_cast<uint64_t>(SignExtend((w << 4) >> 32, 32));
+    if (top != 15) [[likely]] {
+      // Table-driven, without a branch per prefix (the value deltas of a noisy series are
+      // unpredictable): the payload after the prefix, sign-extended; none for `0`.
+      const DodCode c = kDodCodes[top];
+      r->Skip(c.skip);
+      return static_cast<uint64_t>((static_cast<int64_t>(w << c.prefix) >> c.shift) & c.mask);
     }
     r->Skip(4);  // 1111 + 64 bits
     return r->Read(64);
@@ -178,6 +189,316 @@ absl::Status Corrupt(std::string_view what) {
   return absl::DataLossError(util::StrCat("corrupt time-series chunk: ", what));
 }
 
+// floor(t / width) * width, or false when it does not fit an int64.
+bool FloorWidth(int64_t t, int64_t width, int64_t* out) {
+  int64_t q = t / width;
+  if (t % width != 0 && t < 0) --q;
+  return !__builtin_mul_overflow(q, width, out);
+}
+
+// A block of the index being built by the encoder.
+struct BlockBuild {
+  uint64_t sub = 0;  // sub-window number from the chunk's first one
+  uint64_t count = 0;
+  uint64_t min_bits = 0, max_bits = 0;
+  bool have_number = false;  // f64: a non-NaN value seen
+  uint64_t bit_offset = 0, prev_ts = 0, ts_delta = 0, prev_value = 0, value_delta = 0;
+  int lead = -1, trail = 0;
+};
+
+void SummaryAdd(ValueType type, BlockBuild* b, uint64_t bits) {
+  if (type == ValueType::kFloat) {
+    const double v = BitsDouble(bits);
+    if (b->count == 0) b->min_bits = b->max_bits = bits;  // all NaN: the first
+    if (std::isnan(v)) return;
+    if (!b->have_number) {
+      b->min_bits = b->max_bits = bits;
+      b->have_number = true;
+      return;
+    }
+    // Strict comparisons: of equal values the earliest stays.
+    if (v < BitsDouble(b->min_bits)) b->min_bits = bits;
+    if (v > BitsDouble(b->max_bits)) b->max_bits = bits;
+    return;
+  }
+  const int64_t v = static_cast<int64_t>(bits);
+  if (b->count == 0 || v < static_cast<int64_t>(b->min_bits)) b->min_bits = bits;
+  if (b->count == 0 || v > static_cast<int64_t>(b->max_bits)) b->max_bits = bits;
+}
+
+void PutIndex(ValueType type, int64_t width, const std::vector<BlockBuild>& blocks, int64_t origin,
+              std::string* out) {
+  codec::PutVarint64(out, static_cast<uint64_t>(width / kNsPerSecond));
+  codec::PutVarint64(out, blocks.size());
+  for (size_t k = 0; k < blocks.size(); ++k) {
+    const BlockBuild& b = blocks[k];
+    codec::PutVarint64(out, k == 0 ? 0 : b.sub - blocks[k - 1].sub);
+    codec::PutVarint64(out, b.count);
+    if (type == ValueType::kFloat) {
+      codec::PutFixed64BE(out, b.min_bits);
+      codec::PutFixed64BE(out, b.max_bits);
+    } else {
+      codec::PutVarsint64(out, static_cast<int64_t>(b.min_bits));
+      codec::PutVarint64(out, b.max_bits - b.min_bits);
+    }
+    if (k == 0) continue;
+    codec::PutVarint64(out, b.bit_offset - blocks[k - 1].bit_offset);
+    const uint64_t start = static_cast<uint64_t>(origin) + b.sub * static_cast<uint64_t>(width);
+    codec::PutVarint64(out, start - b.prev_ts);
+    codec::PutVarint64(out, b.ts_delta);
+    if (type == ValueType::kFloat) {
+      codec::PutFixed64BE(out, b.prev_value);
+      out->push_back(static_cast<char>(b.lead + 1));
+      out->push_back(static_cast<char>(b.trail));
+    } else {
+      codec::PutVarsint64(out, static_cast<int64_t>(b.prev_value));
+      codec::PutVarsint64(out, static_cast<int64_t>(b.value_delta));
+    }
+  }
+}
+
+// Dod codes from a 64-bit buffer refilled from memory, without bounds checks: the caller keeps
+// its position at least kFastSlackBytes before the end. The next code's bits are then in a
+// register, not behind a load that depends on the previous code's length.
+constexpr size_t kFastSlackBytes = 40;  // > 2 codes of 68 bits + an 8-byte refill + 1 byte
+class FastDodReader {
+ public:
+  FastDodReader(const char* data, size_t bit) : data_(data), pos_(bit) { Refill(); }
+  __attribute__((always_inline)) uint64_t Dod() {
+    if (avail_ < 36) Refill();
+    const unsigned top = static_cast<unsigned>(buf_ >> 60);
+    if (top == 15) [[unlikely]] {
+      pos_ += 4;
+      const size_t byte = pos_ >> 3;
+      const int off = static_cast<int>(pos_ & 7);
+      uint64_t w = Load(byte);
+      if (off != 0) w = (w << off) | (static_cast<uint8_t>(data_[byte + 8]) >> (8 - off));
+      pos_ += 64;
+      Refill();
+      return w;
+    }
+    // The prefix's length p (leading ones, 0-3 here) gives the bits to skip and the payload's
+    // shift by arithmetic: no table load on the chain from one code to the next.
+    const int p = __builtin_clzll(~buf_ | (uint64_t{1} << 59));
+    const int skip = static_cast<int>((uint64_t{0x24171001} >> (p * 8)) & 0xff);
+    const int shift = static_cast<int>((uint64_t{0x202c323f} >> (p * 8)) & 0xff);
+    const uint64_t v = static_cast<uint64_t>((static_cast<int64_t>(buf_ << (p + 1)) >> shift) &
+                                             -static_cast<int64_t>(p != 0));
+    buf_ <<= skip;
+    avail_ -= skip;
+    pos_ += static_cast<size_t>(skip);
+    return v;
+  }
+  // The same for a timestamp's code: `0` (a regular interval) by a branch, which predicts well.
+  __attribute__((always_inline)) uint64_t TimeDod() {
+    if (static_cast<int64_t>(buf_) >= 0 && avail_ >= 1) [[likely]] {
+      buf_ <<= 1;
+      --avail_;
+      ++pos_;
+      return 0;
+    }
+    return Dod();
+  }
+  size_t pos() const { return pos_; }
+
+ private:
+  uint64_t Load(size_t byte) const {
+    uint64_t w;
+    std::memcpy(&w, data_ + byte, 8);
+    return __builtin_bswap64(w);
+  }
+  void Refill() {
+    buf_ = Load(pos_ >> 3) << (pos_ & 7);
+    avail_ = 64 - static_cast<int>(pos_ & 7);
+  }
+  const char* data_;
+  size_t pos_;
+  uint64_t buf_ = 0;  // the bits from pos_ on, left-aligned; avail_ of them valid
+  int avail_ = 0;
+};
+
+// Where decoding resumes: the state before a point.
+struct Cursor {
+  uint64_t prev_ts = 0, ts_delta = 0, prev_value = 0, value_delta = 0;
+  int lead = -1, trail = 0;
+};
+
+// Decodes `n` points from `r` (the first of the stream when `from_start`, else the one after
+// `c`'s state) and appends those with min_ts <= ts <= max_ts; stops after max_ts (*done false).
+// `first` is the chunk's index of the first point decoded (for messages).
+template <ValueType kType>
+absl::Status DecodeLoop(BitReader& r, const Cursor& c, bool from_start, uint64_t first, uint64_t n,
+                        int64_t min_ts, int64_t max_ts, std::vector<RawPoint>* out, bool* done) {
+  *done = false;
+  uint64_t t = c.prev_ts, td = c.ts_delta, v = c.prev_value, vd = c.value_delta;
+  XorState fv{c.prev_value, c.lead, c.trail};
+  uint64_t i = 0;
+  if (from_start && n > 0) {
+    t = r.Read(64);
+    if constexpr (kType == ValueType::kFloat) {
+      v = r.Read(64);
+      fv.prev = v;
+    } else {
+      vd = ReadDod(&r);
+      v = vd;
+    }
+    if (r.failed()) return Corrupt(util::StrCat("truncated at point ", first, " of ", n));
+    if (kType == ValueType::kBool && v > 1) return Corrupt(util::StrCat("bool value ", v));
+    if (static_cast<int64_t>(t) > max_ts) return absl::OkStatus();
+    if (static_cast<int64_t>(t) >= min_ts) out->push_back(RawPoint{static_cast<int64_t>(t), v});
+    i = 1;
+  }
+  if constexpr (kType != ValueType::kFloat) {
+    // Far from the end, without bounds checks (nothing can fail there but the values' checks).
+    const std::string_view in = r.data();
+    if (i < n && in.size() >= kFastSlackBytes) {
+      const size_t limit = (in.size() - kFastSlackBytes) * 8;
+      FastDodReader f(in.data(), r.position());
+      for (; i < n && f.pos() <= limit; ++i) {
+        td += f.TimeDod();
+        const uint64_t nt = t + td;
+        vd += f.Dod();
+        v += vd;
+        if (kType == ValueType::kBool && v > 1) {
+          return Corrupt(util::StrCat("bool value ", v, " at point ", first + i));
+        }
+        if (static_cast<int64_t>(nt) <= static_cast<int64_t>(t)) {
+          return Corrupt(util::StrCat("timestamps not ascending at point ", first + i));
+        }
+        t = nt;
+        if (static_cast<int64_t>(t) > max_ts) return absl::OkStatus();
+        if (static_cast<int64_t>(t) >= min_ts) {
+          out->push_back(RawPoint{static_cast<int64_t>(t), v});
+        }
+      }
+      r.SetPosition(f.pos());
+    }
+  }
+  for (; i < n; ++i) {
+    td += ReadDod(&r);
+    const uint64_t nt = t + td;
+    if constexpr (kType == ValueType::kFloat) {
+      if (!ReadXor(&r, &fv, &v)) {
+        return Corrupt(util::StrCat("bad float coding at point ", first + i));
+      }
+    } else {
+      vd += ReadDod(&r);
+      v += vd;
+      if (kType == ValueType::kBool && v > 1) {
+        return Corrupt(util::StrCat("bool value ", v, " at point ", first + i));
+      }
+    }
+    if (r.failed()) return Corrupt(util::StrCat("truncated at point ", first + i));
+    if (static_cast<int64_t>(nt) <= static_cast<int64_t>(t)) {
+      return Corrupt(util::StrCat("timestamps not ascending at point ", first + i));
+    }
+    t = nt;
+    if (static_cast<int64_t>(t) > max_ts) return absl::OkStatus();
+    if (static_cast<int64_t>(t) >= min_ts) out->push_back(RawPoint{static_cast<int64_t>(t), v});
+  }
+  *done = true;
+  return absl::OkStatus();
+}
+
+// Parses the block index `index` of a chunk whose stream is `stream` into info->blocks.
+absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
+  auto& blocks = info->blocks;
+  uint64_t width_s = 0, n = 0;
+  if (!codec::GetVarint64(&index, &width_s) || width_s == 0 ||
+      width_s > static_cast<uint64_t>(INT64_MAX / kNsPerSecond)) {
+    return Corrupt("bad index width");
+  }
+  const int64_t width = static_cast<int64_t>(width_s) * kNsPerSecond;
+  // Every block takes at least 4 bytes: bound the number before allocating.
+  if (!codec::GetVarint64(&index, &n) || n == 0 || n > info->count || n > index.size() / 4 + 1) {
+    return Corrupt("bad index block count");
+  }
+  const int64_t first_ts = static_cast<int64_t>(codec::DecodeFixed64BE(info->stream.data()));
+  int64_t origin;
+  if (!FloorWidth(first_ts, width, &origin)) return Corrupt("index sub-windows out of range");
+  const uint64_t stream_bits = info->stream.size() * 8;
+  blocks.resize(n);
+  uint64_t sub = 0, points = 0;
+  for (uint64_t k = 0; k < n; ++k) {
+    ChunkBlock& b = blocks[k];
+    b = ChunkBlock();
+    uint64_t gap = 0;
+    if (!codec::GetVarint64(&index, &gap) || (k == 0) != (gap == 0) ||
+        __builtin_add_overflow(sub, gap, &sub)) {
+      return Corrupt(util::StrCat("bad sub-window of index block ", k));
+    }
+    uint64_t off;
+    if (__builtin_mul_overflow(sub, static_cast<uint64_t>(width), &off) ||
+        off > static_cast<uint64_t>(INT64_MAX) - static_cast<uint64_t>(origin)) {
+      return Corrupt(util::StrCat("index block ", k, " starts out of range"));
+    }
+    b.start = static_cast<int64_t>(static_cast<uint64_t>(origin) + off);
+    if (__builtin_add_overflow(b.start, width - 1, &b.last)) b.last = INT64_MAX;
+    if (!codec::GetVarint64(&index, &b.count) || b.count == 0 || b.count > info->count - points) {
+      return Corrupt(util::StrCat("bad point count of index block ", k));
+    }
+    b.first_point = points;
+    points += b.count;
+    if (info->type == ValueType::kFloat) {
+      if (index.size() < 16) return Corrupt("truncated index");
+      b.min_bits = codec::DecodeFixed64BE(index.data());
+      b.max_bits = codec::DecodeFixed64BE(index.data() + 8);
+      index.remove_prefix(16);
+    } else {
+      int64_t lo = 0;
+      uint64_t span = 0;
+      if (!codec::GetVarsint64(&index, &lo) || !codec::GetVarint64(&index, &span) ||
+          span > static_cast<uint64_t>(INT64_MAX) - static_cast<uint64_t>(lo)) {
+        return Corrupt(util::StrCat("bad summary of index block ", k));
+      }
+      b.min_bits = static_cast<uint64_t>(lo);
+      b.max_bits = static_cast<uint64_t>(lo) + span;
+      if (info->type == ValueType::kBool && (lo < 0 || b.max_bits > 1)) {
+        return Corrupt(util::StrCat("bad bool summary of index block ", k));
+      }
+    }
+    if (k == 0) continue;
+    const ChunkBlock& prev = blocks[k - 1];
+    uint64_t delta = 0, back = 0;
+    if (!codec::GetVarint64(&index, &delta) || delta == 0 ||
+        delta >= stream_bits - prev.bit_offset) {
+      return Corrupt(util::StrCat("bad bit offset of index block ", k));
+    }
+    b.bit_offset = prev.bit_offset + delta;
+    // The previous point lies in an earlier block: in [prev.start, b.start).
+    if (!codec::GetVarint64(&index, &back) || back == 0 ||
+        back > static_cast<uint64_t>(b.start) - static_cast<uint64_t>(prev.start)) {
+      return Corrupt(util::StrCat("bad checkpoint time of index block ", k));
+    }
+    b.prev_ts = static_cast<uint64_t>(b.start) - back;
+    if (!codec::GetVarint64(&index, &b.ts_delta)) return Corrupt("truncated index");
+    if (info->type == ValueType::kFloat) {
+      if (index.size() < 10) return Corrupt("truncated index");
+      b.prev_value = codec::DecodeFixed64BE(index.data());
+      b.lead = static_cast<uint8_t>(index[8]) - 1;
+      b.trail = static_cast<uint8_t>(index[9]);
+      index.remove_prefix(10);
+      if (b.lead > 31 || b.trail > 63 || (b.lead >= 0 && b.lead + b.trail > 63)) {
+        return Corrupt(util::StrCat("bad XOR window of index block ", k));
+      }
+    } else {
+      int64_t pv = 0, pd = 0;
+      if (!codec::GetVarsint64(&index, &pv) || !codec::GetVarsint64(&index, &pd)) {
+        return Corrupt("truncated index");
+      }
+      b.prev_value = static_cast<uint64_t>(pv);
+      b.value_delta = static_cast<uint64_t>(pd);
+      if (info->type == ValueType::kBool && b.prev_value > 1) {
+        return Corrupt(util::StrCat("bad bool checkpoint of index block ", k));
+      }
+    }
+  }
+  if (points != info->count) return Corrupt("index block counts differ from the point count");
+  if (!index.empty()) return Corrupt("bytes after the index");
+  info->width = width;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 uint64_t DoubleBits(double v) { return std::bit_cast<uint64_t>(v); }
@@ -191,14 +512,21 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
   out.push_back(static_cast<char>(kChunkVersion));
   out.push_back(static_cast<char>(type));
   codec::PutVarint64(&out, points.size());
-  if (!points.empty()) {
-    codec::PutFixed64BE(&out, static_cast<uint64_t>(points.back().ts));
-    codec::PutFixed64BE(&out, points.back().bits);
-  }
-  BitWriter w(&out);
+  if (points.empty()) return out;
+  codec::PutFixed64BE(&out, static_cast<uint64_t>(points.back().ts));
+  codec::PutFixed64BE(&out, points.back().bits);
+  std::string stream;
+  stream.reserve(points.size() + 16);
+  BitWriter w(&stream);
   DodState ts;
   DodState iv;
   XorState fv;
+  // The block index: blocks of kIndexWidthNs sub-windows from the first point's.
+  constexpr int64_t kWidth = kIndexWidthNs;
+  int64_t origin = 0;
+  bool index = FloorWidth(points.front().ts, kWidth, &origin);
+  std::vector<BlockBuild> blocks;
+  uint64_t block_end = 0;  // offset from origin where the current block's sub-window ends
   for (size_t i = 0; i < points.size(); ++i) {
     const RawPoint& p = points[i];
     if (i > 0 && p.ts <= points[i - 1].ts) {
@@ -210,6 +538,33 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
       return absl::InvalidArgumentError(util::StrCat("bool point ", i, " has value ", p.bits));
     }
     const uint64_t t = static_cast<uint64_t>(p.ts);
+    if (index) {
+      const uint64_t off = t - static_cast<uint64_t>(origin);
+      if (blocks.empty() || off >= block_end) {
+        const uint64_t sub = off / static_cast<uint64_t>(kWidth);
+        if (!blocks.empty() && sub == blocks.back().sub) {
+          index = false;  // the sub-window's end does not fit: no index
+        } else {
+          BlockBuild b;
+          b.sub = sub;
+          b.bit_offset = w.bits();
+          b.prev_ts = ts.prev;
+          b.ts_delta = ts.delta;
+          b.prev_value = type == ValueType::kFloat ? fv.prev : iv.prev;
+          b.value_delta = iv.delta;
+          b.lead = fv.lead;
+          b.trail = fv.trail;
+          blocks.push_back(b);
+          if (__builtin_mul_overflow(sub + 1, static_cast<uint64_t>(kWidth), &block_end)) {
+            block_end = UINT64_MAX;
+          }
+        }
+      }
+      if (index) {
+        SummaryAdd(type, &blocks.back(), p.bits);
+        ++blocks.back().count;
+      }
+    }
     if (i == 0) {
       w.Write(t, 64);
     } else {
@@ -233,111 +588,152 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
     }
   }
   w.Finish();
+  if (index && blocks.size() >= 2) {
+    std::string idx;
+    PutIndex(type, kWidth, blocks, origin, &idx);
+    codec::PutVarint64(&out, idx.size());
+    out += idx;
+  } else {
+    codec::PutVarint64(&out, 0);
+  }
+  out += stream;
   return out;
 }
 
-absl::Status DecodeChunkInto(std::string_view chunk, ValueType* type, std::vector<RawPoint>* out,
-                             int64_t max_ts) {
+absl::Status ParseChunk(std::string_view chunk, ChunkInfo* info) {
+  info->blocks.clear();
+  info->width = 0;
+  info->last.reset();
+  info->stream = {};
   if (chunk.size() < 3) return Corrupt(util::StrCat("only ", chunk.size(), " bytes"));
   const uint8_t version = static_cast<uint8_t>(chunk[0]);
-  if (version != kChunkVersion && version != kChunkVersion1) {
-    return Corrupt(
-        util::StrCat("unknown version ", static_cast<int>(static_cast<uint8_t>(chunk[0]))));
+  if (version != kChunkVersion && version != kChunkVersion2 && version != kChunkVersion1) {
+    return Corrupt(util::StrCat("unknown version ", static_cast<int>(version)));
   }
+  info->version = version;
   const uint8_t type_byte = static_cast<uint8_t>(chunk[1]);
   if (type_byte > static_cast<uint8_t>(ValueType::kBool)) {
     return Corrupt(util::StrCat("unknown value type ", static_cast<int>(type_byte)));
   }
-  const ValueType vt = static_cast<ValueType>(type_byte);
-  *type = vt;
+  info->type = static_cast<ValueType>(type_byte);
   std::string_view rest = chunk.substr(2);
-  uint64_t count = 0;
-  if (!codec::GetVarint64(&rest, &count)) return Corrupt("bad point count");
-  if (count == 0) {
+  if (!codec::GetVarint64(&rest, &info->count)) return Corrupt("bad point count");
+  if (info->count == 0) {
     if (!rest.empty()) return Corrupt("bytes after an empty chunk");
     return absl::OkStatus();
   }
-  // The first point takes at least 65 bits (128 for floats), every further one at least
-  // kMinBitsPerPoint: bound the count by the input size before allocating.
-  RawPoint last;
-  if (version == kChunkVersion) {
+  if (version >= kChunkVersion2) {
     if (rest.size() < kLastPointBytes) return Corrupt("truncated last point");
-    last.ts = static_cast<int64_t>(codec::DecodeFixed64BE(rest.data()));
-    last.bits = codec::DecodeFixed64BE(rest.data() + 8);
+    info->last = RawPoint{static_cast<int64_t>(codec::DecodeFixed64BE(rest.data())),
+                          codec::DecodeFixed64BE(rest.data() + 8)};
     rest.remove_prefix(kLastPointBytes);
   }
+  std::string_view index;
+  if (version >= kChunkVersion) {
+    uint64_t len = 0;
+    if (!codec::GetVarint64(&rest, &len) || len > rest.size()) return Corrupt("bad index length");
+    index = rest.substr(0, len);
+    rest.remove_prefix(len);
+  }
+  info->stream = rest;
+  // The first point takes at least 65 bits (128 for floats), every further one at least
+  // kMinBitsPerPoint: bound the count by the input size before anything is allocated.
   const size_t bits = rest.size() * 8;
-  const size_t first_bits = vt == ValueType::kFloat ? 128 : 65;
-  if (bits < first_bits || (count - 1) > (bits - first_bits) / kMinBitsPerPoint) {
-    return Corrupt(util::StrCat("count ", count, " exceeds the data"));
+  const size_t first_bits = info->type == ValueType::kFloat ? 128 : 65;
+  if (bits < first_bits || (info->count - 1) > (bits - first_bits) / kMinBitsPerPoint) {
+    return Corrupt(util::StrCat("count ", info->count, " exceeds the data"));
   }
-  // Written in place into a buffer sized for every point, shrunk to what was decoded.
-  const size_t base = out->size();
-  out->resize(base + count);
-  RawPoint* dst = out->data() + base;
-  size_t n = 0;
-  auto finish = [&](absl::Status s) {
-    out->resize(base + n);
-    return s;
-  };
-  BitReader r(rest);
-  DodState ts;
-  DodState iv;
-  XorState fv;
-  for (uint64_t i = 0; i < count; ++i) {
-    RawPoint p;
-    uint64_t t;
-    if (i == 0) {
-      t = r.Read(64);
-    } else {
-      ts.delta += ReadDod(&r);
-      t = ts.prev + ts.delta;
-    }
-    ts.prev = t;
-    p.ts = static_cast<int64_t>(t);
-    if (vt == ValueType::kFloat) {
-      if (i == 0) {
-        p.bits = r.Read(64);
-        fv.prev = p.bits;
-      } else if (!ReadXor(&r, &fv, &p.bits)) {
-        return finish(Corrupt(util::StrCat("bad float coding at point ", i)));
-      }
-    } else {
-      iv.delta += ReadDod(&r);
-      iv.prev += iv.delta;
-      p.bits = iv.prev;
-      if (vt == ValueType::kBool && p.bits > 1) {
-        return finish(Corrupt(util::StrCat("bool value ", p.bits, " at point ", i)));
-      }
-    }
-    if (r.failed()) return finish(Corrupt(util::StrCat("truncated at point ", i, " of ", count)));
-    if (n > 0 && p.ts <= dst[n - 1].ts) {
-      return finish(Corrupt(util::StrCat("timestamps not ascending at point ", i)));
-    }
-    // Past max_ts: the rest of the stream is not needed (nor checked).
-    if (p.ts > max_ts) return finish(absl::OkStatus());
-    dst[n++] = p;
+  if (!index.empty()) RETURN_IF_ERROR(ParseIndex(index, info));
+  return absl::OkStatus();
+}
+
+size_t FirstBlockFor(const ChunkInfo& info, int64_t min_ts) {
+  size_t b = 0;
+  while (b + 1 < info.blocks.size() && info.blocks[b + 1].start <= min_ts) ++b;
+  return b;
+}
+
+absl::Status DecodeChunkBlocks(const ChunkInfo& info, size_t first_block, int64_t min_ts,
+                               int64_t max_ts, std::vector<RawPoint>* out) {
+  if (info.count == 0) return absl::OkStatus();
+  BitReader r(info.stream);
+  Cursor c;
+  uint64_t first = 0;
+  const bool from_start = first_block == 0 || first_block >= info.blocks.size();
+  if (!from_start) {
+    const ChunkBlock& b = info.blocks[first_block];
+    r.SkipBits(static_cast<size_t>(b.bit_offset));
+    c = Cursor{b.prev_ts, b.ts_delta, b.prev_value, b.value_delta, b.lead, b.trail};
+    first = b.first_point;
   }
-  if (version == kChunkVersion && !(dst[n - 1] == last)) {
-    return finish(Corrupt("the stored last point differs from the stream's"));
+  const uint64_t n = info.count - first;
+  // At most every point left (bounded by the data in ParseChunk).
+  out->reserve(out->size() + static_cast<size_t>(n));
+  bool done = false;
+  switch (info.type) {
+    case ValueType::kFloat:
+      RETURN_IF_ERROR(
+          DecodeLoop<ValueType::kFloat>(r, c, from_start, first, n, min_ts, max_ts, out, &done));
+      break;
+    case ValueType::kInt:
+      RETURN_IF_ERROR(
+          DecodeLoop<ValueType::kInt>(r, c, from_start, first, n, min_ts, max_ts, out, &done));
+      break;
+    case ValueType::kBool:
+      RETURN_IF_ERROR(
+          DecodeLoop<ValueType::kBool>(r, c, from_start, first, n, min_ts, max_ts, out, &done));
+      break;
   }
+  if (!done) return absl::OkStatus();  // stopped after max_ts: the rest is not checked
+  // The whole stream was decoded: check the stored last point and the padding.
+  // (The last point decoded is the stream's last even when it was left out by min_ts.)
   // Only zero padding (< 8 bits) may follow.
   const size_t left = r.remaining_bits();
-  if (left >= 8) return finish(Corrupt(util::StrCat(left / 8, " trailing bytes")));
-  if (left > 0 && r.Read(static_cast<int>(left)) != 0) {
-    return finish(Corrupt("non-zero padding"));
+  if (left >= 8) return Corrupt(util::StrCat(left / 8, " trailing bytes"));
+  if (left > 0 && r.Read(static_cast<int>(left)) != 0) return Corrupt("non-zero padding");
+  return absl::OkStatus();
+}
+
+absl::Status DecodeChunkRange(std::string_view chunk, ValueType* type, std::vector<RawPoint>* out,
+                              int64_t min_ts, int64_t max_ts) {
+  thread_local ChunkInfo info;
+  RETURN_IF_ERROR(ParseChunk(chunk, &info));
+  *type = info.type;
+  const size_t base = out->size();
+  RETURN_IF_ERROR(DecodeChunkBlocks(info, FirstBlockFor(info, min_ts), min_ts, max_ts, out));
+  // A full decode checks the stored last point against the stream's.
+  if (info.last && out->size() > base && out->back().ts == info.last->ts &&
+      !(out->back() == *info.last)) {
+    return Corrupt("the stored last point differs from the stream's");
   }
-  return finish(absl::OkStatus());
+  return absl::OkStatus();
+}
+
+absl::Status DecodeChunkInto(std::string_view chunk, ValueType* type, std::vector<RawPoint>* out,
+                             int64_t max_ts) {
+  return DecodeChunkRange(chunk, type, out, INT64_MIN, max_ts);
 }
 
 absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk) {
   DecodedChunk out;
-  RETURN_IF_ERROR(DecodeChunkInto(chunk, &out.type, &out.points));
+  ChunkInfo info;
+  RETURN_IF_ERROR(ParseChunk(chunk, &info));
+  out.type = info.type;
+  RETURN_IF_ERROR(DecodeChunkBlocks(info, 0, INT64_MIN, INT64_MAX, &out.points));
+  if (info.last && !(out.points.back() == *info.last)) {
+    return Corrupt("the stored last point differs from the stream's");
+  }
+  if (!info.blocks.empty()) {
+    // The index must be the one the points give: the encoder writes exactly this chunk.
+    ASSIGN_OR_RETURN(std::string again, EncodeChunk(out.type, out.points));
+    if (again != chunk) return Corrupt("the block index differs from the stream's");
+  }
   return out;
 }
 
 absl::StatusOr<std::optional<RawPoint>> ChunkLastPoint(std::string_view chunk) {
-  if (chunk.size() >= 3 && static_cast<uint8_t>(chunk[0]) == kChunkVersion &&
+  if (chunk.size() >= 3 && static_cast<uint8_t>(chunk[0]) >= kChunkVersion2 &&
+      static_cast<uint8_t>(chunk[0]) <= kChunkVersion &&
       static_cast<uint8_t>(chunk[1]) <= static_cast<uint8_t>(ValueType::kBool)) {
     std::string_view rest = chunk.substr(2);
     uint64_t count = 0;

@@ -6,17 +6,38 @@
 // same delta-of-delta coding as timestamps. All arithmetic is modulo 2^64, so the whole int64
 // range round-trips without overflow.
 //
-// Chunk layout (value of the data column family):
+// Chunk layout (value of the data column family), version 3:
 //
-//   +------------+----------+----------------+------------------------+---------------------------+
-//   | version 1B | type 1B  | count (varint) | last point (count > 0) | bit stream, MSB first,    |
-//   | = 2        | 0 f64    |                | ts 8B BE | bits 8B BE  | zero-padded to a byte     |
-//   |            | 1 i64    |                | (the stream's last     |                           |
-//   |            | 2 bool   |                |  point, again)         |                           |
-//   +------------+----------+----------------+------------------------+---------------------------+
+//   +-----------+---------+---------------+------------------------+---------------+--------------+
+//   | version 1B| type 1B | count         | last point (count > 0) | index length  | block index  |
+//   | = 3       | 0 f64   | (varint)      | ts 8B BE | bits 8B BE  | (varint, 0 =  | (see below)  |
+//   |           | 1 i64   |               | (the stream's last     |  no index;    |              |
+//   |           | 2 bool  |               |  point, again)         |  count > 0)   |              |
+//   +-----------+---------+---------------+------------------------+---------------+--------------+
+//   | bit stream, MSB first, zero-padded to a byte (unchanged since version 1) |
+//   +-----------------------------------------------------------------------------------------------+
 //
-//   Version 1 (written before 2026-11-30) has no last point; it is still read. The last point lets
-//   Last answer from a chunk's first bytes (ChunkLastPoint) instead of decoding it.
+//   block index: the points grouped by aligned sub-window (blocks), each with a summary and, after
+//   the first, a decoder checkpoint (the state before its first point), so that a range decodes
+//   from the block before its start and a bucket covering a whole block takes its summary:
+//
+//   +----------------+-------------+------------------------------------------------------------+
+//   | width (varint, | blocks      | per block: gap (varint: sub-window number minus the        |
+//   | seconds)       | (varint)    |   previous block's; 0 for the first, whose sub-window is   |
+//   |                |             |   floor(first ts / width)) | count (varint, >= 1) |         |
+//   |                |             |   summary | checkpoint (blocks after the first)            |
+//   +----------------+-------------+------------------------------------------------------------+
+//   summary     i64/bool: zigzag(min) varint | max - min varint      f64: min 8B BE | max 8B BE
+//               (f64: NaN excluded, the earliest of equal values; an all-NaN block: its first)
+//   checkpoint  bit offset - previous block's (varint) | block start - previous ts (varint) |
+//               previous timestamp delta (varint) |
+//               i64/bool: zigzag(previous value) varint | zigzag(previous value delta) varint
+//               f64: previous bits 8B BE | XOR window lead + 1 (1B, 0: none yet) | trail (1B)
+//
+//   Written when the points span two sub-windows or more (width kIndexWidthNs: 30 minutes).
+//   Version 2 (2026-11-30) has no index length and no index; version 1 (before) neither the last
+//   point. Both are still read. The last point lets Last answer from a chunk's first bytes
+//   (ChunkLastPoint) instead of decoding it.
 //
 //   bit stream: for each point i in ascending timestamp order:
 //     timestamp  i = 0: 64 bits raw;  i >= 1: dod(t_i - t_{i-1}, previous delta; delta_0 = 0)
@@ -73,19 +94,80 @@ struct DecodedChunk {
   std::vector<RawPoint> points;        // strictly ascending timestamps
 };
 
-// Decodes a chunk. DataLoss on any malformed input (truncation, bad header, trailing garbage,
-// non-ascending timestamps); never reads outside `chunk`.
+// Decodes a chunk and checks all of it, the block index against the stream included. DataLoss on
+// any malformed input (truncation, bad header, trailing garbage, non-ascending timestamps, an
+// index that differs from the one the points give); never reads outside `chunk`.
 [[nodiscard]] absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk);
 
 // The same, appending the points to `*out` (which may hold other points) and setting `*type`;
 // on error `*out` may hold some of the chunk's points. Stops at the first point after `max_ts`
-// (the rest of the stream is then neither decoded nor checked).
+// (the rest of the stream is then neither decoded nor checked). The block index is not checked
+// against the stream (DecodeChunk does).
 [[nodiscard]] absl::Status DecodeChunkInto(std::string_view chunk, ValueType* type,
                                            std::vector<RawPoint>* out, int64_t max_ts = INT64_MAX);
 
 // The last (newest) point of a chunk, or nullopt when it is empty: read from a version-2 header
 // without decoding the stream (a version-1 chunk is decoded). DataLoss on a malformed header.
 [[nodiscard]] absl::StatusOr<std::optional<RawPoint>> ChunkLastPoint(std::string_view chunk);
+
+// The sub-window width of the block index EncodeChunk writes: 30 minutes.
+inline constexpr int64_t kIndexWidthNs = int64_t{30} * 60 * 1000000000;
+
+// One block of a chunk's index: its sub-window, its summary and its decoder checkpoint.
+struct ChunkBlock {
+  int64_t start = 0;         // first ns of the block's sub-window
+  int64_t last = 0;          // last ns of it (INT64_MAX if the sub-window reaches past it)
+  uint64_t count = 0;        // points in the block (>= 1)
+  uint64_t first_point = 0;  // the chunk's index of the block's first point
+  // Summary. kInt/kBool: the least and greatest value. kFloat: the least and greatest non-NaN
+  // value (of equal ones, such as -0.0 and 0.0, the earliest); both the first value's bits when
+  // every value is NaN.
+  uint64_t min_bits = 0;
+  uint64_t max_bits = 0;
+  // Checkpoint: the decoder state before the block's first point.
+  uint64_t bit_offset = 0;   // into the bit stream
+  uint64_t prev_ts = 0;      // previous point's timestamp
+  uint64_t ts_delta = 0;     // previous timestamp delta
+  uint64_t prev_value = 0;   // previous value bits
+  uint64_t value_delta = 0;  // previous value delta (kInt/kBool)
+  int lead = -1;             // XOR window (kFloat; -1: none yet)
+  int trail = 0;
+};
+
+// A chunk's header, parsed: what DecodeChunkBlocks needs. `stream` points into the chunk.
+struct ChunkInfo {
+  uint8_t version = 0;
+  ValueType type = ValueType::kFloat;
+  uint64_t count = 0;
+  std::optional<RawPoint> last;    // version >= 2 and count > 0
+  std::string_view stream;         // the bit stream
+  int64_t width = 0;               // the index's sub-window width (ns); 0: no index
+  std::vector<ChunkBlock> blocks;  // ascending; empty: no index
+};
+
+// Parses a chunk's header and block index, checking the index's structure (block counts add up
+// to the count, sub-windows and offsets ascend, values in range) but not the stream. DataLoss on
+// any malformed input. Reuses info->blocks' storage.
+[[nodiscard]] absl::Status ParseChunk(std::string_view chunk, ChunkInfo* info);
+
+// Decodes a parsed chunk's points with min_ts <= ts <= max_ts, appended to *out, starting from
+// the checkpoint of block `first_block` (no index: from the start; the caller picks the block,
+// see FirstBlockFor): the points before it are not decoded. Stops after max_ts. DataLoss on a
+// malformed stream (and on a checkpoint that disagrees with it where that shows: non-ascending
+// timestamps, a stream ending early, a bool other than 0/1).
+[[nodiscard]] absl::Status DecodeChunkBlocks(const ChunkInfo& info, size_t first_block,
+                                             int64_t min_ts, int64_t max_ts,
+                                             std::vector<RawPoint>* out);
+
+// The block to start decoding from for points at or after `min_ts`: the last block starting at or
+// before it (0 without an index).
+size_t FirstBlockFor(const ChunkInfo& info, int64_t min_ts);
+
+// Decodes the points with min_ts <= ts <= max_ts of a chunk (from the checkpoint before min_ts),
+// appended to *out; sets *type.
+[[nodiscard]] absl::Status DecodeChunkRange(std::string_view chunk, ValueType* type,
+                                            std::vector<RawPoint>* out, int64_t min_ts,
+                                            int64_t max_ts);
 
 // Sorts `points` by timestamp and keeps the last occurrence of each timestamp (last write wins,
 // "last" meaning latest position in the input).

@@ -206,7 +206,7 @@ TEST(ChunkCodecTest, EveryTruncationIsDataLoss) {
 }
 
 TEST(ChunkCodecTest, BadHeadersAreDataLoss) {
-  EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(std::string("\x03\x00\x00", 3)).status()));
+  EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(std::string("\x04\x00\x00", 3)).status()));
   EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(std::string("\x01\x07\x00", 3)).status()));
   // A huge count with little data must not allocate or read past the end.
   std::string huge("\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 11);
@@ -214,10 +214,18 @@ TEST(ChunkCodecTest, BadHeadersAreDataLoss) {
   EXPECT_TRUE(absl::IsDataLoss(DecodeChunk(huge).status()));
 }
 
-TEST(ChunkCodecTest, StoresTheLastPointAndStillReadsVersion1) {
+TEST(ChunkCodecTest, StoresTheLastPointAndStillReadsVersions1And2) {
   std::vector<RawPoint> pts;
-  for (int i = 0; i < 30; ++i) pts.push_back({i * 10 - 100, DoubleBits(i * 0.75)});
-  ASSERT_OK_AND_ASSIGN(std::string v2, EncodeChunk(ValueType::kFloat, pts));
+  for (int i = 0; i < 30; ++i) pts.push_back({i * 10 + 100, DoubleBits(i * 0.75)});
+  ASSERT_OK_AND_ASSIGN(std::string v3, EncodeChunk(ValueType::kFloat, pts));
+  // One sub-window: no index (an index length of 0 after the last point).
+  ASSERT_EQ(v3[0], 3);
+  ASSERT_EQ(v3[3 + 16], 0);
+  // Version 2: the same without the index length.
+  std::string v2 = v3.substr(0, 3 + 16) + v3.substr(3 + 16 + 1);
+  v2[0] = 2;
+  ASSERT_OK_AND_ASSIGN(DecodedChunk d2, DecodeChunk(v2));
+  EXPECT_EQ(d2.points, pts);
   ASSERT_OK_AND_ASSIGN(std::optional<RawPoint> last, ChunkLastPoint(v2));
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(*last, pts.back());

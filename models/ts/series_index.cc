@@ -192,9 +192,11 @@ absl::Status SeriesIndex::Prefetch(uint64_t mid, const std::vector<Wanted>& want
   {
     util::MutexLock l(&mu_);
     auto c = cache_.find(mid);
+    std::set<std::string> seen;  // each identity once (the writes below are not read back)
     for (const Wanted& w : wanted) {
       std::string identity = EncodeIdentity(*w.field, *w.tags);
       if (c != cache_.end() && c->second.by_identity.count(identity) > 0) continue;
+      if (!seen.insert(identity).second) continue;
       todo.emplace_back(std::move(identity), &w);
     }
   }
@@ -235,7 +237,10 @@ absl::Status SeriesIndex::Prefetch(uint64_t mid, const std::vector<Wanted>& want
             std::string id_bytes;
             codec::PutFixed64BE(&id_bytes, sid);
             // The identity key is locked (above); the others hold the new id, which only this
-            // transaction has: no row locks needed.
+            // transaction has: no row locks needed. None of these keys is read again by this
+            // transaction (each identity comes once; the counter is read before any of them), so
+            // they skip its write index, which would cost more than the writes.
+            txn.SetIndexing(false);
             RETURN_IF_ERROR(txn.PutUnlocked(Cf::kIndex, ik, id_bytes));
             RETURN_IF_ERROR(txn.PutUnlocked(Cf::kIndex, SeriesRecordKey(mid, sid),
                                             EncodeRecord(w->type, identity)));
@@ -245,6 +250,7 @@ absl::Status SeriesIndex::Prefetch(uint64_t mid, const std::vector<Wanted>& want
               RETURN_IF_ERROR(
                   txn.PutUnlocked(Cf::kIndex, TagPostingPrefix(mid, k, v, true) + id_bytes, ""));
             }
+            txn.SetIndexing(true);
             recs[i - start] = SeriesRecord{sid, w->type, *w->field, *w->tags};
           }
           if (next_sid) {

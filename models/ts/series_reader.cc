@@ -13,7 +13,7 @@ namespace tessera::ts {
 using internal::Cf;
 
 absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value, ValueType* type,
-                                    int64_t max_ts) {
+                                    int64_t max_ts, int64_t min_ts) {
   uint64_t order = 0;
   if (key.size() == kHeadKeyBytes) {
     order = 1 + codec::DecodeFixed64BE(key.data() + kChunkKeyBytes);
@@ -22,7 +22,7 @@ absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value
   }
   const size_t start = points_.size();
   ValueType t;
-  RETURN_IF_ERROR(DecodeChunkInto(value, &t, &points_, max_ts));
+  RETURN_IF_ERROR(DecodeChunkRange(value, &t, &points_, min_ts, max_ts));
   if (type != nullptr) *type = t;
   if (points_.size() == start) return absl::OkStatus();
   // The common case: the chunk, then blocks written later with later points. Then the points
@@ -123,11 +123,99 @@ absl::Status ReadSeriesWith(internal::BoundedIterator& it, uint64_t mid, uint64_
     if (!acc.empty() && w != current) flush();
     current = w;
     RETURN_IF_ERROR(acc.Add(std::string_view(k.data(), k.size()),
-                            std::string_view(it->value().data(), it->value().size()), nullptr, hi));
+                            std::string_view(it->value().data(), it->value().size()), nullptr, hi,
+                            lo));
   }
   RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
   if (!acc.empty()) flush();
   return absl::OkStatus();
+}
+
+namespace {
+
+// The points and summaries of a sealed chunk with an index within [lo, hi], by `policy`.
+absl::Status ReadIndexedChunk(const ChunkInfo& info, int64_t lo, int64_t hi,
+                              absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
+                              std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries) {
+  const std::vector<ChunkBlock>& blocks = info.blocks;
+  for (size_t b = FirstBlockFor(info, lo); b < blocks.size() && blocks[b].start <= hi; ++b) {
+    const ChunkBlock& k = blocks[b];
+    if (k.start >= lo && k.last <= hi) {
+      const BlockSummary s{k.start, k.last, k.count, info.type, k.min_bits, k.max_bits};
+      const BlockUse use = policy(s);
+      if (use == BlockUse::kSummary) summaries->push_back(s);
+      if (use != BlockUse::kDecode) continue;
+    }
+    // The block's points (the next block's first point is after k.last: decoding stops there).
+    RETURN_IF_ERROR(DecodeChunkBlocks(info, b, lo, std::min(hi, k.last), out));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint64_t sid, int64_t lo,
+                              int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
+                              std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries) {
+  if (lo > hi) return absl::OkStatus();
+  const std::string first = ChunkKey(mid, sid, FloorTo(lo, kWindowNs));
+  const int64_t last_window = FloorTo(hi, kWindowNs);
+  thread_local ChunkInfo info;
+  WindowAccumulator acc;
+  int64_t current = 0;
+  bool merging = false;  // reading `current` the general way (it has head blocks)
+  auto flush = [&] {
+    const size_t start = out->size();
+    acc.TakeInto(out);
+    auto keep = std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
+                               [&](const RawPoint& p) { return p.ts < lo || p.ts > hi; });
+    out->erase(keep, out->end());
+  };
+  it->Seek(first);
+  while (it->Valid()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() < 16 || std::memcmp(k.data(), first.data(), 16) != 0) break;
+    if (k.size() < kChunkKeyBytes) return absl::DataLossError("time-series: malformed data key");
+    const int64_t w = DecodeTime(k.data() + 16);
+    if (w > last_window) break;
+    if (!acc.empty() && w != current) flush();
+    if (w != current) merging = false;
+    current = w;
+    const std::string_view value(it->value().data(), it->value().size());
+    if (k.size() == kChunkKeyBytes && !merging) {
+      RETURN_IF_ERROR(ParseChunk(value, &info));
+      if (!info.blocks.empty()) {
+        const size_t points_before = out->size(), summaries_before = summaries->size();
+        RETURN_IF_ERROR(ReadIndexedChunk(info, lo, hi, policy, out, summaries));
+        char chunk_key[kChunkKeyBytes];
+        std::memcpy(chunk_key, k.data(), kChunkKeyBytes);
+        it->Next();
+        const bool heads = it->Valid() && it->key().size() > kChunkKeyBytes &&
+                           std::memcmp(it->key().data(), chunk_key, kChunkKeyBytes) == 0;
+        if (!heads) continue;
+        // Head blocks follow: their points may replace the chunk's. Read the window again, merged.
+        out->resize(points_before);
+        summaries->resize(summaries_before);
+        merging = true;
+        it->Seek(rocksdb::Slice(chunk_key, kChunkKeyBytes));
+        continue;
+      }
+    }
+    RETURN_IF_ERROR(acc.Add(std::string_view(k.data(), k.size()), value, nullptr, hi, lo));
+    it->Next();
+  }
+  RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
+  if (!acc.empty()) flush();
+  return absl::OkStatus();
+}
+
+absl::Status ReadSeriesBlocksIn(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
+                                int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
+                                std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries) {
+  if (lo > hi) return absl::OkStatus();
+  auto it = src.NewIterator(Cf::kData, ChunkKey(mid, sid, FloorTo(lo, kWindowNs)),
+                            codec::PrefixSuccessor(ChunkKey(mid, sid, FloorTo(hi, kWindowNs))));
+  return ReadSeriesBlocks(*it, mid, sid, lo, hi, policy, out, summaries);
 }
 
 absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint64_t mid,

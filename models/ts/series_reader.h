@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "core/engine/read_source.h"
 #include "models/ts/chunk_codec.h"
@@ -32,6 +33,32 @@ absl::Status ReadSeriesInto(internal::ReadSource& src, uint64_t mid, uint64_t si
 absl::Status ReadSeriesWith(internal::BoundedIterator& it, uint64_t mid, uint64_t sid, int64_t lo,
                             int64_t hi, std::vector<RawPoint>* out);
 
+// One block of a sealed chunk's index (chunk_codec.h), as ReadSeriesBlocks offers it.
+struct BlockSummary {
+  int64_t start = 0;  // the block's sub-window [start, last]
+  int64_t last = 0;
+  uint64_t count = 0;                  // its points
+  ValueType type = ValueType::kFloat;  // the chunk's value type
+  uint64_t min_bits = 0;               // ChunkBlock's summary
+  uint64_t max_bits = 0;
+};
+
+// What to do with a block: decode its points, take its summary instead, or leave it out.
+enum class BlockUse { kDecode, kSummary, kSkip };
+
+// ReadSeriesWith, except that every index block of a window held by its sealed chunk alone (no
+// head block: its points are the window's) that lies wholly inside [lo, hi] is offered to
+// `policy`: kSummary appends it to *summaries instead of its points, kSkip leaves it out.
+// Decoding starts at the block before lo (a chunk's checkpoint), not at the window's start.
+absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint64_t sid, int64_t lo,
+                              int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
+                              std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries);
+
+// The same over a new iterator of `src`.
+absl::Status ReadSeriesBlocksIn(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
+                                int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
+                                std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries);
+
 // The latest point with lo <= ts <= hi, or nullopt.
 absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src, uint64_t mid,
                                                       uint64_t sid, int64_t lo, int64_t hi);
@@ -44,9 +71,10 @@ class WindowAccumulator {
  public:
   // Adds one data key/value of the window (its chunk or one of its head blocks); sets *type (if
   // not null) to the value type the chunk or block was encoded with. Points after `max_ts` are
-  // left out (and not decoded).
+  // left out (and not decoded); so may be (not all) points before `min_ts`: decoding starts at
+  // the chunk's checkpoint before it.
   absl::Status Add(std::string_view key, std::string_view value, ValueType* type = nullptr,
-                   int64_t max_ts = INT64_MAX);
+                   int64_t max_ts = INT64_MAX, int64_t min_ts = INT64_MIN);
   bool empty() const { return points_.empty(); }
   // The window's points, ascending, the latest write winning on equal timestamps; clears.
   std::vector<RawPoint> Take();

@@ -239,40 +239,131 @@ void BucketAggregator::Add(Acc& a, ValueType type, int64_t ts, uint64_t bits, do
   }
 }
 
+void BucketAggregator::SetRange(int64_t lo, int64_t hi) {
+  dense_.clear();
+  if (lo > hi) return;
+  const int64_t first = FloorTo(lo, every_), last = FloorTo(hi, every_);
+  if (first == INT64_MIN || last == INT64_MIN) return;  // out of range: the map serves
+  const __int128 n = (static_cast<__int128>(last) - first) / every_ + 1;
+  if (n > kMaxDenseBuckets) return;
+  base_ = first;
+  dense_.resize(static_cast<size_t>(n));
+}
+
+BucketAggregator::Acc& BucketAggregator::Bucket(int64_t start) {
+  if (!dense_.empty() && start >= base_) {
+    const uint64_t i = (static_cast<uint64_t>(start) - static_cast<uint64_t>(base_)) /
+                       static_cast<uint64_t>(every_);
+    if (i < dense_.size()) return dense_[i];
+  }
+  return buckets_[start];
+}
+
 template <bool kMax>
 void BucketAggregator::AddIntExtremes(const std::vector<RawPoint>& points) {
-  // Add's rule for min/max, for int points (never NaN) without its per-point dispatch.
-  auto hint = buckets_.end();
-  int64_t start = 0, end = 0;
-  bool open = false;
-  Acc* a = nullptr;
-  for (const RawPoint& p : points) {
-    if (!open || p.ts >= end || p.ts < start) {
-      start = FloorTo(p.ts, every_);
-      end = start > INT64_MAX - every_ ? INT64_MAX : start + every_;
-      hint = buckets_.try_emplace(hint, start);
-      a = &hint->second;
-      ++hint;
-      open = true;
+  // Add's rule for min/max, for int points (never NaN) without its per-point dispatch: the run of
+  // points of one bucket first (its extreme compared as doubles, the earliest of equal ones
+  // kept), then that point into the bucket.
+  const RawPoint* p = points.data();
+  const size_t n = points.size();
+  size_t i = 0;
+  while (i < n) {
+    const int64_t start = FloorTo(p[i].ts, every_);
+    const int64_t end = start > INT64_MAX - every_ ? INT64_MAX : start + every_;
+    double best = static_cast<double>(static_cast<int64_t>(p[i].bits));
+    size_t at = i;
+    size_t j = i + 1;
+    for (; j < n && p[j].ts < end; ++j) {
+      const double x = static_cast<double>(static_cast<int64_t>(p[j].bits));
+      if (kMax ? x > best : x < best) {
+        best = x;
+        at = j;
+      }
     }
-    const double number = static_cast<double>(static_cast<int64_t>(p.bits));
-    ++a->count;
-    bool take =
-        a->count == 1 || std::isnan(a->best) || (kMax ? number > a->best : number < a->best);
-    if (!take && number == a->best) {
-      take = p.ts != a->best_ts ? p.ts < a->best_ts : rank_ < a->best_rank;
+    if (end == INT64_MAX) {
+      for (; j < n; ++j) {  // the last bucket reaches INT64_MAX (`ts < end` misses it)
+        const double x = static_cast<double>(static_cast<int64_t>(p[j].bits));
+        if (kMax ? x > best : x < best) {
+          best = x;
+          at = j;
+        }
+      }
+    }
+    Acc& a = Bucket(start);
+    a.count += static_cast<int64_t>(j - i);
+    bool take = a.count == static_cast<int64_t>(j - i) || std::isnan(a.best) ||
+                (kMax ? best > a.best : best < a.best);
+    if (!take && best == a.best) {
+      take = p[at].ts != a.best_ts ? p[at].ts < a.best_ts : rank_ < a.best_rank;
     }
     if (take) {
-      a->best = number;
-      a->best_ts = p.ts;
-      a->best_rank = rank_;
-      a->best_type = ValueType::kInt;
-      a->best_bits = p.bits;
+      a.best = best;
+      a.best_ts = p[at].ts;
+      a.best_rank = rank_;
+      a.best_type = ValueType::kInt;
+      a.best_bits = p[at].bits;
     }
+    i = j;
   }
 }
 
-void BucketAggregator::AddSeries(ValueType type, const std::vector<RawPoint>& points) {
+bool SummaryExcludes(const TsValueFilter& c, const BlockSummary& s) {
+  const double lo = NumberOf(s.type, s.min_bits), hi = NumberOf(s.type, s.max_bits);
+  if (std::isnan(lo) || std::isnan(hi)) return false;  // an all-NaN block: not summarized
+  // NaN points (left out of a float summary) satisfy no comparison but !=.
+  switch (c.op) {
+    case TsValueFilter::Op::kLt:
+      return !(lo < c.value);
+    case TsValueFilter::Op::kLe:
+      return !(lo <= c.value);
+    case TsValueFilter::Op::kGt:
+      return !(hi > c.value);
+    case TsValueFilter::Op::kGe:
+      return !(hi >= c.value);
+    case TsValueFilter::Op::kEq:
+      return !(lo <= c.value && c.value <= hi);
+    case TsValueFilter::Op::kNe:
+      return false;
+  }
+  return false;
+}
+
+BlockUse BucketAggregator::SummaryUse(const BlockSummary& s) const {
+  if (!summaries_ || FloorTo(s.start, every_) != FloorTo(s.last, every_)) {
+    return BlockUse::kDecode;
+  }
+  if (agg_.fn == TsAggFn::kCount) return BlockUse::kSummary;
+  const uint64_t bits = agg_.fn == TsAggFn::kMax ? s.max_bits : s.min_bits;
+  switch (s.type) {
+    case ValueType::kFloat: {
+      const double v = BitsDouble(bits);
+      return std::isnan(v) || v == 0 ? BlockUse::kDecode : BlockUse::kSummary;
+    }
+    case ValueType::kInt: {
+      constexpr int64_t kExact = int64_t{1} << 53;
+      const int64_t v = static_cast<int64_t>(bits);
+      return v > -kExact && v < kExact ? BlockUse::kSummary : BlockUse::kDecode;
+    }
+    case ValueType::kBool:
+      return BlockUse::kSummary;
+  }
+  return BlockUse::kDecode;
+}
+
+void BucketAggregator::AddSeries(ValueType type, const std::vector<RawPoint>& points,
+                                 const std::vector<BlockSummary>& summaries) {
+  for (const BlockSummary& s : summaries) {
+    // A block stands for its points: its count, and its extreme as one sample at its start
+    // (ties between equal extremes choose among equal bits: SummaryUse).
+    Acc& a = Bucket(FloorTo(s.start, every_));
+    if (agg_.fn == TsAggFn::kCount) {
+      a.count += static_cast<int64_t>(s.count);
+      continue;
+    }
+    const uint64_t bits = agg_.fn == TsAggFn::kMax ? s.max_bits : s.min_bits;
+    Add(a, type, s.start, bits, NumberOf(type, bits));
+    a.count += static_cast<int64_t>(s.count) - 1;
+  }
   if (type == ValueType::kInt && (agg_.fn == TsAggFn::kMax || agg_.fn == TsAggFn::kMin)) {
     if (agg_.fn == TsAggFn::kMax) {
       AddIntExtremes<true>(points);
@@ -282,7 +373,6 @@ void BucketAggregator::AddSeries(ValueType type, const std::vector<RawPoint>& po
     ++rank_;
     return;
   }
-  auto hint = buckets_.end();
   int64_t start = 0, end = 0;  // the current bucket [start, end)
   bool open = false;
   Acc* acc = nullptr;
@@ -290,9 +380,7 @@ void BucketAggregator::AddSeries(ValueType type, const std::vector<RawPoint>& po
     if (!open || p.ts >= end || p.ts < start) {
       start = FloorTo(p.ts, every_);
       end = start > INT64_MAX - every_ ? INT64_MAX : start + every_;
-      hint = buckets_.try_emplace(hint, start);
-      acc = &hint->second;
-      ++hint;
+      acc = &Bucket(start);
       open = true;
     }
     Add(*acc, type, p.ts, p.bits, NumberOf(type, p.bits));
@@ -302,42 +390,50 @@ void BucketAggregator::AddSeries(ValueType type, const std::vector<RawPoint>& po
 
 std::vector<std::pair<int64_t, TsValue>> BucketAggregator::Finish() {
   std::vector<std::pair<int64_t, TsValue>> out;
-  out.reserve(buckets_.size());
-  for (const auto& [start, a] : buckets_) {
-    TsValue v;
-    switch (agg_.fn) {
-      case TsAggFn::kCount:
-        v = a.count;
-        break;
-      case TsAggFn::kSum:
-        v = a.sum;
-        break;
-      case TsAggFn::kMean:
-        v = a.sum / static_cast<double>(a.count);
-        break;
-      case TsAggFn::kStddev:
-        v = a.count < 2 ? std::numeric_limits<double>::quiet_NaN()
-                        : std::sqrt(a.m2 / static_cast<double>(a.count - 1));
-        break;
-      case TsAggFn::kMin:
-      case TsAggFn::kMax:
-        v = ValueOf(a.best_type, a.best_bits);
-        break;
-      case TsAggFn::kFirst:
-        v = ValueOf(a.first_type, a.first_bits);
-        break;
-      case TsAggFn::kLast:
-        v = ValueOf(a.last_type, a.last_bits);
-        break;
-      case TsAggFn::kPercentile:
-        v = int64_t{0};
-        break;
+  // The map holds buckets only when a point fell outside SetRange's range (not from queries):
+  // then the dense ones join it, to come out in order.
+  for (size_t i = 0; i < dense_.size(); ++i) {
+    if (dense_[i].count == 0) continue;
+    const int64_t start = base_ + static_cast<int64_t>(i) * every_;
+    if (buckets_.empty()) {
+      out.emplace_back(start, Result(dense_[i]));
+    } else {
+      buckets_.emplace(start, dense_[i]);
     }
-    out.emplace_back(start, std::move(v));
   }
+  if (!buckets_.empty()) {
+    out.clear();
+    out.reserve(buckets_.size());
+    for (const auto& [start, a] : buckets_) out.emplace_back(start, Result(a));
+  }
+  dense_.clear();
   buckets_.clear();
   rank_ = 0;
   return out;
+}
+
+TsValue BucketAggregator::Result(const Acc& a) const {
+  switch (agg_.fn) {
+    case TsAggFn::kCount:
+      return a.count;
+    case TsAggFn::kSum:
+      return a.sum;
+    case TsAggFn::kMean:
+      return a.sum / static_cast<double>(a.count);
+    case TsAggFn::kStddev:
+      return a.count < 2 ? std::numeric_limits<double>::quiet_NaN()
+                         : std::sqrt(a.m2 / static_cast<double>(a.count - 1));
+    case TsAggFn::kMin:
+    case TsAggFn::kMax:
+      return ValueOf(a.best_type, a.best_bits);
+    case TsAggFn::kFirst:
+      return ValueOf(a.first_type, a.first_bits);
+    case TsAggFn::kLast:
+      return ValueOf(a.last_type, a.last_bits);
+    case TsAggFn::kPercentile:
+      break;
+  }
+  return int64_t{0};
 }
 
 }  // namespace ts

@@ -10,6 +10,7 @@
 
 #include "absl/container/btree_map.h"
 #include "models/ts/chunk_codec.h"
+#include "models/ts/series_reader.h"
 #include "tessera/ts.h"
 
 namespace tessera::ts {
@@ -37,6 +38,9 @@ TsValue AggregateSamples(const TsAggregate& agg, const std::vector<Sample>& samp
 std::vector<std::pair<int64_t, TsValue>> AggregateBuckets(const TsAggregate& agg, int64_t every,
                                                           const std::vector<Sample>& samples);
 
+// Whether no value in the block's summary range can satisfy `c` (so the block holds no match).
+bool SummaryExcludes(const TsValueFilter& c, const BlockSummary& s);
+
 // Aggregates a group's series straight from their decoded points into per-bucket accumulators,
 // without building samples: the hot loop of aggregate queries. It gives exactly what
 // AggregateBuckets gives over the group's samples merged in time order (equal times in the order
@@ -48,8 +52,23 @@ class BucketAggregator {
   BucketAggregator(const TsAggregate& agg, int64_t every) : agg_(agg), every_(every) {}
   // Whether the aggregator serves `agg` over a group of `series` series.
   static bool Supports(const TsAggregate& agg, size_t series);
-  // Adds the next series of the group: its points ascending by time, one per timestamp.
-  void AddSeries(ValueType type, const std::vector<RawPoint>& points);
+  // Adds the next series of the group: its points ascending by time, one per timestamp, and the
+  // summaries of its blocks that SummaryUse accepted (instead of their points).
+  void AddSeries(ValueType type, const std::vector<RawPoint>& points,
+                 const std::vector<BlockSummary>& summaries = {});
+  // The query's time range: buckets then live in one array (up to kMaxDenseBuckets of them)
+  // instead of a map. Points outside it still aggregate (in the map).
+  void SetRange(int64_t lo, int64_t hi);
+  // Whether block summaries may stand for points: count, min and max over a group whose series
+  // all have one value type (`same_type`; then equal values have equal bits, whichever wins).
+  void AllowSummaries(bool same_type) {
+    summaries_ = same_type && (agg_.fn == TsAggFn::kCount || agg_.fn == TsAggFn::kMin ||
+                               agg_.fn == TsAggFn::kMax);
+  }
+  // kSummary when the block lies inside one bucket and its summary gives exactly what its points
+  // would (for min/max: the extreme is not NaN, not ±0 -- two values equal but with different
+  // bits -- and an int is exact as a double), else kDecode.
+  BlockUse SummaryUse(const BlockSummary& s) const;
   // (bucket start, value) of every non-empty bucket, ascending; resets the aggregator.
   std::vector<std::pair<int64_t, TsValue>> Finish();
 
@@ -66,15 +85,22 @@ class BucketAggregator {
     ValueType first_type = ValueType::kFloat, last_type = ValueType::kFloat;
     uint64_t first_bits = 0, last_bits = 0;
   };
+  static constexpr int64_t kMaxDenseBuckets = 1024;
   void Add(Acc& a, ValueType type, int64_t ts, uint64_t bits, double number);
+  // The accumulator of the bucket starting at `start`.
+  Acc& Bucket(int64_t start);
+  TsValue Result(const Acc& a) const;
   // AddSeries for int points and min (kMax false) or max.
   template <bool kMax>
   void AddIntExtremes(const std::vector<RawPoint>& points);
 
   TsAggregate agg_;
   int64_t every_;
+  bool summaries_ = false;
   uint32_t rank_ = 0;
-  absl::btree_map<int64_t, Acc> buckets_;  // a few nodes, not one allocation per bucket
+  absl::btree_map<int64_t, Acc> buckets_;  // buckets outside the dense range
+  std::vector<Acc> dense_;                 // SetRange's buckets, from base_
+  int64_t base_ = 0;
 };
 
 }  // namespace tessera::ts

@@ -2,6 +2,7 @@
 #include "models/ts/ts_aggregate.h"
 
 #include <cmath>
+#include <random>
 
 #include "gtest/gtest.h"
 
@@ -73,6 +74,59 @@ TEST(AggregateBuckets, AlignsToTheEpochIncludingNegativeTimes) {
   EXPECT_EQ(rows[2].first, 0);
   EXPECT_EQ(std::get<int64_t>(rows[2].second), 2);
   EXPECT_EQ(rows[3].first, 20);  // the empty bucket [10, 20) is omitted
+}
+
+TEST(BucketAggregator, DenseRangeAndSummariesGiveWhatThePointsGive) {
+  // Random int series (ties, negative times), aggregated from points alone without a range,
+  // with a range narrower than the points (some buckets fall back to the map), and with blocks
+  // of 10 ns given as summaries where SummaryUse accepts them: all three agree.
+  std::mt19937_64 rng(3);
+  for (TsAggFn fn : {TsAggFn::kCount, TsAggFn::kMin, TsAggFn::kMax}) {
+    for (int round = 0; round < 50; ++round) {
+      std::vector<std::vector<RawPoint>> series(1 + rng() % 3);
+      for (auto& s : series) {
+        int64_t t = -200 + static_cast<int64_t>(rng() % 20);
+        for (int i = 0; i < 60; ++i, t += 1 + static_cast<int64_t>(rng() % 7)) {
+          s.push_back({t, static_cast<uint64_t>(static_cast<int64_t>(rng() % 9) - 4)});
+        }
+      }
+      const int64_t every = 20;
+      BucketAggregator plain({fn}, every), dense({fn}, every), summarized({fn}, every);
+      dense.SetRange(-150, 100);
+      summarized.SetRange(-1000, 1000);
+      summarized.AllowSummaries(true);
+      for (const auto& s : series) {
+        plain.AddSeries(ValueType::kInt, s);
+        dense.AddSeries(ValueType::kInt, s);
+        // Blocks [10k, 10k + 9]: summaries where accepted, points elsewhere.
+        std::vector<RawPoint> rest;
+        std::vector<BlockSummary> sums;
+        for (size_t i = 0; i < s.size();) {
+          const int64_t start = s[i].ts - ((s[i].ts % 10) + 10) % 10;
+          size_t j = i;
+          BlockSummary b{start, start + 9, 0, ValueType::kInt, s[i].bits, s[i].bits};
+          for (; j < s.size() && s[j].ts <= start + 9; ++j) {
+            ++b.count;
+            const auto v = static_cast<int64_t>(s[j].bits);
+            if (v < static_cast<int64_t>(b.min_bits)) b.min_bits = s[j].bits;
+            if (v > static_cast<int64_t>(b.max_bits)) b.max_bits = s[j].bits;
+          }
+          if (summarized.SummaryUse(b) == BlockUse::kSummary) {
+            sums.push_back(b);
+          } else {
+            rest.insert(rest.end(), s.begin() + static_cast<std::ptrdiff_t>(i),
+                        s.begin() + static_cast<std::ptrdiff_t>(j));
+          }
+          i = j;
+        }
+        EXPECT_FALSE(sums.empty());
+        summarized.AddSeries(ValueType::kInt, rest, sums);
+      }
+      const auto want = plain.Finish();
+      EXPECT_EQ(dense.Finish(), want) << round;
+      EXPECT_EQ(summarized.Finish(), want) << round;
+    }
+  }
 }
 
 }  // namespace

@@ -155,6 +155,9 @@ bool FastScalar(std::string_view raw, ValueType* type, uint64_t* bits) {
   return true;
 }
 
+constexpr double kPow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
 }  // namespace
 
 BatchField* BatchSeries::Field(std::string_view name, size_t hint) {
@@ -164,6 +167,10 @@ BatchField* BatchSeries::Field(std::string_view name, size_t hint) {
   }
   BatchField& f = fields.emplace_back();
   f.name = std::string(name);
+  f.plain = !f.name.empty() && std::all_of(f.name.begin(), f.name.end(), [](char ch) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    return c != '=' && c != ',' && c != ' ' && c != '\\' && c != '"' && c < 0x80;
+  });
   return &f;
 }
 
@@ -204,61 +211,130 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
                          int64_t now) {
   const size_t n = line.size();
   if (line[0] == ' ' || line[0] == '\t' || line[0] == '#') return false;
-  const char* sp = static_cast<const char*>(std::memchr(line.data(), ' ', n));
+  const char* const begin = line.data();
+  const char* const end = begin + n;
+  const char* sp = static_cast<const char*>(std::memchr(begin, ' ', n));
   if (sp == nullptr) return false;
-  const size_t key_end = static_cast<size_t>(sp - line.data());
   // A series key text is remembered only when it has no backslash and no quote, so a hit has
   // none; the rest of the line is checked as it is read: a field key with a backslash, quote or
   // non-ASCII byte, or a value or timestamp that is not a plain number or boolean (strings,
   // escapes), goes to ParseLine.
-  auto hit = by_raw_.find(line.substr(0, key_end));
+  auto hit = by_raw_.find(std::string_view(begin, static_cast<size_t>(sp - begin)));
   if (hit == by_raw_.end()) return false;
   BatchSeries* s = hit->second;
-  // Fields.
+  // Fields, in one pass: the key is first compared with the series' field at the same position
+  // (the common line names the same fields in the same order), and the value is parsed as it is
+  // scanned.
   size_t nf = 0;
-  size_t i = key_end + 1;
+  const char* p = sp + 1;
   while (true) {
-    const size_t ks = i;
-    while (i < n && line[i] != '=' && line[i] != ',' && line[i] != ' ') {
-      const unsigned char c = static_cast<unsigned char>(line[i]);
-      // Escapes and quotes need ParseLine; the slow path checks UTF-8.
-      if (c == '\\' || c == '"' || c >= 0x80) return false;
-      ++i;
+    if (nf == kMaxFastFields) return false;
+    FastField& f = fast_[nf];
+    f.target = kNoTarget;
+    const BatchField* expected = nf < s->fields.size() ? &s->fields[nf] : nullptr;
+    if (expected != nullptr && expected->plain &&
+        static_cast<size_t>(end - p) > expected->name.size() &&
+        std::memcmp(p, expected->name.data(), expected->name.size()) == 0 &&
+        p[expected->name.size()] == '=') {
+      // A plain name (no byte the scan below stops at or refuses) followed by '=' is exactly
+      // what the scan would have read.
+      f.key = expected->name;
+      f.target = nf;
+      p += expected->name.size();
+    } else {
+      const char* ks = p;
+      while (p < end && *p != '=' && *p != ',' && *p != ' ') {
+        const unsigned char c = static_cast<unsigned char>(*p);
+        // Escapes and quotes need ParseLine; the slow path checks UTF-8.
+        if (c == '\\' || c == '"' || c >= 0x80) return false;
+        ++p;
+      }
+      if (p == ks || p >= end || *p != '=') return false;
+      f.key = std::string_view(ks, static_cast<size_t>(p - ks));
     }
-    if (i == ks || i >= n || line[i] != '=' || nf == kMaxFastFields) return false;
-    FastField& f = fast_[nf++];
-    f.key = line.substr(ks, i - ks);
-    ++i;
-    const size_t vs = i;
-    while (i < n && line[i] != ',' && line[i] != ' ') ++i;
-    if (!FastScalar(line.substr(vs, i - vs), &f.type, &f.bits)) return false;
-    if (i >= n || line[i] == ' ') break;
-    ++i;  // ','
+    ++p;  // '='
+    // The value: plain decimal forms parsed here (`123i`, `-7i`, `123.456`, `42`), anything
+    // else by FastScalar, which hands the rest to ParseLine.
+    const char* vs = p;
+    const bool neg = p < end && *p == '-';
+    if (neg) ++p;
+    const char* ds = p;
+    uint64_t v = 0;
+    while (p < end && static_cast<unsigned>(*p - '0') <= 9) v = v * 10 + (*p++ - '0');
+    const size_t int_digits = static_cast<size_t>(p - ds);
+    bool done = false;
+    if (int_digits > 0 && int_digits <= 18 && p < end) {
+      if (*p == 'i' && (p + 1 == end || p[1] == ',' || p[1] == ' ')) {
+        // At most 18 digits: below 2^63 either sign.
+        f.type = ValueType::kInt;
+        f.bits = static_cast<uint64_t>(neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v));
+        ++p;
+        done = true;
+      } else if (*p == '.') {
+        const char* fs = ++p;
+        while (p < end && static_cast<unsigned>(*p - '0') <= 9) v = v * 10 + (*p++ - '0');
+        const size_t frac_digits = static_cast<size_t>(p - fs);
+        // At most 15 digits in all: the digits as an integer are exact in a double (below
+        // 2^53), and so is 10^frac_digits, so one division is correctly rounded, as from_chars
+        // is (Clinger's fast path).
+        if (frac_digits > 0 && int_digits + frac_digits <= 15 &&
+            (p == end || *p == ',' || *p == ' ')) {
+          const double d = static_cast<double>(v) / kPow10[frac_digits];
+          f.type = ValueType::kFloat;
+          f.bits = DoubleBits(neg ? -d : d);
+          done = true;
+        }
+      } else if (int_digits <= 15 && (*p == ',' || *p == ' ')) {
+        const double d = static_cast<double>(v);  // a float written without a point
+        f.type = ValueType::kFloat;
+        f.bits = DoubleBits(neg ? -d : d);
+        done = true;
+      }
+    } else if (int_digits > 0 && int_digits <= 15 && p == end) {
+      const double d = static_cast<double>(v);
+      f.type = ValueType::kFloat;
+      f.bits = DoubleBits(neg ? -d : d);
+      done = true;
+    }
+    if (!done) {
+      p = vs;
+      while (p < end && *p != ',' && *p != ' ') ++p;
+      if (!FastScalar(std::string_view(vs, static_cast<size_t>(p - vs)), &f.type, &f.bits)) {
+        return false;
+      }
+    }
+    ++nf;
+    if (p >= end || *p == ' ') break;
+    ++p;  // ','
   }
   // Timestamp.
   int64_t ts = now;
-  if (i < n) {
-    ++i;  // the space
-    const size_t ts_start = i;
-    while (i < n && line[i] != ' ') ++i;
-    if (i > ts_start) {
+  if (p < end) {
+    ++p;  // the space
+    const char* ts_start = p;
+    while (p < end && *p != ' ') ++p;
+    if (p > ts_start) {
       int64_t t = 0;
-      if (!ParseDecimal(line.data() + ts_start, line.data() + i, true, &t)) return false;
+      if (!ParseDecimal(ts_start, p, true, &t)) return false;
       if (__builtin_mul_overflow(t, PrecisionScale(precision), &ts)) return false;
     }
-    while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i < n) return false;
+    while (p < end && (*p == ' ' || *p == '\t')) ++p;
+    if (p < end) return false;
   }
   // A field key repeated within the line: ParseLine's semantics (the last value) apply.
   // Indices, not pointers: Field may add a field and so move the others.
   for (size_t k = 0; k < nf; ++k) {
-    BatchField* f = s->Field(fast_[k].key, k);
-    if (f->stamp == line_number) return false;
-    f->stamp = line_number;
-    targets_[k] = static_cast<size_t>(f - s->fields.data());
+    size_t target = fast_[k].target;
+    if (target == kNoTarget) {
+      target = static_cast<size_t>(s->Field(fast_[k].key, k) - s->fields.data());
+      fast_[k].target = target;
+    }
+    BatchField& f = s->fields[target];
+    if (f.stamp == line_number) return false;
+    f.stamp = line_number;
   }
   for (size_t k = 0; k < nf; ++k) {
-    AddValue(&s->fields[targets_[k]], fast_[k].type, ts, fast_[k].bits);
+    AddValue(&s->fields[fast_[k].target], fast_[k].type, ts, fast_[k].bits);
   }
   ++points_;
   return true;
@@ -330,7 +406,7 @@ absl::Status PointBatch::AddLines(std::string_view text, Precision precision, si
     text = nl == nullptr ? std::string_view() : text.substr(len + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
-    if (deferred_.ok() && AddFast(line, line_number, precision, now)) continue;
+    if (fast_path_ && deferred_.ok() && AddFast(line, line_number, precision, now)) continue;
     // The series key text, remembered for the fast path when the line has no escapes or quotes.
     std::string_view raw_key;
     if (line[0] != ' ' && line[0] != '\t' && line[0] != '#' &&

@@ -37,6 +37,7 @@ struct BatchField {
   std::optional<ValueType> other_type;  // a different type seen later in the batch (an error)
   std::vector<RawPoint> points;         // input order; duplicates possible (last wins)
   size_t stamp = 0;                     // the last line that wrote it (duplicate detection)
+  bool plain = false;  // `name` has no byte the fast path's key scan stops at or refuses
 };
 
 // One series key (measurement + tag set) of the batch and its fields.
@@ -69,13 +70,17 @@ class PointBatch {
   std::vector<std::unique_ptr<BatchSeries>>& series() { return series_; }
   // Lines (or batch points) added.
   size_t points() const { return points_; }
+  // Sends every line through ParseLine (tests compare the fast path against it).
+  void DisableFastPathForTesting() { fast_path_ = false; }
 
  private:
   struct FastField {
-    std::string_view key;
+    std::string_view key;  // (not set when `target` is)
+    size_t target;         // its field's index in the series, or kNoTarget until looked up
     ValueType type;
     uint64_t bits;
   };
+  static constexpr size_t kNoTarget = ~size_t{0};
   // The series of (measurement, sorted tags), added when new.
   BatchSeries* SeriesFor(std::string_view measurement, TsTags tags);
   // Parses one line the fast way; false when the line needs ParseLine.
@@ -91,9 +96,9 @@ class PointBatch {
   std::string scratch_;                                          // canonical key buffer
   static constexpr size_t kMaxFastFields = 64;                   // lines with more take ParseLine
   FastField fast_[kMaxFastFields];                               // one line's fields
-  size_t targets_[kMaxFastFields];                               // their batch fields (indices)
   absl::Status deferred_;  // the first refused point (reported after every line parsed)
   size_t points_ = 0;
+  bool fast_path_ = true;
 };
 
 }  // namespace tessera::ts

@@ -3,17 +3,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <map>
 
-#include "core/codec/coding.h"
+#include "absl/strings/string_view.h"
+#include "models/ts/measurement_options.h"
+#include "tessera/status.h"
 
 namespace tessera::ts {
 namespace {
-
-void PutString(std::string* out, std::string_view s) {
-  codec::PutVarint64(out, s.size());
-  out->append(s);
-}
 
 std::string_view TagValueOf(const TsTags& tags, const std::string& key) {
   for (const auto& [k, v] : tags) {
@@ -24,48 +22,74 @@ std::string_view TagValueOf(const TsTags& tags, const std::string& key) {
 
 }  // namespace
 
-std::string ScopeCache::Key(uint64_t mid, const std::vector<std::string>& fields,
-                            const std::vector<TsTagFilter>& where,
-                            const std::vector<std::string>& by, Grouping grouping) {
-  std::string k;
-  codec::PutVarint64(&k, mid);
-  k.push_back(static_cast<char>(grouping));
-  codec::PutVarint64(&k, fields.size());
-  for (const std::string& f : fields) PutString(&k, f);
-  codec::PutVarint64(&k, where.size());
+void ScopeCache::Key(uint64_t mid, const std::vector<std::string>& fields,
+                     const std::vector<TsTagFilter>& where, const std::vector<std::string>& by,
+                     Grouping grouping, std::string* key) {
+  // Sized once, then written through a pointer: this runs on every query.
+  size_t bound = 3 * 10 + 1;
+  for (const std::string& f : fields) bound += 10 + f.size();
   for (const TsTagFilter& w : where) {
-    PutString(&k, w.tag);
-    k.push_back(static_cast<char>(w.op));
+    bound += 2 * 10 + 1 + w.tag.size();
+    for (const std::string& v : w.values) bound += 10 + v.size();
+  }
+  for (const std::string& b : by) bound += 10 + b.size();
+  std::string& k = *key;
+  k.resize(bound);
+  char* p = k.data();
+  auto varint = [&p](uint64_t v) {
+    while (v >= 0x80) {
+      *p++ = static_cast<char>(v | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+  };
+  auto str = [&](std::string_view v) {
+    varint(v.size());
+    std::memcpy(p, v.data(), v.size());
+    p += v.size();
+  };
+  varint(mid);
+  *p++ = static_cast<char>(grouping);
+  varint(fields.size());
+  for (const std::string& f : fields) str(f);
+  varint(where.size());
+  for (const TsTagFilter& w : where) {
+    str(w.tag);
+    *p++ = static_cast<char>(w.op);
     // IN is a set: its values in any order (or repeated) select the same series.
-    std::vector<std::string_view> values(w.values.begin(), w.values.end());
-    if (w.op == TsTagFilter::Op::kIn) {
+    if (w.op == TsTagFilter::Op::kIn && w.values.size() > 1) {
+      std::vector<std::string_view> values(w.values.begin(), w.values.end());
       std::sort(values.begin(), values.end());
       values.erase(std::unique(values.begin(), values.end()), values.end());
+      varint(values.size());
+      for (std::string_view v : values) str(v);
+    } else {
+      varint(w.values.size());
+      for (const std::string& v : w.values) str(v);
     }
-    codec::PutVarint64(&k, values.size());
-    for (std::string_view v : values) PutString(&k, v);
   }
-  codec::PutVarint64(&k, by.size());
-  for (const std::string& b : by) PutString(&k, b);
-  return k;
+  varint(by.size());
+  for (const std::string& b : by) str(b);
+  k.resize(static_cast<size_t>(p - k.data()));
 }
 
-std::shared_ptr<const CachedScope> ScopeCache::Find(const std::string& key, uint64_t generation) {
+std::shared_ptr<const CachedScope> ScopeCache::Find(std::string_view key, uint64_t generation) {
   util::MutexLock l(&mu_);
-  auto it = entries_.find(key);
+  auto it = entries_.find(absl::string_view(key.data(), key.size()));
   if (it == entries_.end() || it->second->generation != generation) return nullptr;
   return it->second;
 }
 
-void ScopeCache::Put(const std::string& key, std::shared_ptr<const CachedScope> scope) {
+void ScopeCache::Put(std::string_view key, std::shared_ptr<const CachedScope> scope) {
   const size_t n = scope->series.size();
   if (n > kMaxSeries) return;
   util::MutexLock l(&mu_);
-  if ((entries_.size() >= kMaxEntries || series_ + n > kMaxSeries) && !entries_.contains(key)) {
+  if ((entries_.size() >= kMaxEntries || series_ + n > kMaxSeries) &&
+      !entries_.contains(absl::string_view(key.data(), key.size()))) {
     entries_.clear();
     series_ = 0;
   }
-  auto& slot = entries_[key];
+  auto& slot = entries_[std::string(key)];
   if (slot == nullptr || slot->generation <= scope->generation) {
     series_ = series_ - (slot ? slot->series.size() : 0) + n;
     slot = std::move(scope);
@@ -135,21 +159,28 @@ bool LastPointCache::Lookup(uint64_t mid, uint64_t change, const std::vector<uin
   return any;
 }
 
+LastPointCache::Entry* LastPointCache::EntryFor(uint64_t mid, uint64_t change) {
+  Entry& e = entries_[mid];
+  if (e.change > change) return nullptr;  // read in an older state
+  if (e.change < change) {
+    e.last.clear();
+    e.scopes.clear();
+    e.rows.clear();
+    e.change = change;
+  }
+  return &e;
+}
+
 void LastPointCache::Store(
     uint64_t mid, uint64_t change,
     const std::vector<std::pair<uint64_t, std::optional<RawPoint>>>& points) {
   if (points.empty()) return;
   util::MutexLock l(&mu_);
-  Entry& e = entries_[mid];
-  if (e.change > change) return;  // read in an older state
-  if (e.change < change) {
-    e.last.clear();
-    e.scopes.clear();
-    e.change = change;
-  }
+  Entry* e = EntryFor(mid, change);
+  if (e == nullptr) return;
   for (const auto& [sid, p] : points) {
-    if (e.last.size() >= kMaxSeriesPerMeasurement) break;
-    e.last[sid] = p;
+    if (e->last.size() >= kMaxSeriesPerMeasurement) break;
+    e->last[sid] = p;
   }
 }
 
@@ -167,15 +198,106 @@ void LastPointCache::StoreScope(
     std::shared_ptr<const std::vector<std::optional<RawPoint>>> points) {
   if (points->size() > kMaxScopeSeries) return;
   util::MutexLock l(&mu_);
-  Entry& e = entries_[mid];
-  if (e.change > change) return;
-  if (e.change < change) {
-    e.last.clear();
-    e.scopes.clear();
-    e.change = change;
+  Entry* e = EntryFor(mid, change);
+  if (e == nullptr) return;
+  if (e->scopes.size() >= kMaxScopesPerMeasurement) e->scopes.clear();
+  e->scopes[scope.id] = std::move(points);
+}
+
+std::shared_ptr<const std::vector<TsFieldsRow>> LastPointCache::FindRows(uint64_t mid,
+                                                                         uint64_t change,
+                                                                         const RowsKey& key) {
+  util::MutexLock l(&mu_);
+  auto e = entries_.find(mid);
+  if (e == entries_.end() || e->second.change != change) return nullptr;
+  for (const auto& [k, rows] : e->second.rows) {
+    if (k == key) return rows;
   }
-  if (e.scopes.size() >= kMaxScopesPerMeasurement) e.scopes.clear();
-  e.scopes[scope.id] = std::move(points);
+  return nullptr;
+}
+
+void LastPointCache::StoreRows(uint64_t mid, uint64_t change, const RowsKey& key,
+                               std::shared_ptr<const std::vector<TsFieldsRow>> rows) {
+  if (rows->size() > kMaxRowsPerResult) return;
+  util::MutexLock l(&mu_);
+  Entry* e = EntryFor(mid, change);
+  if (e == nullptr) return;
+  for (auto& [k, r] : e->rows) {
+    if (k == key) {
+      r = std::move(rows);
+      return;
+    }
+  }
+  if (e->rows.size() >= kMaxResultsPerMeasurement) e->rows.clear();
+  e->rows.emplace_back(key, std::move(rows));
+}
+
+namespace {
+
+bool SameFilters(const std::vector<TsTagFilter>& a, const std::vector<TsTagFilter>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].op != b[i].op || a[i].tag != b[i].tag || a[i].values != b[i].values) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<RecentScope::Value> RecentScope::Find(const TsQuery& q,
+                                                    const std::vector<std::string>& fields,
+                                                    ScopeCache::Grouping grouping,
+                                                    uint64_t catalog_generation,
+                                                    uint64_t series_generation) {
+  util::MutexLock l(&mu_);
+  if (!valid_ || catalog_generation != catalog_generation_ ||
+      series_generation != series_generation_ || grouping != grouping_ ||
+      q.measurement != measurement_ || fields != fields_ || q.by != by_ ||
+      !SameFilters(q.where, where_)) {
+    return std::nullopt;
+  }
+  return value_;
+}
+
+void RecentScope::Put(const TsQuery& q, const std::vector<std::string>& fields,
+                      ScopeCache::Grouping grouping, uint64_t catalog_generation,
+                      uint64_t series_generation, Value value) {
+  util::MutexLock l(&mu_);
+  valid_ = true;
+  measurement_ = q.measurement;
+  fields_ = fields;
+  where_ = q.where;
+  by_ = q.by;
+  grouping_ = grouping;
+  catalog_generation_ = catalog_generation;
+  series_generation_ = series_generation;
+  value_ = std::move(value);
+}
+
+absl::StatusOr<MeasurementCache::Handle> MeasurementCache::Get(const internal::Catalog& catalog,
+                                                               std::string_view name) {
+  // Read before the record (the class comment says why).
+  const uint64_t generation = catalog.generation();
+  {
+    util::MutexLock l(&mu_);
+    auto it = entries_.find(absl::string_view(name.data(), name.size()));
+    if (it != entries_.end() && it->second.generation == generation) return it->second.handle;
+  }
+  Handle h;
+  if (auto info = catalog.Find(Model::kTimeSeries, name)) {
+    ASSIGN_OR_RETURN(MeasurementOptions opts, DecodeMeasurementOptions(info->options));
+    h.found = true;
+    h.id = info->id;
+    h.retention_ns = opts.retention_ns;
+  }
+  util::MutexLock l(&mu_);
+  if (entries_.size() >= kMaxEntries &&
+      !entries_.contains(absl::string_view(name.data(), name.size()))) {
+    entries_.clear();
+  }
+  Entry& e = entries_[std::string(name)];
+  if (e.generation <= generation) e = Entry{generation, h};
+  return h;
 }
 
 void LastPointCache::Erase(uint64_t mid) {

@@ -1,7 +1,8 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
-// Two in-memory caches of the time-series read path, each used only when it provably gives what
-// reading RocksDB would give.
+// The in-memory caches of the time-series read path, each used only when it provably gives what
+// reading RocksDB would give: scopes, last points (with whole LastRows results) and measurement
+// handles (MeasurementCache, below).
 //
 // ScopeCache: the series a query's tag filter selects, grouped as the query groups them (by the
 // `by` tags, or by tag set for Last), keyed by (measurement id, fields, where, by). The series
@@ -18,9 +19,12 @@
 // LastPointCache: the newest point of each series (any time), valid for the state in which the
 // measurement's last change is `change` = ChangeLog::LastSeqOf(mid). Every write of points
 // records a change event of its measurement, and the change log sets LastSeqOf under its commit
-// mutex, in the same critical section as the RocksDB commit; LastSeqOf takes that mutex, so once
-// it returns L, commit L is visible and any later commit of the measurement will make it return
-// more than L (it only grows). The writes that record no event do not change what a reader sees:
+// mutex, in the same critical section as the RocksDB commit. LastSeqOf reads it without that
+// mutex (change_log.h has the argument: the commit marks the object in flight before RocksDB
+// publishes it, and a reader that finds the mark waits for the mutex), with the same guarantee as
+// taking it: once it returns L, commit L is visible, and a reader that has seen (through RocksDB)
+// any later commit of the measurement gets more than L (it only grows). The writes that record no
+// event do not change what a reader sees:
 // sealing (chunk and head merged the same way), retention (it deletes windows already older than
 // the cutoff every read applies), series creation (no points). A reader of the latest state reads
 // L, uses entries tagged L, and stores what it read under L only if LastSeqOf is still L after
@@ -28,17 +32,25 @@
 // L after the snapshot was taken: when L <= T the snapshot's state of the measurement is state L.
 // Transactions (own uncommitted writes) and databases without a change log never use it. After a
 // restart LastSeqOf starts at 0 for every measurement and the cache is empty.
+// Whole LastRows results are kept the same way, keyed by (scope id, lo, hi, limit, desc) -- the
+// scope id stands for the measurement, fields (order and repeats), where, by and grouping, and
+// a scope rebuilt after a series was created gets a new id -- and stored only when every point
+// they were built from is provably state L (from entries tagged L, or read at a snapshot, or read
+// from the latest state while LastSeqOf stayed L). Not with a retention (the cutoff moves).
 //
-// Thread safety: both caches are safe for concurrent use; entries are immutable once published.
+// Thread safety: every cache is safe for concurrent use; entries are immutable once published.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "core/catalog/catalog.h"
 #include "core/util/mutex.h"
 #include "models/ts/chunk_codec.h"
 #include "models/ts/series_index.h"
@@ -66,13 +78,14 @@ class ScopeCache {
     kByTagSet
   };  // `by` tags (all series in one group when empty),
       // or, for Last without `by`, each tag set apart
-  // The cache key of a query's scope.
-  static std::string Key(uint64_t mid, const std::vector<std::string>& fields,
-                         const std::vector<TsTagFilter>& where, const std::vector<std::string>& by,
-                         Grouping grouping);
+  // The cache key of a query's scope, written over *key (a reused buffer: no allocation once it
+  // has grown to the size of the keys in use).
+  static void Key(uint64_t mid, const std::vector<std::string>& fields,
+                  const std::vector<TsTagFilter>& where, const std::vector<std::string>& by,
+                  Grouping grouping, std::string* key);
   // The entry under `key` built at `generation`, or null.
-  std::shared_ptr<const CachedScope> Find(const std::string& key, uint64_t generation);
-  void Put(const std::string& key, std::shared_ptr<const CachedScope> scope);
+  std::shared_ptr<const CachedScope> Find(std::string_view key, uint64_t generation);
+  void Put(std::string_view key, std::shared_ptr<const CachedScope> scope);
   // Groups `series` (selected for `fields`, ordered by id) into a scope.
   static std::shared_ptr<const CachedScope> Build(uint64_t generation,
                                                   std::vector<SeriesRecord> series,
@@ -91,8 +104,86 @@ class ScopeCache {
   size_t series_ ABSL_GUARDED_BY(mu_) = 0;  // records held by entries_
 };
 
+// What a query needs of a measurement's catalog record: its id and retention, decoded once per
+// catalog generation instead of a catalog lookup (a copy of the name and options) and a JSON
+// decode per query. An entry is built from the catalog after reading its generation g and used
+// while Catalog::generation() is still g: every create, drop and options change bumps it under
+// the catalog's lock, in the same critical section as the change, so a reader that finds g
+// current finds the record the entry was built from (or a newer one, only while such a change
+// is concurrent with it). A dropped and recreated measurement is a new id and a new generation.
+// Thread safety: safe for concurrent use.
+class MeasurementCache {
+ public:
+  struct Handle {
+    bool found = false;        // false: no such measurement (a cached miss)
+    uint64_t id = 0;           // catalog id
+    int64_t retention_ns = 0;  // MeasurementOptions::retention_ns
+  };
+  // The time-series measurement `name` as the catalog holds it now.
+  absl::StatusOr<Handle> Get(const internal::Catalog& catalog, std::string_view name);
+  static constexpr size_t kMaxEntries = 4096;  // then it starts over
+
+ private:
+  struct Entry {
+    uint64_t generation = 0;
+    Handle handle;
+  };
+  util::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+};
+
+// The last scope a store resolved, with the query inputs it was resolved for, compared with the
+// next query's as they are (an IN list in another order is a miss here, not in ScopeCache): a
+// repeated query skips MeasurementCache, the scope key and ScopeCache. Used while the catalog's
+// generation and SeriesIndex::Generation() are both those read before it was resolved -- the
+// conditions under which those two caches would return the same entries.
+// Thread safety: safe for concurrent use.
+class RecentScope {
+ public:
+  struct Value {
+    MeasurementCache::Handle measurement;
+    std::shared_ptr<const CachedScope> scope;
+  };
+  std::optional<Value> Find(const TsQuery& q, const std::vector<std::string>& fields,
+                            ScopeCache::Grouping grouping, uint64_t catalog_generation,
+                            uint64_t series_generation);
+  void Put(const TsQuery& q, const std::vector<std::string>& fields, ScopeCache::Grouping grouping,
+           uint64_t catalog_generation, uint64_t series_generation, Value value);
+
+ private:
+  util::Mutex mu_;
+  bool valid_ ABSL_GUARDED_BY(mu_) = false;
+  std::string measurement_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> fields_ ABSL_GUARDED_BY(mu_);
+  std::vector<TsTagFilter> where_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> by_ ABSL_GUARDED_BY(mu_);
+  ScopeCache::Grouping grouping_ ABSL_GUARDED_BY(mu_) = ScopeCache::Grouping::kByTags;
+  uint64_t catalog_generation_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t series_generation_ ABSL_GUARDED_BY(mu_) = 0;
+  Value value_ ABSL_GUARDED_BY(mu_);
+};
+
 class LastPointCache {
  public:
+  // What a LastRows result depends on besides the measurement's state and the scope's fields
+  // and grouping (all in the scope's identity).
+  struct RowsKey {
+    uint64_t scope_id = 0;   // CachedScope::id
+    int64_t lo = 0, hi = 0;  // the visible time range
+    size_t limit = 0;
+    bool desc = false;
+    bool operator==(const RowsKey&) const = default;
+  };
+  // The rows of a LastRows of `key` in state `change` of `mid` (stored by StoreRows), or null.
+  std::shared_ptr<const std::vector<TsFieldsRow>> FindRows(uint64_t mid, uint64_t change,
+                                                           const RowsKey& key);
+  // Remembers the rows of a LastRows that provably read state `change` (ts_store_query.cc).
+  void StoreRows(uint64_t mid, uint64_t change, const RowsKey& key,
+                 std::shared_ptr<const std::vector<TsFieldsRow>> rows);
+  // Results: at most this many per measurement, of at most kMaxRowsPerResult rows each.
+  static constexpr size_t kMaxResultsPerMeasurement = 32;
+  static constexpr size_t kMaxRowsPerResult = 4096;
+
   // The cached newest point of each of `sids` of `mid` in state `change`: (*out)[i] is nullopt
   // when sids[i] is not cached, else the point (or nullopt: the series has no point). Returns
   // whether any was cached.
@@ -124,7 +215,12 @@ class LastPointCache {
     // By CachedScope::id: the newest point of each of its series.
     absl::flat_hash_map<uint64_t, std::shared_ptr<const std::vector<std::optional<RawPoint>>>>
         scopes;
+    // LastRows results (a few: a linear search).
+    std::vector<std::pair<RowsKey, std::shared_ptr<const std::vector<TsFieldsRow>>>> rows;
   };
+  // The entry of `mid` made current for `change` (cleared when older); null when the entry is
+  // newer than `change` (what was read is older than what it holds).
+  Entry* EntryFor(uint64_t mid, uint64_t change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   util::Mutex mu_;
   absl::flat_hash_map<uint64_t, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };

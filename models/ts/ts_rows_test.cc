@@ -5,6 +5,7 @@
 // transactions, other handles, retention, drops and restarts; the scope cache against series
 // created after it was filled; QueryRows / LastRows against QueryFields / LastFields; value
 // conditions against filtering the unconditioned result.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -315,6 +316,116 @@ bool SameRows(const std::vector<TsFieldsRow>& a, const std::vector<TsFieldsRow>&
     }
   }
   return true;
+}
+
+// The LastRows result cache, the measurement cache (catalog id and retention per name), the
+// recent scope and the scope keys never answer for a state they do not hold: every LastRows
+// (asked twice, so the second comes from the caches) equals the same query read through a new
+// handle in a transaction, which uses none of them. Writes through this handle and another one,
+// fields in other orders and repeated, IN lists in any order, desc and limits, ranges, snapshots
+// read after later writes, a retention set and cleared, the measurement dropped and recreated by
+// the other handle, sealing, reopens.
+TEST_F(TsRowsTest, LastRowsCachesEqualUncachedReads) {
+  std::mt19937_64 rng(23);
+  ASSERT_OK_AND_ASSIGN(auto other, TsStore::Open(db_.get()));
+  const std::vector<std::vector<std::string>> field_sets = {
+      {"x", "y", "z"}, {"z", "x"}, {"y", "y", "none"}, {"x"}};
+  struct Probe {
+    TsQuery q;
+    std::vector<std::string> fields;
+  };
+  auto random_probe = [&] {
+    Probe p{{.measurement = "m"}, field_sets[rng() % field_sets.size()]};
+    switch (rng() % 4) {
+      case 0:
+        p.q.by = {"host"};
+        break;
+      case 1: {
+        std::vector<std::string> in = {"a", "c", "b"};
+        std::shuffle(in.begin(), in.end(), rng);
+        in.resize(1 + rng() % 3);
+        p.q.where = {{"host", TsTagFilter::Op::kIn, in}};
+        break;
+      }
+      case 2:
+        p.q.where = {{"host", TsTagFilter::Op::kNe, {"b"}}};
+        p.q.by = {"host"};
+        break;
+      default:
+        break;  // one row per tag set
+    }
+    if (rng() % 3 == 0) p.q.to = kBase + static_cast<int64_t>(rng() % 8) * kHour;
+    if (rng() % 4 == 0) p.q.from = kBase + static_cast<int64_t>(rng() % 4) * kHour;
+    p.q.desc = rng() % 2 == 0;
+    p.q.limit = rng() % 3;
+    return p;
+  };
+  // The same query through a new handle (empty caches) in a transaction (no last-point cache):
+  // read from the catalog, the series index and RocksDB, past every cache.
+  auto uncached = [&](const Probe& p) {
+    auto fresh = TsStore::Open(db_.get());
+    EXPECT_TRUE(fresh.ok()) << fresh.status();
+    auto txn = db_->Begin();
+    EXPECT_TRUE(txn.ok()) << txn.status();
+    auto rows = (*fresh)->LastRows(**txn, p.q, p.fields);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    EXPECT_OK((*txn)->Rollback());
+    return rows.ok() ? *rows : std::vector<TsFieldsRow>{};
+  };
+  std::vector<
+      std::pair<std::unique_ptr<Snapshot>, std::vector<std::pair<Probe, std::vector<TsFieldsRow>>>>>
+      snaps;
+  for (int step = 0; step < 90; ++step) {
+    const int op = static_cast<int>(rng() % 12);
+    if (op < 4) {
+      ASSERT_OK(ts_->Write(RandomHosts(rng, 1 + static_cast<int>(rng() % 20))));
+    } else if (op == 4) {
+      ASSERT_OK(other->Write(RandomHosts(rng, 1 + static_cast<int>(rng() % 20))));
+    } else if (op == 5) {
+      ASSERT_OK_AND_ASSIGN(auto snap, db_->GetSnapshot());
+      std::vector<std::pair<Probe, std::vector<TsFieldsRow>>> want;
+      for (int i = 0; i < 3; ++i) {
+        Probe p = random_probe();
+        auto rows = uncached(p);  // no write in between: the snapshot's state
+        want.emplace_back(std::move(p), std::move(rows));
+      }
+      snaps.emplace_back(std::move(snap), std::move(want));
+    } else if (op == 6 && !snaps.empty()) {
+      const auto& [snap, want] = snaps[rng() % snaps.size()];
+      for (const auto& [p, rows] : want) {
+        for (int again = 0; again < 2; ++again) {
+          ASSERT_OK_AND_ASSIGN(auto got, ts_->LastRows(*snap, p.q, p.fields));
+          EXPECT_TRUE(SameRows(got, rows)) << "at a snapshot, step " << step;
+        }
+      }
+    } else if (op == 7 && step % 3 == 0) {
+      // Through the other handle: this one learns of it only from the catalog.
+      absl::Status s = other->DropMeasurement("m");
+      ASSERT_TRUE(s.ok() || absl::IsNotFound(s)) << s;
+      snaps.clear();  // the catalog is not versioned: a dropped name reads as absent everywhere
+    } else if (op == 8) {
+      // Long enough to hide nothing (kBase is in 2026), short enough to move `from` with the
+      // clock; or cleared again.
+      absl::Status s = other->SetRetention("m", rng() % 2 ? int64_t{100000} * kHour : 0);
+      ASSERT_TRUE(s.ok() || absl::IsNotFound(s)) << s;
+    } else if (op == 9) {
+      absl::Status s = ts_->Flush("m");
+      ASSERT_TRUE(s.ok() || absl::IsNotFound(s)) << s;
+    } else if (op == 10 && step % 4 == 0) {
+      snaps.clear();
+      other.reset();
+      ReopenTs();
+      ASSERT_OK_AND_ASSIGN(other, TsStore::Open(db_.get()));
+    }
+    for (int i = 0; i < 3; ++i) {
+      const Probe p = random_probe();
+      const std::vector<TsFieldsRow> want = uncached(p);
+      for (int again = 0; again < 2; ++again) {
+        ASSERT_OK_AND_ASSIGN(auto got, ts_->LastRows(p.q, p.fields));
+        ASSERT_TRUE(SameRows(got, want)) << "step " << step << " probe " << i << " read " << again;
+      }
+    }
+  }
 }
 
 TEST_F(TsRowsTest, QueryRowsAndLastRowsEqualThePerFieldResultsJoined) {

@@ -29,6 +29,7 @@
 #include "models/ts/ts_aggregate.h"
 #include "models/ts/ts_batch.h"
 #include "models/ts/ts_query_cache.h"
+#include "models/ts/ts_window_cache.h"
 #include "tessera/ts.h"
 
 namespace tessera::ts {
@@ -97,6 +98,7 @@ class TsStoreImpl final : public TsStore {
     uint64_t mid = 0;                          // the measurement id
     int64_t lo = 0;                            // first visible time (inclusive)
     int64_t hi = 0;                            // last visible time (inclusive)
+    bool retention = false;                    // lo moves with the clock (a retention is set)
     std::shared_ptr<const CachedScope> scope;  // the series the tags and fields select, grouped
   };
   // Validates `q` (with `fields` in place of q.field) and resolves its scope; nullopt when
@@ -133,9 +135,11 @@ class TsStoreImpl final : public TsStore {
       internal::ReadSource& src, const QueryScope& scope, int64_t lo, const TsQuery& q,
       const std::vector<uint32_t>& members, QueryBuffers* buf);
   // The newest point within [lo, hi] of each series of `scope` (by index into scope.series),
-  // through the last-point cache when it provably applies to `view`.
+  // through the last-point cache when `change` (the one it may serve `view` for, or nullopt) is
+  // set; *exact tells whether `out` is provably the measurement's state at `change`.
   absl::Status LastPoints(internal::ReadSource& src, const ReadView* view, const QueryScope& scope,
-                          const TsQuery& q, std::vector<std::optional<RawPoint>>* out);
+                          const TsQuery& q, std::optional<uint64_t> change,
+                          std::vector<std::optional<RawPoint>>* out, bool* exact);
   absl::StatusOr<std::vector<TsSeriesInfo>> ListSeriesIn(internal::ReadSource& src,
                                                          std::string_view measurement,
                                                          const std::vector<TsTagFilter>& where);
@@ -174,8 +178,10 @@ class TsStoreImpl final : public TsStore {
   DB* const db_;
   internal::Engine* const engine_;
   SeriesIndex index_;
-  ScopeCache scopes_;           // query scopes (ts_query_cache.h)
-  LastPointCache last_points_;  // newest point per series (ts_query_cache.h)
+  ScopeCache scopes_;              // query scopes (ts_query_cache.h)
+  LastPointCache last_points_;     // newest point per series (ts_query_cache.h)
+  MeasurementCache measurements_;  // catalog id and retention per name (ts_query_cache.h)
+  RecentScope recent_;             // the last scope resolved (ts_query_cache.h)
   internal::Histogram* h_write_;
   internal::Histogram* h_query_;
   internal::Histogram* h_last_;
@@ -184,6 +190,7 @@ class TsStoreImpl final : public TsStore {
   util::Mutex mu_;
   std::map<std::pair<uint64_t, uint64_t>, OpenWindows> open_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, int64_t> last_retention_ns_ ABSL_GUARDED_BY(mu_);  // by measurement id
+  WindowCache windows_;  // points of the open windows this store wrote (ts_window_cache.h)
 };
 
 }  // namespace tessera::ts

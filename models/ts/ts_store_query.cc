@@ -103,28 +103,44 @@ absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope
     if (f.empty()) return absl::InvalidArgumentError("time-series query: the field is empty");
   }
   RETURN_IF_ERROR(engine_->CheckOpen());
-  auto info = engine_->catalog().Find(Model::kTimeSeries, q.measurement);
-  if (!info) return std::optional<QueryScope>();
-  ASSIGN_OR_RETURN(MeasurementOptions opts, DecodeMeasurementOptions(info->options));
+  // Both generations are read before the catalog and the series index (ts_query_cache.h).
+  const uint64_t catalog_generation = engine_->catalog().generation();
+  const uint64_t generation = SeriesIndex::Generation();
+  std::optional<RecentScope::Value> recent =
+      recent_.Find(q, fields, grouping, catalog_generation, generation);
+  MeasurementCache::Handle m;
+  if (recent) {
+    m = recent->measurement;
+  } else {
+    ASSIGN_OR_RETURN(m, measurements_.Get(engine_->catalog(), q.measurement));
+  }
+  if (!m.found) return std::optional<QueryScope>();
   QueryScope scope;
-  scope.mid = info->id;
-  scope.lo = std::max(q.from.value_or(INT64_MIN), Cutoff(opts));
+  scope.mid = m.id;
+  scope.retention = m.retention_ns > 0;
+  scope.lo =
+      std::max(q.from.value_or(INT64_MIN), scope.retention ? NowNs() - m.retention_ns : INT64_MIN);
   if (q.to && *q.to == INT64_MIN) return std::optional<QueryScope>();
   scope.hi = q.to ? *q.to - 1 : INT64_MAX;
   if (scope.lo > scope.hi) return std::optional<QueryScope>();
-  // The generation is read before the series index (ts_query_cache.h says why).
-  const uint64_t generation = SeriesIndex::Generation();
-  const std::string key = ScopeCache::Key(info->id, fields, q.where, q.by, grouping);
+  if (recent) {
+    scope.scope = std::move(recent->scope);
+    return std::optional<QueryScope>(std::move(scope));
+  }
+  thread_local std::string key;  // reused: no allocation per query
+  ScopeCache::Key(m.id, fields, q.where, q.by, grouping, &key);
   scope.scope = scopes_.Find(key, generation);
   if (scope.scope == nullptr) {
     // One index read for every field: the series the tags select, then those of the fields.
     const std::optional<std::string> one =
         fields.size() == 1 ? std::optional<std::string>(fields[0]) : std::nullopt;
     ASSIGN_OR_RETURN(std::vector<SeriesRecord> series,
-                     index_.Select(engine_->latest(), info->id, one, q.where));
+                     index_.Select(engine_->latest(), m.id, one, q.where));
     scope.scope = ScopeCache::Build(generation, std::move(series), fields, q.by, grouping);
     scopes_.Put(key, scope.scope);
   }
+  recent_.Put(q, fields, grouping, catalog_generation, generation,
+              RecentScope::Value{m, scope.scope});
   return std::optional<QueryScope>(std::move(scope));
 }
 
@@ -224,14 +240,23 @@ absl::StatusOr<std::vector<std::pair<int64_t, TsValue>>> TsStoreImpl::GroupValue
   std::vector<std::pair<int64_t, TsValue>> out;
   std::vector<RawPoint>& pts = buf->points;
   if (q.aggregate && BucketAggregator::Supports(*q.aggregate, members.size())) {
-    // Straight from the decoded points into the bucket accumulators.
+    // Straight from the decoded points into the bucket accumulators; blocks that lie inside one
+    // bucket by their summaries where those are exact (BucketAggregator::SummaryUse).
     BucketAggregator agg(*q.aggregate, q.every);
+    agg.SetRange(lo, scope.hi);
+    agg.AllowSummaries(std::all_of(members.begin(), members.end(), [&](uint32_t m) {
+      return cs.series[m].type == cs.series[members[0]].type;
+    }));
+    std::vector<BlockSummary> summaries;
+    auto use = [&](const BlockSummary& s) { return agg.SummaryUse(s); };
     for (uint32_t m : members) {
       const SeriesRecord& r = cs.series[m];
       RETURN_IF_ERROR(CheckCancelled(q));
       pts.clear();
-      RETURN_IF_ERROR(ReadSeriesWith(iter(), scope.mid, r.sid, lo, scope.hi, &pts));
-      agg.AddSeries(r.type, pts);
+      summaries.clear();
+      RETURN_IF_ERROR(
+          ReadSeriesBlocks(iter(), scope.mid, r.sid, lo, scope.hi, use, &pts, &summaries));
+      agg.AddSeries(r.type, pts, summaries);
     }
     return agg.Finish();
   }
@@ -317,19 +342,33 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryIn(
   return result;
 }
 
+namespace {
+
+// The change for which the last-point cache may serve a read of `view` (null: the latest state)
+// of measurement `mid` (ts_query_cache.h): LastSeqOf read after the view was taken; nullopt for
+// transactions, for snapshots older than that change and without a change log.
+std::optional<uint64_t> CacheableChange(internal::Engine* engine, const ReadView* view,
+                                        uint64_t mid) {
+  if (!engine->options().change_log) return std::nullopt;
+  const Snapshot* snap = view == nullptr ? nullptr : dynamic_cast<const Snapshot*>(view);
+  if (view != nullptr && snap == nullptr) return std::nullopt;
+  const uint64_t l = engine->change_log().LastSeqOf(mid);
+  if (snap != nullptr && l > snap->sequence()) return std::nullopt;
+  return l;
+}
+
+}  // namespace
+
 absl::Status TsStoreImpl::LastPoints(internal::ReadSource& src, const ReadView* view,
                                      const QueryScope& scope, const TsQuery& q,
-                                     std::vector<std::optional<RawPoint>>* out) {
+                                     std::optional<uint64_t> change,
+                                     std::vector<std::optional<RawPoint>>* out, bool* exact) {
   const CachedScope& cs = *scope.scope;
   const size_t n = cs.series.size();
   out->assign(n, std::nullopt);
-  // The change the cache may be used for (ts_query_cache.h): read after the view was taken.
-  std::optional<uint64_t> change;
-  const Snapshot* snap = view == nullptr ? nullptr : dynamic_cast<const Snapshot*>(view);
-  if (engine_->options().change_log && (view == nullptr || snap != nullptr)) {
-    const uint64_t l = engine_->change_log().LastSeqOf(scope.mid);
-    if (snap == nullptr || l <= snap->sequence()) change = l;
-  }
+  *exact = false;
+  // With a change, `view` is null (the latest state) or a snapshot that holds state `change`.
+  const bool snap = view != nullptr;
   if (!change) {
     for (size_t i = 0; i < n; ++i) {
       RETURN_IF_ERROR(CheckCancelled(q));
@@ -342,6 +381,7 @@ absl::Status TsStoreImpl::LastPoints(internal::ReadSource& src, const ReadView* 
   // cache and, for those it lacks, from RocksDB.
   std::shared_ptr<const std::vector<std::optional<RawPoint>>> newest =
       last_points_.FindScope(cs, scope.mid, *change);
+  bool from_state = true;  // `newest` is state `change`
   if (newest == nullptr) {
     std::vector<uint64_t> sids(n);
     for (size_t i = 0; i < n; ++i) sids[i] = cs.series[i].sid;
@@ -359,12 +399,15 @@ absl::Status TsStoreImpl::LastPoints(internal::ReadSource& src, const ReadView* 
       fresh.emplace_back(sids[i], (*all)[i]);
     }
     // A latest read may have seen commits after `change`: keep what it read only if none came.
-    if (snap != nullptr || engine_->change_log().LastSeqOf(scope.mid) == *change) {
+    if (snap || engine_->change_log().LastSeqOf(scope.mid) == *change) {
       last_points_.Store(scope.mid, *change, fresh);
       last_points_.StoreScope(cs, scope.mid, *change, all);
+    } else {
+      from_state = false;
     }
     newest = std::move(all);
   }
+  bool fallback = false;  // read a series from `src` (a point newer than hi)
   for (size_t i = 0; i < n; ++i) {
     const std::optional<RawPoint>& p = (*newest)[i];
     if (!p || p->ts < scope.lo) continue;  // every point is older than lo
@@ -374,8 +417,12 @@ absl::Status TsStoreImpl::LastPoints(internal::ReadSource& src, const ReadView* 
       RETURN_IF_ERROR(CheckCancelled(q));
       ASSIGN_OR_RETURN((*out)[i],
                        ReadLastPoint(src, scope.mid, cs.series[i].sid, scope.lo, scope.hi));
+      fallback = true;
     }
   }
+  // What came from `src` is state `change` at a snapshot, or when no commit came since.
+  *exact =
+      from_state && (!fallback || snap || engine_->change_log().LastSeqOf(scope.mid) == *change);
   return absl::OkStatus();
 }
 
@@ -393,7 +440,12 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::LastIn(
   if (!*scope) return result;
   const CachedScope& cs = *(*scope)->scope;
   std::vector<std::optional<RawPoint>> last;
-  if (absl::Status s = LastPoints(src, view, **scope, q, &last); !s.ok()) return fail(s);
+  bool exact;
+  if (absl::Status s = LastPoints(src, view, **scope, q,
+                                  CacheableChange(engine_, view, (*scope)->mid), &last, &exact);
+      !s.ok()) {
+    return fail(s);
+  }
   for (size_t fi = 0; fi < fields.size(); ++fi) {
     std::vector<TsRow>& out = result[fi];
     for (size_t g = 0; g < cs.group_tags.size(); ++g) {
@@ -419,11 +471,16 @@ void MergeRows(std::vector<std::vector<std::pair<int64_t, TsValue>>>& per, const
                const std::vector<int64_t>* times, std::vector<TsFieldsRow>* rows) {
   const size_t n = per.size();
   std::vector<size_t> idx(n, 0);
+  // At least the longest field's rows: one growth of `rows` instead of several (geometric, so
+  // that many groups do not copy the rows before them each time).
+  size_t most = times != nullptr ? times->size() : 0;
+  for (const auto& p : per) most = std::max(most, p.size());
+  if (rows->capacity() < rows->size() + most) {
+    rows->reserve(std::max(rows->size() + most, 2 * rows->capacity()));
+  }
   auto add = [&](int64_t t) {
-    TsFieldsRow& row = rows->emplace_back();
-    row.time = t;
-    row.tags = tags;
-    row.values.resize(n);
+    TsFieldsRow& row =
+        rows->emplace_back(TsFieldsRow{t, tags, std::vector<std::optional<TsValue>>(n)});
     for (size_t f = 0; f < n; ++f) {
       while (idx[f] < per[f].size() && per[f][idx[f]].first < t) ++idx[f];
       if (idx[f] < per[f].size() && per[f][idx[f]].first == t) {
@@ -480,22 +537,26 @@ void MergeRawRows(const std::vector<std::vector<RawPoint>>& pts,
   }
 }
 
-// The points of series `sid` from `lo` within the windows that hold one of `times` (ascending,
-// none before lo), up to the last of them in each run of consecutive windows: one read per run.
+// The points of series `sid` around `times` (ascending, none before lo): per run of adjacent
+// 30-minute index blocks holding one of them, from the run's first time (decoding starts at the
+// chunk checkpoint before it) to its last (decoding stops there); one iterator for all runs.
 absl::Status ReadWindowsOf(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
                            const std::vector<int64_t>& times, std::vector<RawPoint>* out) {
+  if (times.empty()) return absl::OkStatus();
+  auto it = src.NewIterator(
+      Cf::kData, ChunkKey(mid, sid, FloorTo(std::max(lo, times.front()), kWindowNs)),
+      codec::PrefixSuccessor(ChunkKey(mid, sid, FloorTo(times.back(), kWindowNs))));
   size_t i = 0;
   while (i < times.size()) {
-    const int64_t first = FloorTo(times[i], kWindowNs);
-    int64_t last = first;
+    const size_t start = i;
+    int64_t last = FloorTo(times[i], kIndexWidthNs);
     while (i < times.size()) {
-      const int64_t w = FloorTo(times[i], kWindowNs);
-      if (w != last && w - last != kWindowNs) break;
-      last = w;
+      const int64_t b = FloorTo(times[i], kIndexWidthNs);
+      if (b != last && b - last != kIndexWidthNs) break;
+      last = b;
       ++i;
     }
-    // Up to the run's last wanted time: decoding stops there.
-    RETURN_IF_ERROR(ReadSeriesInto(src, mid, sid, std::max(lo, first), times[i - 1], out));
+    RETURN_IF_ERROR(ReadSeriesWith(*it, mid, sid, std::max(lo, times[start]), times[i - 1], out));
   }
   return absl::OkStatus();
 }
@@ -566,6 +627,21 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
         if (at == nullptr) return ReadSeriesInto(src, mid, sid, lo, hi, &pts[f]);
         return ReadWindowsOf(src, mid, sid, lo, *at, &pts[f]);
       };
+      // A condition's field: blocks whose summary excludes a match on it are not decoded (their
+      // points are in no row: rows are the matched times).
+      auto read_matching = [&](size_t f) -> absl::Status {
+        if (members[f].empty()) return absl::OkStatus();
+        RETURN_IF_ERROR(CheckCancelled(q));
+        const uint64_t sid = cs.series[members[f][0]].sid;
+        auto policy = [&](const BlockSummary& s) {
+          for (size_t c = 0; c < q.value_where.size(); ++c) {
+            if (cond_field[c] == f && SummaryExcludes(q.value_where[c], s)) return BlockUse::kSkip;
+          }
+          return BlockUse::kDecode;
+        };
+        std::vector<BlockSummary> none;  // the policy asks for no summary
+        return ReadSeriesBlocksIn(src, mid, sid, lo, hi, policy, &pts[f], &none);
+      };
       std::vector<bool> loaded(all.size(), false);
       if (!q.value_where.empty()) {
         // The conditions' fields first; the others only in the windows where rows matched.
@@ -573,7 +649,7 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
         for (size_t c = 0; c < q.value_where.size(); ++c) {
           const size_t f = cond_field[c];
           if (!loaded[f]) {
-            if (absl::Status s = read(f, nullptr); !s.ok()) return fail(s);
+            if (absl::Status s = read_matching(f); !s.ok()) return fail(s);
             loaded[f] = true;
           }
           const ValueType type =
@@ -625,8 +701,21 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
   if (!scope.ok()) return fail(scope.status());
   if (!*scope) return rows;
   const CachedScope& cs = *(*scope)->scope;
+  const uint64_t mid = (*scope)->mid;
+  // A repeated LastRows of an unchanged measurement: a copy of the rows built before, kept for
+  // state `change` as the last points are (ts_query_cache.h). Not with a retention: its cutoff
+  // moves with the clock, so no two queries share a key.
+  const std::optional<uint64_t> change = CacheableChange(engine_, view, mid);
+  const LastPointCache::RowsKey key{cs.id, (*scope)->lo, (*scope)->hi, q.limit, q.desc};
+  const bool keep = change.has_value() && !(*scope)->retention;
+  if (keep) {
+    if (auto hit = last_points_.FindRows(mid, *change, key)) return *hit;
+  }
   std::vector<std::optional<RawPoint>> last;
-  if (absl::Status s = LastPoints(src, view, **scope, q, &last); !s.ok()) return fail(s);
+  bool exact;
+  if (absl::Status s = LastPoints(src, view, **scope, q, change, &last, &exact); !s.ok()) {
+    return fail(s);
+  }
   const size_t n = fields.size();
   rows.reserve(cs.group_tags.size());
   for (size_t g = 0; g < cs.group_tags.size(); ++g) {
@@ -650,6 +739,9 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
   }
   if (q.desc) std::reverse(rows.begin(), rows.end());
   if (q.limit != 0 && rows.size() > q.limit) rows.resize(q.limit);
+  if (keep && exact) {
+    last_points_.StoreRows(mid, *change, key, std::make_shared<std::vector<TsFieldsRow>>(rows));
+  }
   return rows;
 }
 

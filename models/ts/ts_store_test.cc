@@ -487,6 +487,27 @@ TEST_F(TsStoreTest, RetentionHidesAndDropsOldWindowsAcrossRestarts) {
   EXPECT_FALSE(ts_->SetRetention("cpu", -1).ok());
 }
 
+// Guards the read path's per-measurement caches (options, scopes, last points): lifting a
+// retention must make an old point written afterwards visible at once, not only after a reopen.
+TEST_F(TsStoreTest, LiftedRetentionShowsLaterOldWritesWithoutReopen) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  ASSERT_OK(ts_->Write({P("a", now - kSec, 1.0)}));
+  ASSERT_OK(ts_->SetRetention("cpu", 10 * kHour));
+  ASSERT_EQ(Q({.measurement = "cpu", .field = "usage"}).size(), 1u);
+  ASSERT_OK(ts_->Write({P("a", now - 20 * kHour, 2.0)}));  // older than the retention
+  EXPECT_EQ(Q({.measurement = "cpu", .field = "usage"}).size(), 1u);
+  ASSERT_OK(ts_->SetRetention("cpu", 0));
+  ASSERT_OK(ts_->Write({P("a", now - 30 * kHour, 3.0)}));
+  auto rows = Q({.measurement = "cpu", .field = "usage"});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].time, now - 30 * kHour);
+  EXPECT_DOUBLE_EQ(D(rows[0].value), 3.0);
+  ReopenTs();
+  EXPECT_EQ(Q({.measurement = "cpu", .field = "usage"}).size(), 2u);
+}
+
 TEST_F(TsStoreTest, DownsamplingFollowsWritesAcrossRestarts) {
   std::vector<TsPoint> pts;
   for (int i = 0; i < 120; ++i) pts.push_back(P("a", kBase + i * 60 * kSec, double(i)));

@@ -76,8 +76,8 @@ TEST_F(TsWritePathTest, EachWindowIsWrittenOnceWhenWritesMoveForward) {
   EXPECT_EQ(k.chunks, 3);
   EXPECT_EQ(k.heads, 0);
   EXPECT_EQ(k.markers, 0);
-  // Two more hours, starting inside the newest window: a head block there (it is still open)
-  // and a chunk for the new window.
+  // Two more hours, starting inside the newest window: a head block there (it is still open, and
+  // 60 points are too few to rewrite its 720 from the window cache) and a chunk for the new one.
   std::vector<TsPoint> more;
   for (int64_t i = 6 * 360 - 60; i < 8 * 360; ++i) {
     more.push_back(P("a", kBase + i * 10 * kSec, 100 + i % 5));
@@ -297,6 +297,171 @@ TEST_F(TsWritePathTest, ConcurrentWritersOfOneSeriesLoseNothing) {
   for (const auto& [t, v] : got) EXPECT_EQ(t, kBase + v * 10 * kSec);
   ASSERT_OK(ts_->Flush("cpu"));
   EXPECT_EQ(Read("a"), got);
+}
+
+// A second store over the same database: it has its own window cache.
+std::unique_ptr<TsStore> OtherStore(DB* db) {
+  auto ts = TsStore::Open(db);
+  EXPECT_TRUE(ts.ok()) << ts.status();
+  return ts.ok() ? std::move(ts).value() : nullptr;
+}
+
+TEST_F(TsWritePathTest, OpenWindowsAreRewrittenFromTheWindowCache) {
+  // Writes into one open window (in order, out of order, duplicate times: the last write wins)
+  // leave it one chunk, with no head block and no marker, holding what a naive model holds.
+  std::map<int64_t, int64_t> want;
+  auto write = [&](std::vector<TsPoint> batch) {
+    ASSERT_OK(ts_->Write(batch));
+    for (const TsPoint& p : batch) want[p.time] = std::get<int64_t>(p.fields[0].second);
+    Keys k = CountKeys();
+    EXPECT_EQ(k.chunks, 1);
+    EXPECT_EQ(k.heads, 0);
+    EXPECT_EQ(k.markers, 0);
+    EXPECT_EQ(Read("a"), want);
+  };
+  write({P("a", kBase + 100 * kSec, 1), P("a", kBase + 200 * kSec, 2)});
+  write({P("a", kBase + 300 * kSec, 3)});                                 // appended
+  write({P("a", kBase + 150 * kSec, 4), P("a", kBase + 400 * kSec, 5)});  // one out of order
+  write({P("a", kBase + 200 * kSec, 6), P("a", kBase + 210 * kSec, 6),    // a duplicate time
+         P("a", kBase + 220 * kSec, 6)});
+  write({P("a", kBase + 50 * kSec, 7), P("a", kBase + 50 * kSec, 8), P("a", kBase + 60 * kSec, 9),
+         P("a", kBase + 70 * kSec, 9), P("a", kBase + 80 * kSec, 9)});  // the last of a time wins
+  EXPECT_EQ(want[kBase + 50 * kSec], 8);
+  EXPECT_EQ(want[kBase + 200 * kSec], 6);
+  // A write of fewer than 1/8 as many points as the window holds appends a head block instead
+  // (rewriting a large window for a few points would cost more than the head block).
+  ASSERT_OK(ts_->Write({P("a", kBase + 500 * kSec, 10)}));
+  want[kBase + 500 * kSec] = 10;
+  Keys k = CountKeys();
+  EXPECT_EQ(k.chunks, 1);
+  EXPECT_EQ(k.heads, 1);
+  EXPECT_EQ(k.markers, 1);
+  EXPECT_EQ(Read("a"), want);
+  // A write that closes the window seals it (merging chunk and head block).
+  ASSERT_OK(ts_->Write({P("a", kBase + 6 * kHour, 11)}));
+  want[kBase + 6 * kHour] = 11;
+  k = CountKeys();
+  EXPECT_EQ(k.chunks, 2);
+  EXPECT_EQ(k.heads, 0);
+  EXPECT_EQ(k.markers, 0);
+  EXPECT_EQ(Read("a"), want);
+  ReopenTs();  // a new store: empty cache, the same data
+  EXPECT_EQ(Read("a"), want);
+  ASSERT_OK(ts_->Write({P("a", kBase + 6 * kHour + kSec, 12)}));
+  want[kBase + 6 * kHour + kSec] = 12;
+  EXPECT_EQ(Read("a"), want);
+}
+
+TEST_F(TsWritePathTest, WritesTheCacheDidNotSeeMakeItStale) {
+  // The window is cached by ts_; another store, a caller's transaction (committed and rolled
+  // back) and a failed write change it (or not) behind the cache's back; every later write of
+  // ts_ still keeps every point.
+  std::map<int64_t, int64_t> want;
+  auto note = [&](const std::vector<TsPoint>& batch) {
+    for (const TsPoint& p : batch) want[p.time] = std::get<int64_t>(p.fields[0].second);
+  };
+  std::vector<TsPoint> b1 = {P("a", kBase + 10 * kSec, 1), P("a", kBase + 20 * kSec, 2)};
+  ASSERT_OK(ts_->Write(b1));
+  note(b1);
+  // Another store writes the same window (a head block: it knows nothing of the window).
+  std::unique_ptr<TsStore> other = OtherStore(db_.get());
+  ASSERT_NE(other, nullptr);
+  std::vector<TsPoint> b2 = {P("a", kBase + 30 * kSec, 3), P("a", kBase + 20 * kSec, 22)};
+  ASSERT_OK(other->Write(b2));
+  note(b2);
+  std::vector<TsPoint> b3 = {P("a", kBase + 40 * kSec, 4)};
+  ASSERT_OK(ts_->Write(b3));
+  note(b3);
+  EXPECT_EQ(Read("a"), want);
+  // Cached again by that write (if it could rewrite the window) or not: a caller's transaction.
+  std::vector<TsPoint> b4 = {P("a", kBase + 50 * kSec, 5), P("a", kBase + 10 * kSec, 11)};
+  {
+    ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+    ASSERT_OK(ts_->Write(*txn, b4));
+    ASSERT_OK(txn->Commit());
+  }
+  note(b4);
+  {
+    ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+    ASSERT_OK(ts_->Write(*txn, {P("a", kBase + 60 * kSec, 666)}));
+    ASSERT_OK(txn->Rollback());
+  }
+  std::vector<TsPoint> b5 = {P("a", kBase + 70 * kSec, 7)};
+  ASSERT_OK(ts_->Write(b5));
+  note(b5);
+  EXPECT_EQ(Read("a"), want);
+  // A failed write (a type conflict) changes nothing; the next one still merges.
+  auto bad =
+      ts_->Write({P("a", kBase + 80 * kSec, 8),
+                  TsPoint{"cpu", {{"host", "a"}}, {{"v", TsValue(0.5)}}, kBase + 90 * kSec}});
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument) << bad;
+  std::vector<TsPoint> b6 = {P("a", kBase + 100 * kSec, 10)};
+  ASSERT_OK(ts_->Write(b6));
+  note(b6);
+  EXPECT_EQ(Read("a"), want);
+  ASSERT_OK(other->Write({P("a", kBase + 110 * kSec, 11)}));
+  want[kBase + 110 * kSec] = 11;
+  ASSERT_OK(ts_->Flush("cpu"));
+  EXPECT_EQ(Read("a"), want);
+  std::vector<TsPoint> b7 = {P("a", kBase + 120 * kSec, 12)};
+  ASSERT_OK(ts_->Write(b7));
+  note(b7);
+  other.reset();
+  ReopenTs();
+  EXPECT_EQ(Read("a"), want);
+}
+
+TEST_F(TsWritePathTest, ConcurrentStoresOfOneWindowLoseNothing) {
+  // Two stores (two window caches) write interleaved points of one series from two threads,
+  // through the same open windows; each write of one makes the other's cache stale.
+  std::unique_ptr<TsStore> other = OtherStore(db_.get());
+  ASSERT_NE(other, nullptr);
+  constexpr int kBatches = 40;
+  constexpr int kPerBatch = 30;
+  auto writer = [&](TsStore* store, int parity, absl::Status* out) {
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<TsPoint> batch;
+      for (int i = 0; i < kPerBatch; ++i) {
+        const int64_t s = (int64_t{b} * kPerBatch + i) * 2 + parity;
+        batch.push_back(P("a", kBase + s * 10 * kSec, s));
+      }
+      absl::Status s = store->Write(batch);
+      for (int tries = 0; absl::IsAborted(s) && tries < 100; ++tries) s = store->Write(batch);
+      if (!s.ok()) {
+        *out = s;
+        return;
+      }
+    }
+  };
+  absl::Status s0, s1;
+  std::thread t0(writer, ts_.get(), 0, &s0), t1(writer, other.get(), 1, &s1);
+  t0.join();
+  t1.join();
+  ASSERT_OK(s0);
+  ASSERT_OK(s1);
+  std::map<int64_t, int64_t> got = Read("a");
+  EXPECT_EQ(got.size(), size_t{2} * kBatches * kPerBatch);
+  for (const auto& [t, v] : got) EXPECT_EQ(t, kBase + v * 10 * kSec);
+  ASSERT_OK(ts_->Flush("cpu"));
+  EXPECT_EQ(Read("a"), got);
+}
+
+TEST_F(TsWritePathTest, RetentionForgetsCachedWindows) {
+  // An open window (cached) falls past a new retention: it is deleted, its cache entry with it,
+  // and a later point there is dropped, not merged with the deleted points.
+  const int64_t now = static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count());
+  const int64_t w = (now - 10 * kHour) / (2 * kHour) * (2 * kHour);
+  ASSERT_OK(ts_->Write({P("a", w + kSec, 1), P("a", w + 2 * kSec, 2)}));
+  ASSERT_OK(ts_->SetRetention("cpu", 3 * kHour));
+  EXPECT_TRUE(Read("a").empty());
+  ASSERT_OK(ts_->Write({P("a", w + 3 * kSec, 3)}));
+  EXPECT_TRUE(Read("a").empty());
+  ASSERT_OK(ts_->SetRetention("cpu", 0));  // the old points stay gone
+  ASSERT_OK(ts_->Write({P("a", w + 4 * kSec, 4)}));
+  ReopenTs();  // (read from storage alone)
+  EXPECT_EQ(Read("a"), (std::map<int64_t, int64_t>{{w + 4 * kSec, 4}}));
 }
 
 }  // namespace

@@ -97,6 +97,14 @@ int main(int argc, char** argv) {
   Stored(5, *ts::EncodeChunk(ts::ValueType::kInt, pts));
   for (auto& p : pts) p.bits = p.ts % 3 == 0;
   Stored(5, *ts::EncodeChunk(ts::ValueType::kBool, pts));
+  // Version 3 with a block index: 100 points a minute apart span four 30-minute sub-windows.
+  std::vector<ts::RawPoint> idx;
+  for (int i = 0; i < 100; ++i) {
+    idx.push_back({1700000000000000000 + i * 60000000000LL, ts::DoubleBits(0.25 * (i % 7))});
+  }
+  Stored(5, *ts::EncodeChunk(ts::ValueType::kFloat, idx));
+  for (auto& p : idx) p.bits = static_cast<uint64_t>(p.ts / 1000000000 % 101);
+  Stored(5, *ts::EncodeChunk(ts::ValueType::kInt, idx));
   ts::MeasurementOptions mo;
   mo.retention_ns = 3600000000000LL;
   Stored(6, ts::EncodeMeasurementOptions(mo));

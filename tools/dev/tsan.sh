@@ -12,7 +12,7 @@ JOBS="${JOBS:-$(nproc)}"
 TESTS="${TSAN_TESTS:-Concurren|Bank|Thread|WhileWriters|Wakes|WaitReturns|RetriesConflicts}"
 # The binaries that hold the tests above (a test name matching in another binary is not run).
 TARGETS=(bank_test wide_test feed_test kv_test feed_integration_test core_engine_test
-         core_obs_test core_util_test doc_test)
+         core_obs_test core_util_test doc_test ts_test graph_test)
 
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DTESSERA_TSAN=ON -DTESSERA_BUILD_TESTS=ON \
