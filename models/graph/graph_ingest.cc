@@ -8,9 +8,11 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -150,6 +152,65 @@ void AppendLoadedEdgeImage(std::string_view src, std::string_view dst, std::stri
   out->append(",\"props\":{}}");
 }
 
+namespace {
+
+// The first 8 bytes of `s`, big-endian, zero-padded: comparing these compares the strings'
+// first 8 bytes (a tie needs the whole strings).
+uint64_t Prefix8(std::string_view s) {
+  unsigned char b[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (!s.empty()) std::memcpy(b, s.data(), std::min<size_t>(s.size(), 8));
+  uint64_t p = 0;
+  for (unsigned char c : b) p = (p << 8) | c;
+  return p;
+}
+
+// The indices of `names` sorted by the names' bytes, or (by_length) by length and then bytes
+// (the order of length-prefixed keys). Sorts integers first; compares strings only on a tie.
+std::vector<uint32_t> SortedNames(const std::vector<std::string_view>& names, bool by_length) {
+  struct Item {
+    uint64_t len;  // 0 unless by_length
+    uint64_t prefix;
+    uint32_t index;
+  };
+  std::vector<Item> items(names.size());
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    items[i] = {by_length ? names[i].size() : 0, Prefix8(names[i]), i};
+  }
+  std::sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+    if (a.len != b.len) return a.len < b.len;
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    const std::string_view x = names[a.index], y = names[b.index];
+    if (x.size() <= 8 && y.size() <= 8 && x.size() == y.size()) return false;  // equal bytes
+    return x < y;
+  });
+  std::vector<uint32_t> order(names.size());
+  for (size_t i = 0; i < items.size(); ++i) order[i] = items[i].index;
+  return order;
+}
+
+// Waits until Open() is called; jobs that need the lock phase's results wait on it.
+class Gate {
+ public:
+  void Open() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+}  // namespace
+
 absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectInfo& graph,
                                         const std::vector<EdgeRow>& rows, IngestMemo* memo) {
   const uint64_t g = graph.id;
@@ -163,75 +224,37 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
   };
   std::vector<Row> rs;
   rs.reserve(rows.size());
-  vindex.reserve(std::min<size_t>(rows.size(), 1 << 16));
+  vindex.reserve(std::min<size_t>(rows.size(), 1 << 17));
   auto vid = [&](std::string_view v) {
     auto [it, added] = vindex.try_emplace(v, static_cast<uint32_t>(vnames.size()));
     if (added) vnames.push_back(v);
     return it->second;
   };
   size_t text_bytes = 0;  // of all endpoints and types, to size the event buffer
-  for (const EdgeRow& r : rows) {
-    auto [t, added] = tindex.try_emplace(r.type, static_cast<uint32_t>(tnames.size()));
-    if (added) tnames.push_back(r.type);
+  // Each row's weight bits (its adjacency value, written big-endian), read in adjacency order.
+  std::vector<uint64_t> weight_bits(rows.size());
+  std::string_view last_type;  // rows mostly repeat the previous row's type: skip the map
+  uint32_t last_tid = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const EdgeRow& r = rows[i];
+    if (tnames.empty() || r.type != last_type) {
+      auto [t, added] = tindex.try_emplace(r.type, static_cast<uint32_t>(tnames.size()));
+      if (added) tnames.push_back(r.type);
+      last_type = r.type;
+      last_tid = t->second;
+    }
     uint32_t s = vid(r.src);
     uint32_t d = vid(r.dst);
-    rs.push_back({s, d, t->second});
+    rs.push_back({s, d, last_tid});
     text_bytes += r.src.size() + r.dst.size() + r.type.size();
+    std::memcpy(&weight_bits[i], &r.weight, 8);
   }
   const size_t nv = vnames.size();
 
-  // The vertices in byte order (the order of their data keys).
-  std::vector<uint32_t> by_bytes(nv);
-  for (uint32_t i = 0; i < nv; ++i) by_bytes[i] = i;
-  std::sort(by_bytes.begin(), by_bytes.end(),
-            [&](uint32_t a, uint32_t b) { return vnames[a] < vnames[b]; });
+  // The vertices in byte order (the order of their data keys and of the locks).
+  const std::vector<uint32_t> by_bytes = SortedNames(vnames, /*by_length=*/false);
 
-  // 1. Lock every endpoint (held until the end of the batch), in byte order so that two loads
-  // into one graph cannot deadlock on each other; then learn which exist, by one batched read
-  // (a locked key cannot change until we unlock it) of those the memo does not vouch for.
-  ASSIGN_OR_RETURN(std::unique_ptr<internal::TxnImpl> lock,
-                   engine->BeginTxn("graph.load", /*snapshot=*/false));
-  std::vector<uint8_t> exists(nv, 0);
-  {
-    constexpr size_t kChunk = 4096;
-    std::vector<std::string> keys;
-    for (size_t at = 0; at < nv; at += kChunk) {
-      const size_t end = std::min(nv, at + kChunk);
-      keys.clear();
-      for (size_t j = at; j < end; ++j) {
-        keys.push_back(VertexKey(g, vnames[by_bytes[j]]));
-        RETURN_IF_ERROR(Retry([&] { return lock->Lock(Cf::kData, keys.back()); }));
-      }
-    }
-    // Taken after the locks: a change of one of our vertices after this point waits for them.
-    const bool memo_current = memo != nullptr && memo->graph_seq != 0 &&
-                              engine->options().change_log &&
-                              engine->change_log().LastSeqOf(g) == memo->graph_seq;
-    if (memo != nullptr && !memo_current) {
-      memo->vertices.clear();
-      memo->graph_seq = 0;
-    }
-    std::vector<uint32_t> unknown;
-    for (uint32_t v : by_bytes) {
-      if (memo_current &&
-          memo->vertices.contains(absl::string_view(vnames[v].data(), vnames[v].size()))) {
-        exists[v] = 1;
-      } else {
-        unknown.push_back(v);
-      }
-    }
-    std::vector<std::string> values;
-    std::vector<bool> found;
-    for (size_t at = 0; at < unknown.size(); at += kChunk) {
-      const size_t end = std::min(unknown.size(), at + kChunk);
-      keys.clear();
-      for (size_t j = at; j < end; ++j) keys.push_back(VertexKey(g, vnames[unknown[j]]));
-      RETURN_IF_ERROR(engine->latest().MultiGet(Cf::kData, keys, &values, &found));
-      for (size_t j = at; j < end; ++j) exists[unknown[j]] = found[j - at] ? 1 : 0;
-    }
-  }
-
-  // 2. Reserve the edge ids (committed now: a failed batch leaves a gap, never a reused id).
+  // Reserve the edge ids (committed now: a failed batch leaves a gap, never a reused id).
   uint64_t first_id = 0;
   RETURN_IF_ERROR(engine->RunInTxn("graph.load", /*snapshot=*/false, RetryOptions(),
                                    [&](internal::TxnImpl& txn) -> absl::Status {
@@ -241,23 +264,29 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
                                    }));
 
   // Ranks in adjacency-key order: a vertex (or type) sorts by its length, then its bytes.
-  auto order_of = [](const std::vector<std::string_view>& names) {
-    std::vector<uint32_t> order(names.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      if (names[a].size() != names[b].size()) return names[a].size() < names[b].size();
-      return names[a] < names[b];
-    });
-    return order;
-  };
-  const std::vector<uint32_t> vorder = order_of(vnames);
+  const std::vector<uint32_t> vorder = SortedNames(vnames, /*by_length=*/true);
   std::vector<uint32_t> vrank(nv);
   for (uint32_t i = 0; i < nv; ++i) vrank[vorder[i]] = i;
   std::vector<uint32_t> trank(tnames.size());
-  {
-    const std::vector<uint32_t> torder = order_of(tnames);
-    for (uint32_t i = 0; i < torder.size(); ++i) trank[torder[i]] = i;
+  const std::vector<uint32_t> torder = SortedNames(tnames, /*by_length=*/true);
+  for (uint32_t i = 0; i < torder.size(); ++i) trank[torder[i]] = i;
+  // The adjacency key pieces by rank, back to back: each vertex as [len BE16][bytes], each type
+  // as [len][bytes]. The key builder reads them in rank order, not the rows' scattered text.
+  std::string vpieces, tpieces;
+  std::vector<uint32_t> vpiece_at(nv + 1), tpiece_at(tnames.size() + 1);
+  vpieces.reserve(text_bytes / 4 + 2 * nv);
+  for (uint32_t i = 0; i < nv; ++i) {
+    vpiece_at[i] = static_cast<uint32_t>(vpieces.size());
+    codec::PutFixed16BE(&vpieces, static_cast<uint16_t>(vnames[vorder[i]].size()));
+    vpieces.append(vnames[vorder[i]]);
   }
+  vpiece_at[nv] = static_cast<uint32_t>(vpieces.size());
+  for (uint32_t i = 0; i < torder.size(); ++i) {
+    tpiece_at[i] = static_cast<uint32_t>(tpieces.size());
+    tpieces.push_back(static_cast<char>(static_cast<uint8_t>(tnames[torder[i]].size())));
+    tpieces.append(tnames[torder[i]]);
+  }
+  tpiece_at[torder.size()] = static_cast<uint32_t>(tpieces.size());
 
   std::vector<int64_t> out_deg(nv, 0), in_deg(nv, 0);
   for (const Row& r : rs) {
@@ -316,30 +345,26 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     char weight[8];
     for (uint32_t i = lo; i < hi; ++i) {
       const uint32_t v = vorder[i];
-      const std::string_view vertex = vnames[v];
       for (uint8_t dir = 0; dir < 2; ++dir) {
         const size_t b = at[2 * v + dir];
         const size_t bucket_end = b + static_cast<size_t>(dir == 0 ? out_deg[v] : in_deg[v]);
         if (b == bucket_end) continue;
         std::sort(adj.begin() + static_cast<std::ptrdiff_t>(b),
                   adj.begin() + static_cast<std::ptrdiff_t>(bucket_end));
+        // [g][len][vertex][dir] [tlen][type][olen][other][eid]: see graph_codec.h.
         key.clear();
         codec::PutFixed64BE(&key, g);
-        codec::PutFixed16BE(&key, static_cast<uint16_t>(vertex.size()));
-        key.append(vertex);
+        key.append(vpieces, vpiece_at[i], vpiece_at[i + 1] - vpiece_at[i]);
         key.push_back(static_cast<char>(dir));
         const size_t prefix = key.size();
         for (size_t k = b; k < bucket_end; ++k) {
-          const EdgeRow& r = rows[adj[k].edge];
-          const std::string_view other = dir == 0 ? r.dst : r.src;
+          const uint32_t trk = static_cast<uint32_t>(adj[k].key >> 32);
+          const uint32_t ork = static_cast<uint32_t>(adj[k].key);
           key.resize(prefix);
-          key.push_back(static_cast<char>(static_cast<uint8_t>(r.type.size())));
-          key.append(r.type);
-          codec::PutFixed16BE(&key, static_cast<uint16_t>(other.size()));
-          key.append(other);
+          key.append(tpieces, tpiece_at[trk], tpiece_at[trk + 1] - tpiece_at[trk]);
+          key.append(vpieces, vpiece_at[ork], vpiece_at[ork + 1] - vpiece_at[ork]);
           codec::PutFixed64BE(&key, first_id + adj[k].edge);
-          uint64_t bits;
-          std::memcpy(&bits, &r.weight, 8);
+          const uint64_t bits = weight_bits[adj[k].edge];
           for (int x = 0; x < 8; ++x) weight[x] = static_cast<char>(bits >> (56 - 8 * x));
           RETURN_IF_ERROR(bulk.Put(Cf::kAdj, part, key, std::string_view(weight, 8)));
         }
@@ -352,8 +377,6 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
   // bytes), edges ('E', by id), new vertices ('V', by vertex bytes). The id allocator's key
   // ('N', in the memtable) lies between the last two: no file's range covers it, so the
   // ingestion needs no memtable flush.
-  int64_t created = 0;
-  const std::string empty_vertex = EncodeVertex(VertexRecord());
   auto write_edges = [&]() -> absl::Status {
     std::string key = EdgeKey(g, 0), value;
     const size_t id_at = key.size() - 8;
@@ -367,8 +390,10 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     }
     return absl::OkStatus();
   };
-  auto write_vertices = [&]() -> absl::Status {
-    std::string key, value;
+  auto write_degrees = [&]() -> absl::Status {
+    std::string key;
+    // A counter-add operand (EncodeCounterAdd): built once, its delta (bytes 1-8) set per vertex.
+    std::string value = codec::EncodeCounterAdd(0, 0);
     for (Direction dir : {Direction::kOut, Direction::kIn}) {
       const std::vector<int64_t>& deg = dir == Direction::kOut ? out_deg : in_deg;
       key = DegreeKey(g, "", dir);
@@ -377,11 +402,78 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
         if (deg[v] == 0) continue;
         key.resize(prefix);
         key.append(vnames[v]);
-        value = codec::EncodeCounterAdd(deg[v], 0);
+        const auto d = static_cast<uint64_t>(deg[v]);
+        for (int x = 0; x < 8; ++x) value[1 + x] = static_cast<char>(d >> (56 - 8 * x));
         RETURN_IF_ERROR(bulk.Merge(Cf::kData, 0, key, value));
       }
     }
-    key = VertexKey(g, "");
+    return absl::OkStatus();
+  };
+
+  // 1. Lock every endpoint (held until the end of the batch), in byte order so that two loads
+  // into one graph cannot deadlock on each other; then learn which exist, by one batched read
+  // (a locked key cannot change until we unlock it) of those the memo does not vouch for. This
+  // runs while the helper thread builds the files that do not depend on it (adjacency, edges,
+  // degrees); the new vertices and the events wait for it (the gate). The locks are spread over
+  // lock transactions of kLockChunk vertices each: RocksDB tracks a transaction's locked keys in
+  // one hash map, whose lookups miss the cache once it holds tens of thousands of keys.
+  constexpr size_t kLockChunk = 4096;
+  std::vector<std::unique_ptr<internal::TxnImpl>> locks;
+  std::vector<uint8_t> exists(nv, 0);
+  Gate locked;
+  absl::Status lock_status;  // written before locked.Open(), read after Wait()
+  auto lock_phase = [&]() -> absl::Status {
+    // The previous batch's unlocking ran until now; its vertices may be among ours.
+    if (memo != nullptr) memo->WaitUnlock();
+    constexpr size_t kChunk = 4096;
+    std::string key = VertexKey(g, "");
+    const size_t vprefix = key.size();
+    for (size_t i = 0; i < nv; ++i) {
+      if (i % kLockChunk == 0) {
+        ASSIGN_OR_RETURN(std::unique_ptr<internal::TxnImpl> txn,
+                         engine->BeginTxn("graph.load", /*snapshot=*/false));
+        locks.push_back(std::move(txn));
+      }
+      internal::TxnImpl* lock = locks.back().get();
+      key.resize(vprefix);
+      key.append(vnames[by_bytes[i]]);
+      RETURN_IF_ERROR(Retry([&] { return lock->Lock(Cf::kData, key); }));
+    }
+    // Taken after the locks: a change of one of our vertices after this point waits for them.
+    const bool memo_current = memo != nullptr && memo->graph_seq != 0 &&
+                              engine->options().change_log &&
+                              engine->change_log().LastSeqOf(g) == memo->graph_seq;
+    if (memo != nullptr && !memo_current) {
+      memo->vertices.clear();
+      memo->graph_seq = 0;
+    }
+    std::vector<uint32_t> unknown;
+    for (uint32_t v : by_bytes) {
+      if (memo_current &&
+          memo->vertices.contains(absl::string_view(vnames[v].data(), vnames[v].size()))) {
+        exists[v] = 1;
+      } else {
+        unknown.push_back(v);
+      }
+    }
+    std::vector<std::string> keys, values;
+    std::vector<bool> found;
+    for (size_t from = 0; from < unknown.size(); from += kChunk) {
+      const size_t end = std::min(unknown.size(), from + kChunk);
+      keys.clear();
+      for (size_t j = from; j < end; ++j) keys.push_back(VertexKey(g, vnames[unknown[j]]));
+      RETURN_IF_ERROR(engine->latest().MultiGet(Cf::kData, keys, &values, &found));
+      for (size_t j = from; j < end; ++j) exists[unknown[j]] = found[j - from] ? 1 : 0;
+    }
+    return absl::OkStatus();
+  };
+
+  int64_t created = 0;
+  const std::string empty_vertex = EncodeVertex(VertexRecord());
+  auto write_vertices = [&]() -> absl::Status {
+    locked.Wait();
+    if (!lock_status.ok()) return absl::OkStatus();  // reported by the lock phase
+    std::string key = VertexKey(g, "");
     const size_t vprefix = key.size();
     for (uint32_t v : by_bytes) {
       if (exists[v]) continue;
@@ -396,6 +488,8 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
   // 3c. Events in the order the transactional path records them.
   auto write_events = [&]() -> absl::Status {
     if (!engine->options().change_log) return absl::OkStatus();
+    locked.Wait();
+    if (!lock_status.ok()) return absl::OkStatus();  // reported by the lock phase
     bulk.ReserveEvents(rs.size() + nv, text_bytes + rs.size() * (96 + graph.name.size()) + nv * 64);
     std::vector<uint8_t> announced(nv, 0);
     ChangeEvent vertex_event;  // reused: AddEvent encodes at once
@@ -430,23 +524,28 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     return absl::OkStatus();
   };
 
-  // The five independent jobs on two threads (this one and a helper), each taking the next.
+  // The six jobs on two threads (this one, after the lock phase, and a helper), each taking the
+  // next; those that need the lock phase come last.
   {
-    std::array<std::function<absl::Status()>, 5> jobs = {
+    std::array<std::function<absl::Status()>, 6> jobs = {
         [&] { return write_adj(0, 0, split_rank); },
         [&] { return write_adj(1, split_rank, static_cast<uint32_t>(nv)); },
         write_edges,
+        write_degrees,
         write_events,
         write_vertices,
     };
-    std::array<absl::Status, 5> status;
+    std::array<absl::Status, 6> status;
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t j = next++; j < jobs.size(); j = next++) status[j] = jobs[j]();
     };
     std::thread helper(worker);
+    lock_status = lock_phase();
+    locked.Open();
     worker();
     helper.join();
+    RETURN_IF_ERROR(lock_status);
     for (const absl::Status& s : status) RETURN_IF_ERROR(s);
   }
   RETURN_IF_ERROR(bulk.Commit());
@@ -462,33 +561,46 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
   // when a snapshot older than the batch is live. The records are read again (they are locked,
   // so they are what the batch left: new vertices empty); the writes need no lock and no
   // conflict check.
-  if (!bulk.older_snapshots_live()) {
-    absl::Status s = lock->Rollback();  // unlocks; it wrote nothing
-    (void)s;
+  auto unlock = [](std::vector<std::unique_ptr<internal::TxnImpl>>* txns) {
+    for (std::unique_ptr<internal::TxnImpl>& txn : *txns) {
+      absl::Status s = txn->Rollback();  // unlocks; it wrote nothing
+      (void)s;
+    }
+  };
+  if (!bulk.older_snapshots_live() || locks.empty()) {
+    // With a memo, on a thread of its own while the loader reads and prepares the next batch
+    // (whose lock phase waits for it, as does IngestMemo's destructor).
+    if (memo != nullptr) {
+      memo->unlock = std::thread([unlock, txns = std::move(locks)]() mutable { unlock(&txns); });
+    } else {
+      unlock(&locks);
+    }
     return created;
   }
-  absl::Status touched;
-  lock->SetIndexing(false);
-  {
-    constexpr size_t kChunk = 4096;
-    std::vector<std::string> keys, values;
-    std::vector<bool> found;
-    for (size_t at = 0; at < nv && touched.ok(); at += kChunk) {
-      const size_t end = std::min(nv, at + kChunk);
-      keys.clear();
-      for (size_t v = at; v < end; ++v) keys.push_back(VertexKey(g, vnames[v]));
-      touched = engine->latest().MultiGet(Cf::kData, keys, &values, &found);
-      for (size_t j = 0; j < keys.size() && touched.ok(); ++j) {
-        if (found[j]) touched = lock->PutUnlocked(Cf::kData, keys[j], values[j]);
-      }
+  // Each lock transaction writes the markers of the vertices it locked (a write of a key that
+  // another transaction holds would wait for its lock) and commits, which unlocks them.
+  std::vector<std::string> keys, values;
+  std::vector<bool> found;
+  for (size_t c = 0; c < locks.size(); ++c) {
+    internal::TxnImpl* lock = locks[c].get();
+    const size_t from = c * kLockChunk, end = std::min(nv, from + kLockChunk);
+    keys.clear();
+    for (size_t i = from; i < end; ++i) keys.push_back(VertexKey(g, vnames[by_bytes[i]]));
+    absl::Status touched = engine->latest().MultiGet(Cf::kData, keys, &values, &found);
+    lock->SetIndexing(false);
+    for (size_t j = 0; j < keys.size() && touched.ok(); ++j) {
+      if (found[j]) touched = lock->PutUnlocked(Cf::kData, keys[j], values[j]);
     }
-  }
-  lock->SetIndexing(true);
-  if (touched.ok()) touched = lock->Commit();
-  if (!touched.ok()) {
-    // The batch is committed; only the conflict markers are missing. Say so in the log.
-    engine->logger().Log(LogLevel::kWarn, {engine->path(), graph.name, lock->id()},
-                         "graph.load_markers_failed", {{"error", util::ToStd(touched.message())}});
+    lock->SetIndexing(true);
+    if (touched.ok()) touched = lock->Commit();
+    if (!touched.ok()) {
+      // The batch is committed; only conflict markers are missing. Say so in the log.
+      absl::Status s = lock->Rollback();  // unlocks, if the commit did not
+      (void)s;
+      engine->logger().Log(LogLevel::kWarn, {engine->path(), graph.name, lock->id()},
+                           "graph.load_markers_failed",
+                           {{"error", util::ToStd(touched.message())}});
+    }
   }
   return created;
 }

@@ -4,19 +4,22 @@
 // atomically with its change events (core/engine/bulk_ingest.h), instead of a transaction.
 //
 // A batch, start to end:
-//   1. a lock transaction L locks every endpoint (a lock without a read, in byte order), then one
-//      batched read learns which exist (skipping those an IngestMemo vouches for);
-//   2. a short transaction reserves the batch's edge ids and commits (ids are never reused, so a
+//   1. a short transaction reserves the batch's edge ids and commits (ids are never reused, so a
 //      batch that fails later only leaves a gap);
+//   2. lock transactions L (4096 vertices each) lock every endpoint (a lock without a read, in
+//      byte order), then one batched read learns which exist (skipping those an IngestMemo
+//      vouches for); meanwhile a second thread already builds the files of step 3 that do not
+//      depend on it;
 //   3. the data keys (degree merges, edges, new vertices: three files), the adjacency keys (two
 //      files split by vertex; laid out by a counting sort on degrees, no string comparisons) and
 //      the events (vertex creates, then each edge's create, in row order, as the transactional
 //      path orders them) are built on two threads and ingested in one atomic step;
-//   4. only if a snapshot older than the ingestion is still live, L rewrites every endpoint's
-//      vertex record with the bytes it has (a no-op) and commits; otherwise it rolls back. Either
-//      unlocks them. The rewrite's only effect: a transaction with an older snapshot that later
-//      locks one of these vertices sees a newer version and aborts (RocksDB checks write
-//      conflicts against the memtable, which ingested files bypass). Every graph write that
+//   4. only if a snapshot older than the ingestion is still live, each L rewrites the vertex
+//      records it locked with the bytes they have (a no-op) and commits; otherwise they roll back
+//      (on the memo's thread while the loader prepares the next batch). Either unlocks them.
+//      The rewrite's only effect: a transaction with an older snapshot that later locks one of
+//      these vertices sees a newer version and aborts (RocksDB checks write conflicts against
+//      the memtable, which ingested files bypass). Every graph write that
 //      depends on an endpoint's edges or existence (DeleteVertex, AddEdge, AddVertex) locks the
 //      vertex first, so a DeleteVertex that started before the batch retries instead of missing
 //      its new edges; a transaction without such a snapshot reads the latest data after it
@@ -27,6 +30,7 @@
 
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -41,9 +45,21 @@ namespace tessera::graph {
 // the graph (ChangeLog::LastSeqOf equals it: every graph write records an event), those vertices
 // still exist, so the next batch locks them but does not read them again. Cleared when stale,
 // and bounded (kMaxIngestMemoVertices).
+// It also carries the previous batch's unlocking (a rollback of its lock transaction), which
+// runs on a thread of its own while the loader reads the next batch; IngestEdgeBatch, WaitUnlock
+// and the destructor wait for it.
 struct IngestMemo {
+  IngestMemo() = default;
+  IngestMemo(const IngestMemo&) = delete;
+  IngestMemo& operator=(const IngestMemo&) = delete;
+  ~IngestMemo() { WaitUnlock(); }
+  void WaitUnlock() {
+    if (unlock.joinable()) unlock.join();
+  }
+
   absl::flat_hash_set<std::string> vertices;
   uint64_t graph_seq = 0;  // 0: nothing remembered
+  std::thread unlock;      // the previous batch's unlocking, if still running
 };
 inline constexpr size_t kMaxIngestMemoVertices = size_t{1} << 22;
 

@@ -96,12 +96,14 @@ class GraphIngestTest : public GraphDbTest {
 // tab-separated), weights that msgpack stores as float32 and as float64, and a long type.
 std::string AwkwardEdgeList() {
   const std::vector<std::string> ids = {
-      "a",       "b,c",     "q\"uote", "back\\slash",       "tab x", "\xc3\xa9t\xc3\xa9",
-      "bad\xff", "ctl\x01", "z",       std::string(40, 'L')};
+      "a", "b,c", "q\"uote", "back\\slash", "tab x", "\xc3\xa9t\xc3\xa9", "bad\xff", "ctl\x01", "z",
+      std::string(40, 'L'),
+      // Ids that share their first 8 bytes (the loader sorts on them first) or differ in length.
+      "abcdefgh", "abcdefghi", "abcdefgh\x80", "abcdefg", "abcdefgi"};
   const std::vector<std::string> weights = {"1", "2.5", "0.1", "-3", "1e300", "7"};
   std::string text;
   std::mt19937 rng(7);
-  for (int i = 0; i < 120; ++i) {
+  for (int i = 0; i < 160; ++i) {
     const std::string& s = ids[rng() % ids.size()];
     const std::string& d = ids[rng() % ids.size()];
     text += s + "\t" + d;
@@ -112,7 +114,8 @@ std::string AwkwardEdgeList() {
         text += "\tknows";
         break;
       default:
-        text += "\t" + std::string(40, 't') + "\t" + weights[rng() % weights.size()];
+        text += "\t" + std::string(40, rng() % 2 == 0 ? 't' : 'u') + "\t" +
+                weights[rng() % weights.size()];
     }
     text += "\n";
   }
@@ -129,7 +132,7 @@ TEST_F(GraphIngestTest, StoresWhatTheTransactionalPathStores) {
     SCOPED_TRACE(batch);
     ASSERT_OK_AND_ASSIGN(GraphLoadResult t, Load("tx", f, batch, kNeverIngest));
     ASSERT_OK_AND_ASSIGN(GraphLoadResult i, Load("in", f, batch, kAlwaysIngest));
-    EXPECT_EQ(t.edges, 122);
+    EXPECT_EQ(t.edges, 162);
     EXPECT_EQ(i.edges, t.edges);
     EXPECT_EQ(i.vertices, t.vertices);
     EXPECT_EQ(Dump("in"), Dump("tx"));
@@ -306,6 +309,31 @@ TEST_F(GraphIngestTest, WriterWithAnOlderSnapshotConflicts) {
   EXPECT_EQ(y->in_degree, 0);
   ASSERT_OK_AND_ASSIGN(auto z, graph_->GetVertex("g", "z"));
   EXPECT_EQ(z->out_degree, 0);
+}
+
+// A batch with more endpoints than one lock transaction holds (graph_ingest.cc, kLockChunk):
+// the markers cover the vertices of every lock transaction, and every lock is released.
+TEST_F(GraphIngestTest, ManyEndpointsAllMarkedAndUnlocked) {
+  ASSERT_OK(graph_->AddVertex("g", "x"));
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "x,y" + std::to_string(i) + "\n";
+  std::string f = Write("wide.csv", text);
+  ASSERT_OK(Load("g", f, 10000, kAlwaysIngest).status());  // creates the y's
+  // A transaction whose snapshot sees the y's, then a second load of the same edges.
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+  ASSERT_OK_AND_ASSIGN(GraphLoadResult r, Load("g", f, 10000, kAlwaysIngest));
+  EXPECT_EQ(r.edges, 5000);
+  // "y999" sorts after the first 4096 endpoints, so another lock transaction held it.
+  auto del = graph_->DeleteVertex(*txn, "g", "y999");
+  EXPECT_TRUE(IsConflict(del.status())) << del.status();
+  txn.reset();
+  for (const char* v : {"y0", "y999", "y4999"}) {  // each unlocked: no lock timeout
+    ASSERT_OK_AND_ASSIGN(VertexDeletion d, graph_->DeleteVertex("g", v));
+    EXPECT_EQ(d.edges_deleted, 2) << v;
+  }
+  ASSERT_OK_AND_ASSIGN(auto x, graph_->GetVertex("g", "x"));
+  ASSERT_TRUE(x.has_value());
+  EXPECT_EQ(x->out_degree, 9994);
 }
 
 // Single writes (edges added, vertices deleted with their edges) race the batches of a load:

@@ -205,6 +205,7 @@ absl::StatusOr<GraphLoadResult> LoadEdgeListFile(internal::Engine* engine, const
       s = n.status();
       if (n.ok()) created = *n;
     } else {
+      memo.WaitUnlock();  // the previous batch's vertices, which this one may lock again
       s = engine->RunInTxn("graph.load", /*snapshot=*/false, RetryOptions(),
                            [&](internal::TxnImpl& txn) {
                              created = 0;
