@@ -43,6 +43,8 @@ class DocEngine {
   virtual ~DocEngine() = default;
   virtual absl::Status Insert(const std::vector<Document>& docs) = 0;  // one commit
   virtual absl::StatusOr<uint64_t> Find(Query q, int64_t a) = 0;       // documents returned
+  // After a load: see KvEngine::Settle.
+  virtual absl::Status Settle() = 0;
   virtual absl::Status Close() = 0;
 };
 
@@ -73,6 +75,7 @@ class TesseraDocEngine : public DocEngine {
     RETURN_IF_ERROR(c->status());
     return n;
   }
+  absl::Status Settle() override { return db_->Compact(); }
   absl::Status Close() override {
     docs_.reset();
     return db_ ? db_->Close() : absl::OkStatus();
@@ -137,6 +140,7 @@ class SqliteDocEngine : public DocEngine {
     RETURN_IF_ERROR(s->status());
     return n;
   }
+  absl::Status Settle() override { return absl::OkStatus(); }  // closing checkpoints the WAL
   absl::Status Close() override {
     insert_.reset();
     eq_.reset();
@@ -193,6 +197,7 @@ absl::StatusOr<RunResult> FindWorkload(Query q, const std::string& engine, const
         batch.clear();
       }
     }
+    RETURN_IF_ERROR(e->Settle());
     RETURN_IF_ERROR(e->Close());
     RETURN_IF_ERROR(MarkPrepared(dir));
   }

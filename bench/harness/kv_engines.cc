@@ -50,6 +50,7 @@ class TesseraKvEngine : public KvEngine {
     RETURN_IF_ERROR(c->status());
     return n;
   }
+  absl::Status Settle() override { return db_->Compact(); }
   absl::Status Close() override {
     kv_.reset();
     if (db_ == nullptr) return absl::OkStatus();
@@ -103,6 +104,7 @@ class RocksKvEngine : public KvEngine {
     RETURN_IF_ERROR(FromRocks(it->status(), "rocksdb count"));
     return n;
   }
+  absl::Status Settle() override { return rocks_->Compact(); }
   absl::Status Close() override {
     rocks_.reset();
     return absl::OkStatus();
@@ -165,6 +167,7 @@ class SqliteKvEngine : public KvEngine {
     if (!count_->Step()) return count_->status();
     return static_cast<uint64_t>(count_->Int(0));
   }
+  absl::Status Settle() override { return absl::OkStatus(); }
   absl::Status Close() override {
     put_.reset();
     get_.reset();

@@ -31,6 +31,10 @@ class KvEngine {
   virtual absl::Status LoadBatch(const std::vector<std::pair<std::string, std::string>>& kvs) = 0;
   // Every key (a full scan).
   virtual absl::StatusOr<uint64_t> Count() = 0;
+  // After a load: brings the storage to a settled state, the same for every engine (RocksDB
+  // engines flush and compact everything into the last level; SQLite has nothing to do: closing
+  // checkpoints its WAL), so that a measured phase does not pay for the load's compactions.
+  virtual absl::Status Settle() = 0;
   // Flushes and closes.
   virtual absl::Status Close() = 0;
 };

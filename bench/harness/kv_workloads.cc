@@ -34,6 +34,7 @@ absl::StatusOr<std::unique_ptr<KvEngine>> Prepared(const std::string& engine, co
         batch.clear();
       }
     }
+    RETURN_IF_ERROR(e->Settle());
     RETURN_IF_ERROR(e->Close());
     RETURN_IF_ERROR(MarkPrepared(dir));
   }

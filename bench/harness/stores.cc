@@ -66,6 +66,15 @@ absl::Status RawRocks::Flush() {
   return absl::OkStatus();
 }
 
+absl::Status RawRocks::Compact() {
+  if (absl::Status f = Flush(); !f.ok()) return f;
+  rocksdb::CompactRangeOptions o;
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  rocksdb::Status s = db_->CompactRange(o, nullptr, nullptr);
+  if (!s.ok()) return absl::InternalError("rocksdb compact: " + s.ToString());
+  return absl::OkStatus();
+}
+
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
       SQLITE_OK) {

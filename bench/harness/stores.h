@@ -45,6 +45,8 @@ class RawRocks {
   rocksdb::DB* db() { return db_.get(); }
   // Flushes the memtable to an SST file.
   absl::Status Flush();
+  // Flushes, then compacts everything into the last level (as tessera::DB::Compact does).
+  absl::Status Compact();
 
  private:
   std::unique_ptr<rocksdb::DB> db_;

@@ -84,6 +84,7 @@ class PackedRecordEngine : public RecordEngine {
     for (const auto& [k, f] : records) kvs.emplace_back(k, Pack(f));
     return kv_->LoadBatch(kvs);
   }
+  absl::Status Settle() override { return kv_->Settle(); }
   absl::Status Close() override { return kv_->Close(); }
 
  private:
@@ -132,6 +133,7 @@ class DocRecordEngine : public RecordEngine {
     for (const auto& [k, f] : records) docs.push_back(ToDoc(k, f));
     return docs_->Insert(kTable, docs).status();
   }
+  absl::Status Settle() override { return db_->Compact(); }
   absl::Status Close() override {
     docs_.reset();
     if (db_ == nullptr) return absl::OkStatus();
@@ -207,6 +209,7 @@ class WideRecordEngine : public RecordEngine {
       return absl::OkStatus();
     });
   }
+  absl::Status Settle() override { return db_->Compact(); }
   absl::Status Close() override {
     wide_.reset();
     if (db_ == nullptr) return absl::OkStatus();
@@ -290,6 +293,7 @@ class SqliteRecordEngine : public RecordEngine {
     for (const auto& [k, f] : records) RETURN_IF_ERROR(InsertLocked(k, f));
     return db_->Exec("COMMIT");
   }
+  absl::Status Settle() override { return absl::OkStatus(); }  // closing checkpoints the WAL
   absl::Status Close() override {
     insert_.reset();
     read_.reset();

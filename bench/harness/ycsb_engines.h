@@ -38,6 +38,8 @@ class RecordEngine {
   virtual absl::StatusOr<std::vector<std::string>> Scan(const std::string& from, size_t n) = 0;
   // Inserts every record in one commit.
   virtual absl::Status LoadBatch(const std::vector<std::pair<std::string, Fields>>& records) = 0;
+  // After the load: see KvEngine::Settle.
+  virtual absl::Status Settle() = 0;
   virtual absl::Status Close() = 0;
 };
 

@@ -89,6 +89,7 @@ absl::Status Prepare(const std::string& engine, const Config& c, int64_t n,
       batch.clear();
     }
   }
+  RETURN_IF_ERROR(e->Settle());
   RETURN_IF_ERROR(e->Close());
   return MarkPrepared(dir);
 }

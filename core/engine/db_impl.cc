@@ -3,6 +3,7 @@
 // DBImpl: the public tessera::DB over the Engine; SnapshotImpl: tessera::Snapshot.
 
 #include <filesystem>
+#include <vector>
 
 #include "core/engine/engine.h"
 #include "core/engine/txn_impl.h"
@@ -88,6 +89,8 @@ class DBImpl final : public DB {
 
   absl::Status Backup(std::string_view dir) override;
 
+  absl::Status Compact() override;
+
   Engine& engine() override { return *engine_; }
 
  private:
@@ -108,6 +111,26 @@ absl::Status DBImpl::Backup(std::string_view dir) {
   // A checkpoint of every column family with the live WAL (or a flush), taken by RocksDB at one
   // sequence number: a commit is either wholly in it or not at all.
   return FromRocks(checkpoint->CreateCheckpoint(std::string(dir)), util::StrCat("backup ", dir));
+}
+
+absl::Status DBImpl::Compact() {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  auto* db = engine_->db();
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (size_t i = 0; i < kNumCfs; ++i) all.push_back(engine_->cf(static_cast<Cf>(i)));
+  RETURN_IF_ERROR(FromRocks(db->Flush(flush, all), "compact: flush memtables"));
+  rocksdb::CompactRangeOptions range;
+  // Rewrite the last level too, so that sequence numbers are zeroed and compaction hooks run
+  // over every key; nothing is left for RocksDB to schedule afterwards.
+  range.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  range.change_level = false;
+  for (size_t i = 0; i < kNumCfs; ++i) {
+    RETURN_IF_ERROR(FromRocks(db->CompactRange(range, all[i], nullptr, nullptr),
+                              util::StrCat("compact column family ", kCfNames[i])));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<MetricsSnapshot> DBImpl::GetMetrics() {

@@ -110,5 +110,43 @@ TEST_F(CompactionHookTest, OptionChangesReachTheHookAndRemovalStopsIt) {
   EXPECT_FALSE(Exists(Key(doc.id, "a")));  // the new options reached the filter
 }
 
+// DB::Compact, the public maintenance call: it reaches unflushed writes and the last level (the
+// hook sees every key), keeps everything else, and leaves the change log whole.
+TEST_F(CompactionHookTest, PublicCompactRunsHooksOverEveryKeyAndKeepsTheRest) {
+  auto& engine = db_->engine();
+  ASSERT_OK_AND_ASSIGN(ObjectInfo doc, engine.catalog().Create(Model::kDocument, "d", "drop-me"));
+  ASSERT_OK_AND_ASSIGN(auto kv, KvStore::Open(db_.get()));
+  for (int i = 0; i < 200; ++i) ASSERT_OK(kv->Put("ns", "k" + std::to_string(i), "v"));
+  Write(Key(doc.id, "a"), "drop-me");
+  Compact();  // "a" now sits in the last level, compacted before the hook existed
+  EXPECT_TRUE(Exists(Key(doc.id, "a")));
+  Write(Key(doc.id, "b"), "drop-me");  // only in the memtable
+  Write(Key(doc.id, "c"), "keep");
+  auto hook = std::make_shared<ValueIsOptionsHook>();
+  engine.SetCompactionHook(Model::kDocument, hook);
+  const uint64_t last = db_->LastSequence();
+  ASSERT_OK(db_->Compact());
+  EXPECT_FALSE(Exists(Key(doc.id, "a")));
+  EXPECT_FALSE(Exists(Key(doc.id, "b")));
+  EXPECT_TRUE(Exists(Key(doc.id, "c")));
+  EXPECT_EQ(hook->offered.load(), 3);
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto v, kv->Get("ns", "k" + std::to_string(i)));
+    EXPECT_EQ(v, std::optional<std::string>("v"));
+  }
+  ASSERT_OK_AND_ASSIGN(auto events, db_->ReadChanges({}));
+  EXPECT_EQ(events.size(), 200u);  // the kv puts; the raw writes above carry no event
+  EXPECT_EQ(db_->LastSequence(), last);
+  kv.reset();
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(auto kv2, KvStore::Open(db_.get()));
+  ASSERT_OK_AND_ASSIGN(auto v, kv2->Get("ns", "k199"));
+  EXPECT_EQ(v, std::optional<std::string>("v"));
+  kv2.reset();
+  ASSERT_OK(db_->Close());
+  EXPECT_EQ(db_->Compact().code(), absl::StatusCode::kFailedPrecondition);
+  db_.reset();
+}
+
 }  // namespace
 }  // namespace tessera

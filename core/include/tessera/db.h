@@ -100,6 +100,15 @@ class DB {
   // the database directory. AlreadyExists if `dir` exists; InvalidArgument for an empty path.
   [[nodiscard]] virtual absl::Status Backup(std::string_view dir) = 0;
 
+  // --- Maintenance ---
+
+  // Writes every memtable to files and compacts every column family into its last level, as a
+  // maintenance step after a bulk load or large deletes: space of overwritten, deleted and
+  // expired data (TTL, retention, garbage-collected versions) is reclaimed, and later reads and
+  // background work start from a settled tree. Blocks until done; readers and writers may run
+  // meanwhile. Costs a rewrite of the whole database.
+  [[nodiscard]] virtual absl::Status Compact() = 0;
+
   // --- Observability ---
 
   // Operation counts and latencies, sizes and storage statistics, as of now.
