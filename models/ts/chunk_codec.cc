@@ -351,7 +351,10 @@ absl::Status DecodeLoop(BitReader& r, const Cursor& c, bool from_start, uint64_t
   if constexpr (kType != ValueType::kFloat) {
     // Far from the end, without bounds checks (nothing can fail there but the values' checks).
     const std::string_view in = r.data();
-    if (i < n && in.size() >= kFastSlackBytes) {
+    // The reader loads 8 bytes at its position as it is made: only from a position at least
+    // kFastSlackBytes before the end (a checkpoint of a corrupt index can point past that).
+    if (i < n && in.size() >= kFastSlackBytes &&
+        r.position() <= (in.size() - kFastSlackBytes) * 8) {
       const size_t limit = (in.size() - kFastSlackBytes) * 8;
       FastDodReader f(in.data(), r.position());
       for (; i < n && f.pos() <= limit; ++i) {
