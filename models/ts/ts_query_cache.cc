@@ -143,10 +143,20 @@ std::shared_ptr<const CachedScope> ScopeCache::Build(uint64_t generation,
   return out;
 }
 
-bool LastPointCache::Lookup(uint64_t mid, uint64_t change, const std::vector<uint64_t>& sids,
+bool LastPointCache::AtGeneration(uint64_t gen) {
+  if (gen > gen_) {
+    entries_.clear();
+    gen_ = gen;
+  }
+  return gen == gen_;
+}
+
+bool LastPointCache::Lookup(uint64_t gen, uint64_t mid, uint64_t change,
+                            const std::vector<uint64_t>& sids,
                             std::vector<std::optional<std::optional<RawPoint>>>* out) {
   out->assign(sids.size(), std::nullopt);
   util::MutexLock l(&mu_);
+  if (!AtGeneration(gen)) return false;
   auto e = entries_.find(mid);
   if (e == entries_.end() || e->second.change != change) return false;
   bool any = false;
@@ -172,10 +182,11 @@ LastPointCache::Entry* LastPointCache::EntryFor(uint64_t mid, uint64_t change) {
 }
 
 void LastPointCache::Store(
-    uint64_t mid, uint64_t change,
+    uint64_t gen, uint64_t mid, uint64_t change,
     const std::vector<std::pair<uint64_t, std::optional<RawPoint>>>& points) {
   if (points.empty()) return;
   util::MutexLock l(&mu_);
+  if (!AtGeneration(gen)) return;
   Entry* e = EntryFor(mid, change);
   if (e == nullptr) return;
   for (const auto& [sid, p] : points) {
@@ -185,8 +196,9 @@ void LastPointCache::Store(
 }
 
 std::shared_ptr<const std::vector<std::optional<RawPoint>>> LastPointCache::FindScope(
-    const CachedScope& scope, uint64_t mid, uint64_t change) {
+    uint64_t gen, const CachedScope& scope, uint64_t mid, uint64_t change) {
   util::MutexLock l(&mu_);
+  if (!AtGeneration(gen)) return nullptr;
   auto e = entries_.find(mid);
   if (e == entries_.end() || e->second.change != change) return nullptr;
   auto it = e->second.scopes.find(scope.id);
@@ -194,20 +206,22 @@ std::shared_ptr<const std::vector<std::optional<RawPoint>>> LastPointCache::Find
 }
 
 void LastPointCache::StoreScope(
-    const CachedScope& scope, uint64_t mid, uint64_t change,
+    uint64_t gen, const CachedScope& scope, uint64_t mid, uint64_t change,
     std::shared_ptr<const std::vector<std::optional<RawPoint>>> points) {
   if (points->size() > kMaxScopeSeries) return;
   util::MutexLock l(&mu_);
+  if (!AtGeneration(gen)) return;
   Entry* e = EntryFor(mid, change);
   if (e == nullptr) return;
   if (e->scopes.size() >= kMaxScopesPerMeasurement) e->scopes.clear();
   e->scopes[scope.id] = std::move(points);
 }
 
-std::shared_ptr<const std::vector<TsFieldsRow>> LastPointCache::FindRows(uint64_t mid,
+std::shared_ptr<const std::vector<TsFieldsRow>> LastPointCache::FindRows(uint64_t gen, uint64_t mid,
                                                                          uint64_t change,
                                                                          const RowsKey& key) {
   util::MutexLock l(&mu_);
+  if (!AtGeneration(gen)) return nullptr;
   auto e = entries_.find(mid);
   if (e == entries_.end() || e->second.change != change) return nullptr;
   for (const auto& [k, rows] : e->second.rows) {
@@ -216,10 +230,11 @@ std::shared_ptr<const std::vector<TsFieldsRow>> LastPointCache::FindRows(uint64_
   return nullptr;
 }
 
-void LastPointCache::StoreRows(uint64_t mid, uint64_t change, const RowsKey& key,
+void LastPointCache::StoreRows(uint64_t gen, uint64_t mid, uint64_t change, const RowsKey& key,
                                std::shared_ptr<const std::vector<TsFieldsRow>> rows) {
   if (rows->size() > kMaxRowsPerResult) return;
   util::MutexLock l(&mu_);
+  if (!AtGeneration(gen)) return;
   Entry* e = EntryFor(mid, change);
   if (e == nullptr) return;
   for (auto& [k, r] : e->rows) {

@@ -25,8 +25,11 @@
 // taking it: once it returns L, commit L is visible, and a reader that has seen (through RocksDB)
 // any later commit of the measurement gets more than L (it only grows). The writes that record no
 // event do not change what a reader sees:
-// sealing (chunk and head merged the same way), retention (it deletes windows already older than
-// the cutoff every read applies), series creation (no points). A reader of the latest state reads
+// sealing (chunk and head merged the same way), series creation (no points), and retention while
+// it stays the same (it deletes windows already older than the cutoff every read applies). A
+// retention that is lowered or lifted would let deleted points be seen again, so every entry is
+// also tagged with the Catalog::generation() read before the reads it came from (every retention
+// change bumps it) and used only at that generation. A reader of the latest state reads
 // L, uses entries tagged L, and stores what it read under L only if LastSeqOf is still L after
 // its reads (else what it read may be newer than L). A reader of a Snapshot at position T reads
 // L after the snapshot was taken: when L <= T the snapshot's state of the measurement is state L.
@@ -175,10 +178,15 @@ class LastPointCache {
     bool operator==(const RowsKey&) const = default;
   };
   // The rows of a LastRows of `key` in state `change` of `mid` (stored by StoreRows), or null.
-  std::shared_ptr<const std::vector<TsFieldsRow>> FindRows(uint64_t mid, uint64_t change,
-                                                           const RowsKey& key);
+  //
+  // Every call also takes `gen`, the Catalog::generation() the caller read before its reads:
+  // retention deletes record no change event, but every retention change bumps the catalog
+  // generation, so entries are used and stored only at the newest generation seen (a newer one
+  // clears them all).
+  std::shared_ptr<const std::vector<TsFieldsRow>> FindRows(uint64_t gen, uint64_t mid,
+                                                           uint64_t change, const RowsKey& key);
   // Remembers the rows of a LastRows that provably read state `change` (ts_store_query.cc).
-  void StoreRows(uint64_t mid, uint64_t change, const RowsKey& key,
+  void StoreRows(uint64_t gen, uint64_t mid, uint64_t change, const RowsKey& key,
                  std::shared_ptr<const std::vector<TsFieldsRow>> rows);
   // Results: at most this many per measurement, of at most kMaxRowsPerResult rows each.
   static constexpr size_t kMaxResultsPerMeasurement = 32;
@@ -187,19 +195,20 @@ class LastPointCache {
   // The cached newest point of each of `sids` of `mid` in state `change`: (*out)[i] is nullopt
   // when sids[i] is not cached, else the point (or nullopt: the series has no point). Returns
   // whether any was cached.
-  bool Lookup(uint64_t mid, uint64_t change, const std::vector<uint64_t>& sids,
+  bool Lookup(uint64_t gen, uint64_t mid, uint64_t change, const std::vector<uint64_t>& sids,
               std::vector<std::optional<std::optional<RawPoint>>>* out);
   // Remembers newest points read in state `change` (an entry for an older change is replaced;
   // points for an older change than the entry's are dropped).
-  void Store(uint64_t mid, uint64_t change,
+  void Store(uint64_t gen, uint64_t mid, uint64_t change,
              const std::vector<std::pair<uint64_t, std::optional<RawPoint>>>& points);
   // The newest points of every series of `scope` in state `change` (aligned with
   // scope.series), when a complete set was stored with StoreScope; else null. What a repeated
   // Last of the same scope reads instead of one lookup per series.
-  std::shared_ptr<const std::vector<std::optional<RawPoint>>> FindScope(const CachedScope& scope,
+  std::shared_ptr<const std::vector<std::optional<RawPoint>>> FindScope(uint64_t gen,
+                                                                        const CachedScope& scope,
                                                                         uint64_t mid,
                                                                         uint64_t change);
-  void StoreScope(const CachedScope& scope, uint64_t mid, uint64_t change,
+  void StoreScope(uint64_t gen, const CachedScope& scope, uint64_t mid, uint64_t change,
                   std::shared_ptr<const std::vector<std::optional<RawPoint>>> points);
   // Forgets a measurement (dropped).
   void Erase(uint64_t mid);
@@ -221,7 +230,11 @@ class LastPointCache {
   // The entry of `mid` made current for `change` (cleared when older); null when the entry is
   // newer than `change` (what was read is older than what it holds).
   Entry* EntryFor(uint64_t mid, uint64_t change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether entries may be used or stored at catalog generation `gen` (clears them all when
+  // `gen` is newer than any seen).
+  bool AtGeneration(uint64_t gen) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   util::Mutex mu_;
+  uint64_t gen_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<uint64_t, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -99,6 +99,7 @@ class TsStoreImpl final : public TsStore {
     int64_t lo = 0;                            // first visible time (inclusive)
     int64_t hi = 0;                            // last visible time (inclusive)
     bool retention = false;                    // lo moves with the clock (a retention is set)
+    uint64_t catalog_generation = 0;           // Catalog::generation() read before resolving
     std::shared_ptr<const CachedScope> scope;  // the series the tags and fields select, grouped
   };
   // Validates `q` (with `fields` in place of q.field) and resolves its scope; nullopt when

@@ -117,6 +117,7 @@ absl::StatusOr<std::optional<TsStoreImpl::QueryScope>> TsStoreImpl::ResolveScope
   if (!m.found) return std::optional<QueryScope>();
   QueryScope scope;
   scope.mid = m.id;
+  scope.catalog_generation = catalog_generation;
   scope.retention = m.retention_ns > 0;
   scope.lo =
       std::max(q.from.value_or(INT64_MIN), scope.retention ? NowNs() - m.retention_ns : INT64_MIN);
@@ -380,13 +381,13 @@ absl::Status TsStoreImpl::LastPoints(internal::ReadSource& src, const ReadView* 
   // The newest point of any time of every series: the scope's copy, or per series from the
   // cache and, for those it lacks, from RocksDB.
   std::shared_ptr<const std::vector<std::optional<RawPoint>>> newest =
-      last_points_.FindScope(cs, scope.mid, *change);
+      last_points_.FindScope(scope.catalog_generation, cs, scope.mid, *change);
   bool from_state = true;  // `newest` is state `change`
   if (newest == nullptr) {
     std::vector<uint64_t> sids(n);
     for (size_t i = 0; i < n; ++i) sids[i] = cs.series[i].sid;
     std::vector<std::optional<std::optional<RawPoint>>> cached;
-    last_points_.Lookup(scope.mid, *change, sids, &cached);
+    last_points_.Lookup(scope.catalog_generation, scope.mid, *change, sids, &cached);
     auto all = std::make_shared<std::vector<std::optional<RawPoint>>>(n);
     std::vector<std::pair<uint64_t, std::optional<RawPoint>>> fresh;
     for (size_t i = 0; i < n; ++i) {
@@ -400,8 +401,8 @@ absl::Status TsStoreImpl::LastPoints(internal::ReadSource& src, const ReadView* 
     }
     // A latest read may have seen commits after `change`: keep what it read only if none came.
     if (snap || engine_->change_log().LastSeqOf(scope.mid) == *change) {
-      last_points_.Store(scope.mid, *change, fresh);
-      last_points_.StoreScope(cs, scope.mid, *change, all);
+      last_points_.Store(scope.catalog_generation, scope.mid, *change, fresh);
+      last_points_.StoreScope(scope.catalog_generation, cs, scope.mid, *change, all);
     } else {
       from_state = false;
     }
@@ -709,7 +710,9 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
   const LastPointCache::RowsKey key{cs.id, (*scope)->lo, (*scope)->hi, q.limit, q.desc};
   const bool keep = change.has_value() && !(*scope)->retention;
   if (keep) {
-    if (auto hit = last_points_.FindRows(mid, *change, key)) return *hit;
+    if (auto hit = last_points_.FindRows((*scope)->catalog_generation, mid, *change, key)) {
+      return *hit;
+    }
   }
   std::vector<std::optional<RawPoint>> last;
   bool exact;
@@ -740,7 +743,8 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
   if (q.desc) std::reverse(rows.begin(), rows.end());
   if (q.limit != 0 && rows.size() > q.limit) rows.resize(q.limit);
   if (keep && exact) {
-    last_points_.StoreRows(mid, *change, key, std::make_shared<std::vector<TsFieldsRow>>(rows));
+    last_points_.StoreRows((*scope)->catalog_generation, mid, *change, key,
+                           std::make_shared<std::vector<TsFieldsRow>>(rows));
   }
   return rows;
 }

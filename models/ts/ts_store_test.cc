@@ -508,6 +508,29 @@ TEST_F(TsStoreTest, LiftedRetentionShowsLaterOldWritesWithoutReopen) {
   EXPECT_EQ(Q({.measurement = "cpu", .field = "usage"}).size(), 2u);
 }
 
+// Guards the last-point cache against retention deletes (which record no change event): a newest
+// point cached before a retention deleted it must not come back when the retention is lifted.
+TEST_F(TsStoreTest, LastAfterALiftedRetentionDoesNotShowDeletedPoints) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  ASSERT_OK(ts_->Write({P("a", now - 5 * kHour, 1.0), P("b", now - kSec, 2.0)}));
+  ASSERT_OK_AND_ASSIGN(auto rows, ts_->Last({.measurement = "cpu", .field = "usage"}));
+  ASSERT_EQ(rows.size(), 2u);  // cached now
+  ASSERT_OK_AND_ASSIGN(auto multi, ts_->LastRows({.measurement = "cpu"}, {"usage"}));
+  ASSERT_EQ(multi.size(), 2u);                 // and the whole result
+  ASSERT_OK(ts_->SetRetention("cpu", kHour));  // deletes a's window
+  ASSERT_OK(ts_->SetRetention("cpu", 0));
+  ASSERT_OK_AND_ASSIGN(rows, ts_->Last({.measurement = "cpu", .field = "usage"}));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].tags, (TsTags{{"host", "b"}}));
+  ASSERT_OK_AND_ASSIGN(multi, ts_->LastRows({.measurement = "cpu"}, {"usage"}));
+  EXPECT_EQ(multi.size(), 1u);
+  ReopenTs();
+  ASSERT_OK_AND_ASSIGN(rows, ts_->Last({.measurement = "cpu", .field = "usage"}));
+  EXPECT_EQ(rows.size(), 1u);
+}
+
 TEST_F(TsStoreTest, DownsamplingFollowsWritesAcrossRestarts) {
   std::vector<TsPoint> pts;
   for (int i = 0; i < 120; ++i) pts.push_back(P("a", kBase + i * 60 * kSec, double(i)));

@@ -61,14 +61,15 @@ struct WindowWrite {
   // `cached_change` once the window's keys are locked (ts_window_cache.h).
   WindowCache::Points cached;
   uint64_t cached_change = 0;
+  uint64_t cached_gen = 0;  // and while Catalog::generation() is still this
   // Every point of the window after the write, when it is then one chunk (for the cache).
   WindowCache::Points result;
 };
 
 // Writes one WindowWrite in `txn` (a transaction without a snapshot) and sets ww->how. `log` is
 // the change log when the window cache may be used (else null).
-absl::Status WriteWindow(TxnImpl& txn, internal::ChangeLog* log, uint64_t mid, uint64_t block_seq,
-                         WindowWrite* ww);
+absl::Status WriteWindow(TxnImpl& txn, internal::ChangeLog* log, const internal::Catalog& catalog,
+                         uint64_t mid, uint64_t block_seq, WindowWrite* ww);
 
 }  // namespace
 
@@ -308,6 +309,7 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
             if (auto e = windows_.Find(g.info.id, sp.rec->sid, w)) {
               ww.cached = std::move(e->points);
               ww.cached_change = e->change;
+              ww.cached_gen = e->gen;
             }
           }
           // A closed window is usually merged (encoded then), except in a caller's transaction;
@@ -373,13 +375,17 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
     }
   }
   internal::ChangeLog* log = engine_->options().change_log ? &engine_->change_log() : nullptr;
+  // Read after the measurements exist and before the transaction reads any window: what the write
+  // caches is tagged with it (ts_window_cache.h).
+  const uint64_t catalog_gen = engine_->catalog().generation();
   auto body = [&](TxnImpl& txn) -> absl::Status {
     // Each (series, window) comes once in `writes`, and each window's keys are read (and
     // locked) before any of them is written, so no write is read back: they all skip the
     // transaction's write index, whose upkeep costs more than the writes themselves.
     txn.SetIndexing(false);
     for (WindowWrite& ww : writes) {
-      RETURN_IF_ERROR(WriteWindow(txn, log, groups[ww.group].info.id, block_seq, &ww));
+      RETURN_IF_ERROR(
+          WriteWindow(txn, log, engine_->catalog(), groups[ww.group].info.id, block_seq, &ww));
     }
     return add_events(txn);
   };
@@ -418,7 +424,7 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
       const uint64_t mid = groups[ww.group].info.id;
       auto seq = seq_of.find(mid);
       if (ww.result != nullptr && !ww.closed && seq != seq_of.end() && seq->second != 0) {
-        windows_.Put(mid, ww.rec->sid, ww.window, seq->second, ww.result);
+        windows_.Put(mid, ww.rec->sid, ww.window, seq->second, catalog_gen, ww.result);
       } else {
         windows_.Erase(mid, ww.rec->sid, ww.window);
       }
@@ -452,8 +458,8 @@ absl::Status TsStoreImpl::WriteBatch(PointBatch& batch, int depth, Transaction* 
 
 namespace {
 
-absl::Status WriteWindow(TxnImpl& txn, internal::ChangeLog* log, uint64_t mid, uint64_t block_seq,
-                         WindowWrite* ww) {
+absl::Status WriteWindow(TxnImpl& txn, internal::ChangeLog* log, const internal::Catalog& catalog,
+                         uint64_t mid, uint64_t block_seq, WindowWrite* ww) {
   const SeriesRecord& rec = *ww->rec;
   const auto mine_begin = ww->points->begin() + static_cast<std::ptrdiff_t>(ww->begin);
   const auto mine_end = ww->points->begin() + static_cast<std::ptrdiff_t>(ww->end);
@@ -468,7 +474,7 @@ absl::Status WriteWindow(TxnImpl& txn, internal::ChangeLog* log, uint64_t mid, u
     // ts_window_cache.h): the chunk is rewritten with the points merged in; nothing is read.
     RETURN_IF_ERROR(txn.Lock(Cf::kData, ChunkKey(mid, rec.sid, ww->window)));
     RETURN_IF_ERROR(txn.Lock(Cf::kIndex, OpenWindowKey(mid, rec.sid, ww->window)));
-    if (log->LastSeqOf(mid) == ww->cached_change) {
+    if (log->LastSeqOf(mid) == ww->cached_change && catalog.generation() == ww->cached_gen) {
       std::shared_ptr<std::vector<RawPoint>> merged;
       if (ww->cached->empty() || ww->cached->back().ts < mine_begin->ts) {  // appended: the rule
         merged = std::make_shared<std::vector<RawPoint>>();

@@ -13,10 +13,13 @@
 // later write of the window would have moved LastSeqOf past `change`, and none can start while the
 // locks are held. The writes that record no event do not change the window's points: sealing
 // (which needs a head block or marker, and the entry's window has neither until an evented write
-// adds one), retention (it deletes windows older than its cutoff, which every write drops points
-// before; the store forgets those entries too) and series creation. Databases without a change
-// log, and writes in a caller's transaction, never use it. Entries of windows a write closes are
-// dropped; the cache holds at most kMaxPoints points (then it starts over).
+// adds one), retention while it stays the same (it deletes windows older than its cutoff, which
+// every write drops points before; the store forgets those entries too) and series creation. A
+// retention change (lowered or lifted, from any store handle) could leave an entry holding points
+// that were deleted, so an entry is also used only while Catalog::generation(), which every
+// retention change bumps, is still the one read before the write that stored it. Databases without
+// a change log, and writes in a caller's transaction, never use it. Entries of windows a write
+// closes are dropped; the cache holds at most kMaxPoints points (then it starts over).
 //
 // Thread safety: safe for concurrent use; entries are immutable once stored.
 #pragma once
@@ -38,7 +41,11 @@ class WindowCache {
   using Points = std::shared_ptr<const std::vector<RawPoint>>;
   struct Entry {
     uint64_t change = 0;  // LastSeqOf(mid) for which `points` is the window's content
-    Points points;        // sorted by time, no duplicates
+    // Catalog::generation() read before the write that stored it: retention deletes record no
+    // change event, but every retention change bumps the generation, so the entry is used only
+    // while the generation is still this one.
+    uint64_t gen = 0;
+    Points points;  // sorted by time, no duplicates
   };
   static constexpr size_t kMaxPoints = size_t{2} << 20;
 
@@ -50,7 +57,8 @@ class WindowCache {
     return it->second;
   }
   // Stores (or replaces) a window's entry.
-  void Put(uint64_t mid, uint64_t sid, int64_t window, uint64_t change, Points points) {
+  void Put(uint64_t mid, uint64_t sid, int64_t window, uint64_t change, uint64_t gen,
+           Points points) {
     util::MutexLock l(&mu_);
     auto [it, inserted] = entries_.try_emplace({mid, sid, window});
     if (!inserted) points_ -= it->second.points->size();
@@ -60,7 +68,7 @@ class WindowCache {
       it = entries_.try_emplace({mid, sid, window}).first;
     }
     points_ += points->size();
-    it->second = Entry{change, std::move(points)};
+    it->second = Entry{change, gen, std::move(points)};
   }
   // Forgets a window.
   void Erase(uint64_t mid, uint64_t sid, int64_t window) {

@@ -352,6 +352,24 @@ TEST_F(TsWritePathTest, OpenWindowsAreRewrittenFromTheWindowCache) {
   EXPECT_EQ(Read("a"), want);
 }
 
+// Retention deletes record no change event: the catalog generation, which every retention change
+// bumps, keeps a store's window cache from rewriting a window with points another store's
+// retention deleted.
+TEST_F(TsWritePathTest, ACachedWindowDoesNotBringBackPointsARetentionDeleted) {
+  ASSERT_OK(ts_->Write({P("a", kBase + 100 * kSec, 1), P("a", kBase + 200 * kSec, 2)}));
+  auto other = OtherStore(db_.get());
+  ASSERT_NE(other, nullptr);
+  ASSERT_OK(other->SetRetention("cpu", kHour));  // kBase is long past: the window is deleted
+  ASSERT_OK(other->SetRetention("cpu", 0));
+  EXPECT_TRUE(Read("a").empty());
+  ASSERT_OK(ts_->Write({P("a", kBase + 300 * kSec, 3), P("a", kBase + 400 * kSec, 4)}));
+  const std::map<int64_t, int64_t> want = {{kBase + 300 * kSec, 3}, {kBase + 400 * kSec, 4}};
+  EXPECT_EQ(Read("a"), want);
+  other.reset();
+  ReopenTs();
+  EXPECT_EQ(Read("a"), want);
+}
+
 TEST_F(TsWritePathTest, WritesTheCacheDidNotSeeMakeItStale) {
   // The window is cached by ts_; another store, a caller's transaction (committed and rolled
   // back) and a failed write change it (or not) behind the cache's back; every later write of
