@@ -24,7 +24,10 @@ void EncodeEventHead(int64_t commit_time_us, uint64_t txn_id, uint32_t txn_index
   codec::PutVarint64(out, txn_events);
 }
 
-void EncodeEventTail(const ChangeEvent& e, std::string* out) {
+namespace {
+
+// The tail's fields before the images: model .. flags.
+void EncodeEventFields(const ChangeEvent& e, std::string* out) {
   out->push_back(static_cast<char>(e.model));
   codec::PutVarint64(out, e.object_id);
   codec::PutLengthPrefixed(out, e.object);
@@ -32,8 +35,13 @@ void EncodeEventTail(const ChangeEvent& e, std::string* out) {
   out->push_back(static_cast<char>(e.key_format));
   codec::PutLengthPrefixed(out, e.key);
   out->push_back(static_cast<char>(e.image_format));
-  uint8_t flags = (e.before ? 1 : 0) | (e.after ? 2 : 0);
-  out->push_back(static_cast<char>(flags));
+  out->push_back(static_cast<char>((e.before ? 1 : 0) | (e.after ? 2 : 0)));
+}
+
+}  // namespace
+
+void EncodeEventTail(const ChangeEvent& e, std::string* out) {
+  EncodeEventFields(e, out);
   if (e.before) codec::PutLengthPrefixed(out, *e.before);
   if (e.after) codec::PutLengthPrefixed(out, *e.after);
 }
@@ -41,14 +49,7 @@ void EncodeEventTail(const ChangeEvent& e, std::string* out) {
 size_t EncodeEventPieces(const ChangeEvent& e, std::string* scratch, std::string_view parts[4]) {
   // EncodeEventTail up to the flags, then each image's length in `scratch` and its bytes in place.
   EncodeEventHead(e.commit_time_us, e.txn_id, e.txn_index, e.txn_events, scratch);
-  scratch->push_back(static_cast<char>(e.model));
-  codec::PutVarint64(scratch, e.object_id);
-  codec::PutLengthPrefixed(scratch, e.object);
-  scratch->push_back(static_cast<char>(e.op));
-  scratch->push_back(static_cast<char>(e.key_format));
-  codec::PutLengthPrefixed(scratch, e.key);
-  scratch->push_back(static_cast<char>(e.image_format));
-  scratch->push_back(static_cast<char>((e.before ? 1 : 0) | (e.after ? 2 : 0)));
+  EncodeEventFields(e, scratch);
   if (e.before) codec::PutVarint64(scratch, e.before->size());
   const size_t first_end = scratch->size();
   if (e.after) codec::PutVarint64(scratch, e.after->size());

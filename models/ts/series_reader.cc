@@ -12,6 +12,17 @@
 namespace tessera::ts {
 using internal::Cf;
 
+namespace {
+
+// Removes the points of (*out)[start, end) outside [lo, hi].
+void DropOutside(int64_t lo, int64_t hi, size_t start, std::vector<RawPoint>* out) {
+  auto keep = std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
+                             [&](const RawPoint& p) { return p.ts < lo || p.ts > hi; });
+  out->erase(keep, out->end());
+}
+
+}  // namespace
+
 absl::Status WindowAccumulator::Add(std::string_view key, std::string_view value, ValueType* type,
                                     int64_t max_ts, int64_t min_ts) {
   uint64_t order = 0;
@@ -108,9 +119,7 @@ absl::Status ReadSeriesWith(internal::BoundedIterator& it, uint64_t mid, uint64_
     const bool inside = current >= lo && !__builtin_sub_overflow(hi, kWindowNs - 1, &last_start) &&
                         current <= last_start;
     if (!inside) {
-      auto keep = std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
-                                 [&](const RawPoint& p) { return p.ts < lo || p.ts > hi; });
-      out->erase(keep, out->end());
+      DropOutside(lo, hi, start, out);
     }
   };
   for (it->Seek(first); it->Valid(); it->Next()) {
@@ -167,9 +176,7 @@ absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint6
   auto flush = [&] {
     const size_t start = out->size();
     acc.TakeInto(out);
-    auto keep = std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
-                               [&](const RawPoint& p) { return p.ts < lo || p.ts > hi; });
-    out->erase(keep, out->end());
+    DropOutside(lo, hi, start, out);
   };
   it->Seek(first);
   while (it->Valid()) {

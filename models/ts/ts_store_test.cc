@@ -5,6 +5,7 @@
 #include <random>
 
 #include "gtest/gtest.h"
+#include "models/ts/ts_test_util.h"
 #include "tessera/kv.h"
 #include "tessera/ts.h"
 #include "tests/util/test_util.h"
@@ -12,31 +13,12 @@
 namespace tessera {
 namespace {
 
-constexpr int64_t kSec = 1000000000;
-constexpr int64_t kHour = 3600 * kSec;
-// A fixed recent base time (2026-01-01), far from "now" only by weeks.
-constexpr int64_t kBase = int64_t{1767225600} * kSec;
+using test::kBase;
+using test::kHour;
+using test::kSec;
 
-class TsStoreTest : public test::DbTest {
+class TsStoreTest : public test::TsDbTest {
  protected:
-  void SetUp() override {
-    DbTest::SetUp();
-    OpenTs();
-  }
-  void TearDown() override {
-    ts_.reset();
-    DbTest::TearDown();
-  }
-  void ReopenTs() {
-    ts_.reset();
-    Reopen();
-    OpenTs();
-  }
-  void OpenTs() {
-    auto ts = TsStore::Open(db_.get());
-    ASSERT_TRUE(ts.ok()) << ts.status();
-    ts_ = std::move(ts).value();
-  }
   static TsPoint P(std::string host, int64_t t, TsValue v, std::string m = "cpu") {
     return TsPoint{std::move(m), {{"host", std::move(host)}}, {{"usage", v}}, t};
   }
@@ -45,7 +27,6 @@ class TsStoreTest : public test::DbTest {
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : std::vector<TsRow>{};
   }
-  std::unique_ptr<TsStore> ts_;
 };
 
 double D(const TsValue& v) {
