@@ -31,9 +31,34 @@ BulkIngest::BulkIngest(Engine* engine) : engine_(engine) {
   for (auto& p : parts_) p.resize(1);
 }
 
+BulkIngest::Part::Part() = default;
+BulkIngest::Part::Part(Part&&) noexcept = default;
+BulkIngest::Part::~Part() {
+  if (finisher.joinable()) finisher.join();
+}
+
+void BulkIngest::StartFinish(Part* p) {
+  if (p->writer == nullptr || p->finisher.joinable()) return;
+  p->finisher = std::thread([p] {
+    rocksdb::ExternalSstFileInfo info;
+    p->finished = FromRocks(p->writer->Finish(&info), "bulk ingest: finish file");
+    if (p->finished.ok()) {
+      p->entries = info.num_entries;
+      p->smallest = std::move(info.smallest_key);
+      p->largest = std::move(info.largest_key);
+    }
+  });
+}
+
+void BulkIngest::FinishPart(Cf cf, size_t part) {
+  std::vector<Part>& cf_parts = parts_[static_cast<size_t>(cf)];
+  if (part < cf_parts.size()) StartFinish(&cf_parts[part]);
+}
+
 BulkIngest::~BulkIngest() {
   for (auto& cf_parts : parts_) {
     for (Part& p : cf_parts) {
+      if (p.finisher.joinable()) p.finisher.join();
       p.writer.reset();
       // Ingested files were moved (hard-linked) into the database: the names here are spare
       // links, or leftovers of an ingestion that failed.
@@ -65,6 +90,9 @@ absl::Status BulkIngest::Writer(Cf cf, size_t part, rocksdb::SstFileWriter** out
     return absl::InvalidArgumentError(util::StrCat("bulk ingest: no part ", part));
   }
   Part& p = cf_parts[part];
+  if (p.finisher.joinable()) {
+    return absl::InvalidArgumentError(util::StrCat("bulk ingest: part ", part, " is finished"));
+  }
   if (p.writer == nullptr) {
     RETURN_IF_ERROR(engine_->CheckOpen());
     rocksdb::Options o = engine_->db()->GetOptions(engine_->cf(cf));
@@ -152,7 +180,11 @@ absl::Status BulkIngest::Commit() {
   if (done_) return absl::FailedPreconditionError("bulk ingest: already committed");
   RETURN_IF_ERROR(engine_->CheckOpen());
   done_ = true;
-  // Finish the data files outside the commit mutex; only the feed file needs the numbers.
+  // Finish the data files outside the commit mutex (each on a thread of its own, unless
+  // FinishPart started it already); only the feed file needs the numbers.
+  for (auto& cf_parts : parts_) {
+    for (Part& p : cf_parts) StartFinish(&p);
+  }
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (size_t i = 0; i < kNumCfs; ++i) {
     struct Range {
@@ -162,11 +194,11 @@ absl::Status BulkIngest::Commit() {
     rocksdb::IngestExternalFileArg a;
     for (Part& p : parts_[i]) {
       if (p.writer == nullptr) continue;
-      rocksdb::ExternalSstFileInfo info;
-      RETURN_IF_ERROR(FromRocks(p.writer->Finish(&info), "bulk ingest: finish file"));
+      p.finisher.join();
+      RETURN_IF_ERROR(p.finished);
       p.writer.reset();
-      if (info.num_entries == 0) continue;
-      ranges.push_back({info.smallest_key, info.largest_key});
+      if (p.entries == 0) continue;
+      ranges.push_back({p.smallest, p.largest});
       a.external_files.push_back(p.file);
     }
     if (a.external_files.empty()) continue;

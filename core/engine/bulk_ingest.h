@@ -19,14 +19,19 @@
 // writes), not the bottommost level's (ZSTD): compaction recompresses them later, as it does
 // flushed files, and the load does not pay ZSTD for every block.
 //
-// Thread safety: not thread-safe, except that Put/Merge calls for different (column family,
-// part) pairs, and AddEvent, may run on different threads at the same time.
+// Finishing a file (its last blocks, index and filter, then an fsync) waits for the disk: each
+// part is finished on a thread of its own, either when the caller says it is complete
+// (FinishPart, so that the wait overlaps the building of other parts) or at Commit.
+//
+// Thread safety: not thread-safe, except that Put/Merge/FinishPart calls for different (column
+// family, part) pairs, and AddEvent, may run on different threads at the same time.
 #pragma once
 
 #include <array>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -65,6 +70,9 @@ class BulkIngest {
   // time and transaction fields are set at Commit. Nothing is recorded when the database's
   // change log is off.
   absl::Status AddEvent(const ChangeEvent& event);
+  // Declares part `part` of `cf` complete: its file is finished (and synced) on a thread of its
+  // own while the caller goes on; Commit waits for it. No key may be added to the part after.
+  void FinishPart(Cf cf, size_t part);
   size_t events() const { return event_ends_.size(); }
   // Room for `n` more events of about `bytes` encoded bytes in all (saves reallocation).
   void ReserveEvents(size_t n, size_t bytes);
@@ -83,9 +91,18 @@ class BulkIngest {
 
  private:
   struct Part {
+    Part();
+    Part(Part&&) noexcept;
+    ~Part();
     std::unique_ptr<rocksdb::SstFileWriter> writer;
     std::string file;
+    std::thread finisher;  // running writer->Finish, once FinishPart or Commit started it
+    absl::Status finished = absl::UnknownError("bulk ingest: file not finished");
+    uint64_t entries = 0;  // after a successful finish: the file's keys and key range
+    std::string smallest, largest;
   };
+  // Starts finishing `p`'s file on a thread of its own (no-op if started or never opened).
+  static void StartFinish(Part* p);
   absl::Status Writer(Cf cf, size_t part, rocksdb::SstFileWriter** out);
   std::string NewFileName();
   // Writes the events first_seq.. into `parts` files of the feed (under the commit mutex).

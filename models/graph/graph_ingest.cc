@@ -214,6 +214,49 @@ class Gate {
 absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectInfo& graph,
                                         const std::vector<EdgeRow>& rows, IngestMemo* memo) {
   const uint64_t g = graph.id;
+  // Reserve the edge ids (committed now: a failed batch leaves a gap, never a reused id).
+  uint64_t first_id = 0;
+  RETURN_IF_ERROR(engine->RunInTxn("graph.load", /*snapshot=*/false, RetryOptions(),
+                                   [&](internal::TxnImpl& txn) -> absl::Status {
+                                     GraphWriter w(&txn, graph);
+                                     ASSIGN_OR_RETURN(first_id, w.AllocateEdgeIds(rows.size()));
+                                     return absl::OkStatus();
+                                   }));
+
+  internal::BulkIngest bulk(engine);
+  bulk.SetParts(Cf::kAdj, 2);
+  bulk.SetParts(Cf::kData, 3);  // degrees, edges, new vertices (3a)
+
+  // 3a. The data column family, three files in key order: degrees ('D', out then in, by vertex
+  // bytes), edges ('E', by id), new vertices ('V', by vertex bytes). The id allocator's key
+  // ('N', in the memtable) lies between the last two: no file's range covers it, so the
+  // ingestion needs no memtable flush.
+  auto write_edges = [&]() -> absl::Status {
+    std::string key = EdgeKey(g, 0), value;
+    const size_t id_at = key.size() - 8;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const EdgeRow& r = rows[i];
+      key.resize(id_at);
+      codec::PutFixed64BE(&key, first_id + i);
+      value.clear();
+      AppendLoadedEdgeRecord(r.src, r.dst, r.type, r.weight, &value);
+      RETURN_IF_ERROR(bulk.Put(Cf::kData, 1, key, value));
+    }
+    bulk.FinishPart(Cf::kData, 1);
+    return absl::OkStatus();
+  };
+
+  // The edge records need nothing of what follows: a helper thread writes them while this one
+  // interns the batch and locks its vertices, then joins the pool of jobs (at the end).
+  Gate prepared;
+  std::function<void()> helper_rest;  // set before prepared.Open()
+  absl::Status edges_status;
+  std::thread helper([&] {
+    edges_status = write_edges();
+    prepared.Wait();
+    helper_rest();
+  });
+
   // Intern the vertices and types of the batch: everything below works on small integers.
   absl::flat_hash_map<std::string_view, uint32_t> vindex;
   std::vector<std::string_view> vnames;
@@ -253,15 +296,6 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
 
   // The vertices in byte order (the order of their data keys and of the locks).
   const std::vector<uint32_t> by_bytes = SortedNames(vnames, /*by_length=*/false);
-
-  // Reserve the edge ids (committed now: a failed batch leaves a gap, never a reused id).
-  uint64_t first_id = 0;
-  RETURN_IF_ERROR(engine->RunInTxn("graph.load", /*snapshot=*/false, RetryOptions(),
-                                   [&](internal::TxnImpl& txn) -> absl::Status {
-                                     GraphWriter w(&txn, graph);
-                                     ASSIGN_OR_RETURN(first_id, w.AllocateEdgeIds(rs.size()));
-                                     return absl::OkStatus();
-                                   }));
 
   // Ranks in adjacency-key order: a vertex (or type) sorts by its length, then its bytes.
   const std::vector<uint32_t> vorder = SortedNames(vnames, /*by_length=*/true);
@@ -315,10 +349,6 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     }
   }
 
-  internal::BulkIngest bulk(engine);
-  bulk.SetParts(Cf::kAdj, 2);
-  bulk.SetParts(Cf::kData, 3);  // degrees, edges, new vertices (3a)
-
   struct Adj {
     uint64_t key;   // type rank << 32 | other's rank
     uint64_t edge;  // index into rows
@@ -370,26 +400,10 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
         }
       }
     }
+    bulk.FinishPart(Cf::kAdj, part);
     return absl::OkStatus();
   };
 
-  // 3a. The data column family, three files in key order: degrees ('D', out then in, by vertex
-  // bytes), edges ('E', by id), new vertices ('V', by vertex bytes). The id allocator's key
-  // ('N', in the memtable) lies between the last two: no file's range covers it, so the
-  // ingestion needs no memtable flush.
-  auto write_edges = [&]() -> absl::Status {
-    std::string key = EdgeKey(g, 0), value;
-    const size_t id_at = key.size() - 8;
-    for (size_t i = 0; i < rs.size(); ++i) {
-      const EdgeRow& r = rows[i];
-      key.resize(id_at);
-      codec::PutFixed64BE(&key, first_id + i);
-      value.clear();
-      AppendLoadedEdgeRecord(r.src, r.dst, r.type, r.weight, &value);
-      RETURN_IF_ERROR(bulk.Put(Cf::kData, 1, key, value));
-    }
-    return absl::OkStatus();
-  };
   auto write_degrees = [&]() -> absl::Status {
     std::string key;
     // A counter-add operand (EncodeCounterAdd): built once, its delta (bytes 1-8) set per vertex.
@@ -407,6 +421,7 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
         RETURN_IF_ERROR(bulk.Merge(Cf::kData, 0, key, value));
       }
     }
+    bulk.FinishPart(Cf::kData, 0);
     return absl::OkStatus();
   };
 
@@ -482,6 +497,7 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
       RETURN_IF_ERROR(bulk.Put(Cf::kData, 2, key, empty_vertex));
       ++created;
     }
+    bulk.FinishPart(Cf::kData, 2);
     return absl::OkStatus();
   };
 
@@ -527,25 +543,26 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
   // The six jobs on two threads (this one, after the lock phase, and a helper), each taking the
   // next; those that need the lock phase come last.
   {
-    std::array<std::function<absl::Status()>, 6> jobs = {
+    std::array<std::function<absl::Status()>, 5> jobs = {
         [&] { return write_adj(0, 0, split_rank); },
         [&] { return write_adj(1, split_rank, static_cast<uint32_t>(nv)); },
-        write_edges,
         write_degrees,
         write_events,
         write_vertices,
     };
-    std::array<absl::Status, 6> status;
+    std::array<absl::Status, 5> status;
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t j = next++; j < jobs.size(); j = next++) status[j] = jobs[j]();
     };
-    std::thread helper(worker);
+    helper_rest = worker;
+    prepared.Open();
     lock_status = lock_phase();
     locked.Open();
     worker();
     helper.join();
     RETURN_IF_ERROR(lock_status);
+    RETURN_IF_ERROR(edges_status);
     for (const absl::Status& s : status) RETURN_IF_ERROR(s);
   }
   RETURN_IF_ERROR(bulk.Commit());

@@ -9,11 +9,12 @@
 //   2. lock transactions L (4096 vertices each) lock every endpoint (a lock without a read, in
 //      byte order), then one batched read learns which exist (skipping those an IngestMemo
 //      vouches for); meanwhile a second thread already builds the files of step 3 that do not
-//      depend on it;
+//      depend on it (the edge records from step 1 on, while this thread interns the batch);
 //   3. the data keys (degree merges, edges, new vertices: three files), the adjacency keys (two
 //      files split by vertex; laid out by a counting sort on degrees, no string comparisons) and
 //      the events (vertex creates, then each edge's create, in row order, as the transactional
-//      path orders them) are built on two threads and ingested in one atomic step;
+//      path orders them) are built on two threads, each file finished (and synced) on a thread
+//      of its own as soon as it is complete, and ingested in one atomic step;
 //   4. only if a snapshot older than the ingestion is still live, each L rewrites the vertex
 //      records it locked with the bytes they have (a no-op) and commits; otherwise they roll back
 //      (on the memo's thread while the loader prepares the next batch). Either unlocks them.

@@ -10,11 +10,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "core/engine/bulk_ingest.h"
 #include "core/engine/engine.h"
 #include "gtest/gtest.h"
 #include "models/graph/graph_codec.h"
@@ -91,6 +93,40 @@ class GraphIngestTest : public GraphDbTest {
     return out;
   }
 };
+
+// A part declared complete early (FinishPart, as the loader does after each file) is finished on
+// its own thread: it takes no more keys, and Commit ingests it with the other parts; an
+// ingestion that never commits leaves no file behind, finished or not.
+TEST_F(GraphIngestTest, PartFinishedEarlyTakesNoMoreKeysAndCommits) {
+  internal::Engine* engine = &db_->engine();
+  const std::vector<std::string> keys = {"zz-bulk-a", "zz-bulk-b", "zz-bulk-c", "zz-bulk-d"};
+  {
+    internal::BulkIngest abandoned(engine);
+    ASSERT_OK(abandoned.Put(internal::Cf::kData, keys[3], "never"));
+    abandoned.FinishPart(internal::Cf::kData, 0);
+  }
+  internal::BulkIngest bulk(engine);
+  bulk.SetParts(internal::Cf::kData, 2);
+  ASSERT_OK(bulk.Put(internal::Cf::kData, 0, keys[0], "1"));
+  bulk.FinishPart(internal::Cf::kData, 0);
+  bulk.FinishPart(internal::Cf::kData, 0);  // already finishing: nothing more
+  EXPECT_EQ(bulk.Put(internal::Cf::kData, 0, keys[1], "2").code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_OK(bulk.Put(internal::Cf::kData, 1, keys[2], "3"));  // finished by Commit
+  ASSERT_OK(bulk.Commit());
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  ASSERT_OK(engine->latest().MultiGet(internal::Cf::kData, keys, &values, &found));
+  EXPECT_TRUE(found[0]);
+  EXPECT_FALSE(found[1]);
+  EXPECT_TRUE(found[2]);
+  EXPECT_FALSE(found[3]);
+  EXPECT_EQ(values[0], "1");
+  EXPECT_EQ(values[2], "3");
+  for (const auto& f : std::filesystem::directory_iterator(db_path())) {
+    EXPECT_EQ(f.path().filename().string().find("bulk-"), std::string::npos) << f.path();
+  }
+}
 
 // Ids with commas, quotes, backslashes, control bytes, UTF-8 and invalid UTF-8 (the file is
 // tab-separated), weights that msgpack stores as float32 and as float64, and a long type.
