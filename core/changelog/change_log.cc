@@ -40,6 +40,31 @@ absl::Status ChangeLog::Load() {
 
 absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
                                std::vector<ChangeEvent>* events) {
+  // Straight into the transaction's write batch, past its index: sequence keys are unique and
+  // never read back by the transaction, so they need no lock, no conflict check and no
+  // read-your-own-writes indexing. They commit in the same atomic write as the data.
+  return CommitEvents(txn->GetWriteBatch()->GetWriteBatch(), txn_id, events,
+                      [txn] { return txn->Commit(); });
+}
+
+absl::Status ChangeLog::CommitDirect(rocksdb::WriteBatch* batch, uint64_t txn_id,
+                                     std::vector<ChangeEvent>* events) {
+  if (events->empty()) return FromRocks(WriteDirect(batch), "commit");
+  return CommitEvents(batch, txn_id, events, [this, batch] { return WriteDirect(batch); });
+}
+
+rocksdb::Status ChangeLog::WriteDirect(rocksdb::WriteBatch* batch) {
+  // The caller's transaction holds the lock of every key in the batch, so RocksDB's per-write
+  // locking (which would wait for those very locks) is skipped; the write is still one atomic
+  // WAL record and memtable insert, ordered by RocksDB's write queue.
+  rocksdb::TransactionDBWriteOptimizations direct;
+  direct.skip_concurrency_control = true;
+  return engine_->db()->Write(engine_->write_options(), direct, batch);
+}
+
+absl::Status ChangeLog::CommitEvents(rocksdb::WriteBatch* batch, uint64_t txn_id,
+                                     std::vector<ChangeEvent>* events,
+                                     absl::FunctionRef<rocksdb::Status()> write) {
   std::string key;
   // Each event's value but its images (EncodeEventPieces); kept by the thread between commits.
   thread_local std::string scratch;
@@ -65,16 +90,12 @@ absl::Status ChangeLog::Commit(rocksdb::Transaction* txn, uint64_t txn_id,
       rocksdb::Slice value_slices[4];
       for (size_t p = 0; p < np; ++p) value_slices[p] = rocksdb::Slice(pieces[p]);
       rocksdb::Slice key_slice(key);
-      // Straight into the transaction's write batch, past its index: sequence keys are unique
-      // and never read back by the transaction, so they need no lock, no conflict check and no
-      // read-your-own-writes indexing. They commit in the same atomic write as the data.
-      rocksdb::Status s = txn->GetWriteBatch()->GetWriteBatch()->Put(
-          feed, rocksdb::SliceParts(&key_slice, 1),
-          rocksdb::SliceParts(value_slices, static_cast<int>(np)));
+      rocksdb::Status s = batch->Put(feed, rocksdb::SliceParts(&key_slice, 1),
+                                     rocksdb::SliceParts(value_slices, static_cast<int>(np)));
       if (!s.ok()) return FromRocks(s, "change log append");
     }
     for (const ChangeEvent& e : *events) MarkInFlight(e.object_id);  // before it is visible
-    absl::Status committed = FromRocks(txn->Commit(), "commit");
+    absl::Status committed = FromRocks(write(), "commit");
     for (const ChangeEvent& e : *events) {
       if (committed.ok()) last_seq_of_[e.object_id] = e.seq;
       Published(e.object_id);

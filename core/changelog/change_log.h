@@ -39,6 +39,13 @@ class ChangeLog {
   // Commits a transaction that has no events.
   absl::Status CommitPlain(rocksdb::Transaction* txn);
 
+  // Commits writes built outside a RocksDB transaction's indexed batch (TxnImpl's direct
+  // writes): adds `events` to `batch` as Commit does and writes it straight to the database,
+  // without RocksDB's concurrency control. The caller must hold, through a RocksDB transaction,
+  // the locks of every key in `batch` until this returns. `events` may be empty.
+  absl::Status CommitDirect(rocksdb::WriteBatch* batch, uint64_t txn_id,
+                            std::vector<ChangeEvent>* events);
+
   // Commits `n` events written outside a transaction (a bulk ingestion, bulk_ingest.h): under
   // the commit mutex, `write(first_seq, commit_us)` must store the events under first_seq ..
   // first_seq + n - 1 (with that commit time) and the data they describe in one atomic step.
@@ -94,6 +101,13 @@ class ChangeLog {
   // (or, when it failed, restores the last one).
   void MarkInFlight(uint64_t object_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   void Published(uint64_t object_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
+  // Commit and CommitDirect: numbers `events`, appends them to `batch` and runs `write` (which
+  // makes `batch` durable and visible) under the commit mutex, then publishes the numbers.
+  absl::Status CommitEvents(rocksdb::WriteBatch* batch, uint64_t txn_id,
+                            std::vector<ChangeEvent>* events,
+                            absl::FunctionRef<rocksdb::Status()> write);
+  // Writes `batch` without RocksDB's concurrency control (the caller holds the keys' locks).
+  rocksdb::Status WriteDirect(rocksdb::WriteBatch* batch);
   util::Mutex wait_mu_;
   util::CondVar wait_cv_;
 };

@@ -7,6 +7,7 @@
 #include "core/engine/engine.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
 
 namespace tessera::internal {
 
@@ -15,11 +16,23 @@ TxnImpl::TxnImpl(Engine* engine, rocksdb::Transaction* txn, uint64_t id, std::st
   engine_->live_handles().fetch_add(1);
 }
 
+namespace {
+
+// A finished transaction's direct-write batch, kept by the thread for its next one (saves the
+// batch's allocation and its buffer's growth on every single-key write).
+thread_local std::unique_ptr<rocksdb::WriteBatch> spare_direct_batch;
+
+}  // namespace
+
 TxnImpl::~TxnImpl() {
   // Close refuses while transactions are alive, so the database is open here.
   if (state_ == State::kActive) txn_->Rollback().PermitUncheckedError();
   engine_->RecycleTxn(txn_.release());
   engine_->live_handles().fetch_sub(1);
+  if (direct_ != nullptr && direct_->GetDataSize() <= (64 << 10)) {
+    direct_->Clear();
+    spare_direct_batch = std::move(direct_);
+  }
 }
 
 absl::Status TxnImpl::CheckActive() const {
@@ -166,8 +179,59 @@ absl::Status TxnImpl::Lock(Cf cf, std::string_view key, bool exclusive) {
   return FromRocks(s, "transaction lock");
 }
 
+absl::Status TxnImpl::CheckWriteKind(bool direct) const {
+  const bool ok = direct ? txn_->GetWriteBatch()->GetWriteBatch()->Count() == 0
+                         : direct_ == nullptr || direct_->Count() == 0;
+  if (ok) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      util::StrCat("transaction ", id_,
+                   ": direct writes and transactional writes cannot be mixed in one transaction"));
+}
+
+absl::Status TxnImpl::LockAndRead(Cf cf, std::string_view key, std::string* value, bool* found) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/true));
+  RETURN_IF_ERROR(Lock(cf, key));
+  // Under the lock: the committed value cannot change until this transaction ends. With a
+  // snapshot, Lock has checked that the key has not changed since it, so reading at the
+  // snapshot reads the latest committed value.
+  rocksdb::PinnableSlice pinned;
+  rocksdb::Status s = engine_->db()->Get(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), &pinned);
+  *found = s.ok();
+  if (s.ok()) {
+    value->assign(pinned.data(), pinned.size());
+    return absl::OkStatus();
+  }
+  if (s.IsNotFound()) return absl::OkStatus();
+  return FromRocks(s, "transaction read for update");
+}
+
+absl::Status TxnImpl::PutDirect(Cf cf, std::string_view key, std::string_view value) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/true));
+  RETURN_IF_ERROR(Account(key.size() + value.size()));
+  if (direct_ == nullptr) {
+    direct_ = spare_direct_batch != nullptr ? std::move(spare_direct_batch)
+                                            : std::make_unique<rocksdb::WriteBatch>();
+  }
+  return FromRocks(direct_->Put(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
+                   "transaction write");
+}
+
+absl::Status TxnImpl::DeleteDirect(Cf cf, std::string_view key) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/true));
+  RETURN_IF_ERROR(Account(key.size()));
+  if (direct_ == nullptr) {
+    direct_ = spare_direct_batch != nullptr ? std::move(spare_direct_batch)
+                                            : std::make_unique<rocksdb::WriteBatch>();
+  }
+  return FromRocks(direct_->Delete(engine_->cf(cf), rocksdb::Slice(key)), "transaction delete");
+}
+
 absl::Status TxnImpl::Put(Cf cf, std::string_view key, std::string_view value) {
   RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size() + value.size()));
   return FromRocks(txn_->Put(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
                    "transaction write");
@@ -175,6 +239,7 @@ absl::Status TxnImpl::Put(Cf cf, std::string_view key, std::string_view value) {
 
 absl::Status TxnImpl::PutUnlocked(Cf cf, std::string_view key, std::string_view value) {
   RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size() + value.size()));
   return FromRocks(txn_->PutUntracked(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
                    "transaction write");
@@ -191,12 +256,14 @@ void TxnImpl::SetIndexing(bool on) {
 
 absl::Status TxnImpl::Delete(Cf cf, std::string_view key) {
   RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size()));
   return FromRocks(txn_->Delete(engine_->cf(cf), rocksdb::Slice(key)), "transaction delete");
 }
 
 absl::Status TxnImpl::Merge(Cf cf, std::string_view key, std::string_view operand) {
   RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size() + operand.size()));
   return FromRocks(txn_->Merge(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(operand)),
                    "transaction merge");
@@ -213,13 +280,26 @@ absl::Status TxnImpl::AddEvent(ChangeEvent event) {
 
 absl::Status TxnImpl::Commit() {
   RETURN_IF_ERROR(CheckActive());
-  absl::Status s = events_.empty() ? engine_->change_log().CommitPlain(txn_.get())
-                                   : engine_->change_log().Commit(txn_.get(), id_, &events_);
-  if (s.ok()) {
-    state_ = State::kCommitted;
-    return s;
+  absl::Status s;
+  if (direct_ != nullptr) {
+    // Written while this transaction still holds the locks of the batch's keys; the rollback
+    // below (the transaction's own batch is empty) then releases them.
+    s = engine_->change_log().CommitDirect(direct_.get(), id_, &events_);
+    txn_->Rollback().PermitUncheckedError();
+    direct_->Clear();
+    if (s.ok()) {
+      state_ = State::kCommitted;
+      return s;
+    }
+  } else {
+    s = events_.empty() ? engine_->change_log().CommitPlain(txn_.get())
+                        : engine_->change_log().Commit(txn_.get(), id_, &events_);
+    if (s.ok()) {
+      state_ = State::kCommitted;
+      return s;
+    }
+    txn_->Rollback().PermitUncheckedError();
   }
-  txn_->Rollback().PermitUncheckedError();
   state_ = State::kFailed;
   engine_->logger().Log(
       LogLevel::kWarn, {engine_->path(), {}, id_}, "txn.commit_failed",
@@ -231,6 +311,7 @@ absl::Status TxnImpl::Rollback() {
   RETURN_IF_ERROR(CheckActive());
   state_ = State::kRolledBack;
   events_.clear();
+  if (direct_ != nullptr) direct_->Clear();
   return FromRocks(txn_->Rollback(), "rollback");
 }
 

@@ -61,6 +61,20 @@ class TxnImpl final : public Transaction, public ReadSource {
   void SetIndexing(bool on);
   absl::Status Delete(Cf cf, std::string_view key);
   absl::Status Merge(Cf cf, std::string_view key, std::string_view operand);
+
+  // Direct writes: the fast path of a single operation that writes only keys it has locked.
+  // LockAndRead locks `key` (as GetForUpdate) and reads its committed value at the transaction's
+  // snapshot (the latest without one), without looking through the transaction's own writes.
+  // PutDirect / DeleteDirect collect writes of keys locked by this transaction in a plain write
+  // batch, outside RocksDB's indexed transaction batch (no per-write lock check, no index; this
+  // transaction does not read them back); Commit writes that batch and the events straight to
+  // the database while the locks are still held, then releases them. The locks, the conflict
+  // checks against the snapshot, the atomicity and the event order are those of Commit. Direct
+  // writes and Put/Delete/Merge/PutUnlocked cannot be mixed in one transaction
+  // (FailedPrecondition).
+  absl::Status LockAndRead(Cf cf, std::string_view key, std::string* value, bool* found);
+  absl::Status PutDirect(Cf cf, std::string_view key, std::string_view value);
+  absl::Status DeleteDirect(Cf cf, std::string_view key);
   // Records a change event; its seq, time and transaction fields are filled at commit.
   absl::Status AddEvent(ChangeEvent event);
   // The recorded events (after a successful Commit, with their sequence numbers).
@@ -73,6 +87,9 @@ class TxnImpl final : public Transaction, public ReadSource {
  private:
   enum class State { kActive, kCommitted, kRolledBack, kFailed };
   absl::Status Account(size_t bytes);
+  // FailedPrecondition when the transaction has direct writes (`direct` false) or indexed
+  // writes (`direct` true): the two kinds cannot be mixed.
+  absl::Status CheckWriteKind(bool direct) const;
   rocksdb::ReadOptions ReadOpts() const;
 
   Engine* const engine_;
@@ -82,6 +99,8 @@ class TxnImpl final : public Transaction, public ReadSource {
   State state_ = State::kActive;
   size_t bytes_ = 0;
   std::vector<ChangeEvent> events_;
+  // The direct writes (null until the first); see PutDirect.
+  std::unique_ptr<rocksdb::WriteBatch> direct_;
 };
 
 }  // namespace tessera::internal

@@ -124,14 +124,18 @@ class DocStoreImpl final : public DocStore {
                                                       bool create);
   absl::StatusOr<std::vector<Document>> InsertIn(internal::TxnImpl& txn, std::string_view coll,
                                                  const std::vector<Document>& docs);
+  // `autocommit`: `txn` is the update's own transaction (Update without a transaction), so the
+  // $set-by-_id shortcut may write its one document as a direct write (TxnImpl::PutDirect).
   absl::StatusOr<DocUpdateResult> UpdateIn(internal::TxnImpl& txn, std::string_view coll,
                                            const Document& filter, const Document& update,
-                                           const DocUpdateOptions& options);
+                                           const DocUpdateOptions& options,
+                                           bool autocommit = false);
   // UpdateIn's shortcut for $set by _id (doc_set_by_id.h); nullopt, having written nothing, when
-  // the general path must run instead.
+  // the general path must run instead. `direct`: lock, read and write the document as direct
+  // writes (TxnImpl::LockAndRead, PutDirect).
   absl::StatusOr<std::optional<DocUpdateResult>> SetByIdIn(internal::TxnImpl& txn,
                                                            std::string_view coll,
-                                                           const SetById& set);
+                                                           const SetById& set, bool direct);
   absl::StatusOr<bool> ReplaceIn(internal::TxnImpl& txn, std::string_view coll, const Document& id,
                                  const Document& doc);
   absl::StatusOr<uint64_t> DeleteIn(internal::TxnImpl& txn, std::string_view coll,
@@ -149,10 +153,12 @@ class DocStoreImpl final : public DocStore {
   // Writes `changes` with their index entries and change events: checks everything first
   // (limits, parallel arrays, unique indexes), so an error writes nothing. `touched` (may be
   // null) lists the only top-level fields updates changed: indexes on other fields (and without a
-  // partial filter) need no maintenance for them.
+  // partial filter) need no maintenance for them. `direct`: the documents are written as direct
+  // writes (TxnImpl::PutDirect); only for changes that need no index maintenance (Internal
+  // otherwise).
   absl::Status ApplyChanges(internal::TxnImpl& txn, const CollCtx& ctx,
                             std::vector<DocChange>& changes,
-                            const std::vector<std::string>* touched = nullptr);
+                            const std::vector<std::string>* touched = nullptr, bool direct = false);
 
   absl::Status Autocommit(std::string_view label, bool snapshot,
                           absl::FunctionRef<absl::Status(internal::TxnImpl&)> body) {

@@ -206,7 +206,7 @@ absl::StatusOr<std::optional<Json>> DocStoreImpl::ReadLocked(TxnImpl& txn, const
 
 absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
                                         std::vector<DocChange>& changes,
-                                        const std::vector<std::string>* touched) {
+                                        const std::vector<std::string>* touched, bool direct) {
   const uint64_t coll = ctx.info.id;
   // Whether updates (before and after) can change the entries of `def`.
   auto maybe_changed = [touched](const IndexDef& def) {
@@ -316,6 +316,13 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
     }));
   }
   // 3. Write.
+  if (direct) {
+    for (const IndexWork& w : work) {
+      if (!w.removed.empty() || !w.added.empty() || w.multikey) {
+        return absl::InternalError("a direct document write needs index maintenance");
+      }
+    }
+  }
   for (size_t i = 0; i < ctx.meta->indexes.size(); ++i) {
     const IndexDef& def = ctx.meta->indexes[i];
     for (const auto& [entry, pk] : work[i].removed) {
@@ -331,9 +338,10 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
     const bool has_after = ch.spliced || ch.after;
     std::string key = DataKey(coll, ch.pk);
     if (has_after) {
-      RETURN_IF_ERROR(txn.Put(Cf::kData, key, encoded[c]));
+      RETURN_IF_ERROR(direct ? txn.PutDirect(Cf::kData, key, encoded[c])
+                             : txn.Put(Cf::kData, key, encoded[c]));
     } else {
-      RETURN_IF_ERROR(txn.Delete(Cf::kData, key));
+      RETURN_IF_ERROR(direct ? txn.DeleteDirect(Cf::kData, key) : txn.Delete(Cf::kData, key));
     }
     ChangeEvent e;
     e.model = Model::kDocument;
@@ -435,7 +443,8 @@ absl::StatusOr<std::vector<std::string>> DocStoreImpl::MatchingKeys(TxnImpl& txn
 
 absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& txn,
                                                                        std::string_view coll,
-                                                                       const SetById& set) {
+                                                                       const SetById& set,
+                                                                       bool direct) {
   using Result = std::optional<DocUpdateResult>;
   ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/false));
   DocUpdateResult result;
@@ -453,7 +462,9 @@ absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& 
   std::string pk = EncodeComponent(*set.id);
   std::string stored;
   bool found = false;
-  RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, DataKey(ctx->info.id, pk), &stored, &found));
+  const std::string key = DataKey(ctx->info.id, pk);
+  RETURN_IF_ERROR(direct ? txn.LockAndRead(Cf::kData, key, &stored, &found)
+                         : txn.GetForUpdate(Cf::kData, key, &stored, &found));
   if (!found) return Result(result);
   std::optional<SetByIdResult> applied = ApplySetById(set, stored);
   if (!applied) return Result();
@@ -467,18 +478,19 @@ absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& 
   ch.id_text = std::move(applied->id_text);
   ch.before_stored = std::move(stored);
   ch.after_stored = std::move(applied->stored);
-  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes, &touched));
+  RETURN_IF_ERROR(ApplyChanges(txn, *ctx, changes, &touched, direct));
   return Result(result);
 }
 
 absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string_view coll,
                                                        const Document& filter,
                                                        const Document& update,
-                                                       const DocUpdateOptions& options) {
+                                                       const DocUpdateOptions& options,
+                                                       bool autocommit) {
   // $set of existing top-level fields by _id: on the stored bytes (doc_set_by_id.h).
   if (!options.upsert) {
     if (std::optional<SetById> set = MatchSetById(filter, update)) {
-      ASSIGN_OR_RETURN(std::optional<DocUpdateResult> r, SetByIdIn(txn, coll, *set));
+      ASSIGN_OR_RETURN(std::optional<DocUpdateResult> r, SetByIdIn(txn, coll, *set, autocommit));
       if (r) return *r;
     }
   }
@@ -672,7 +684,7 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::Update(std::string_view coll, cons
   ScopedOpTimer t(h_update_);
   DocUpdateResult result;
   absl::Status s = Autocommit("doc.update", false, [&](TxnImpl& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(result, UpdateIn(txn, coll, filter, update, options));
+    ASSIGN_OR_RETURN(result, UpdateIn(txn, coll, filter, update, options, /*autocommit=*/true));
     return absl::OkStatus();
   });
   if (!s.ok()) {

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include "core/changelog/event_codec.h"
 #include "core/codec/json_text.h"
@@ -436,6 +437,76 @@ TEST_F(DocWriteFastPathTest, SetByIdEqualsTheFullPath) {
     EXPECT_EQ(fast_events[i].key, slow_events[i].key) << i;
     EXPECT_EQ(fast_events[i].before, slow_events[i].before) << i;
     EXPECT_EQ(fast_events[i].after, slow_events[i].after) << i;
+  }
+}
+
+// The auto-commit $set by _id writes its document as a direct write (TxnImpl::PutDirect): it
+// must still lock the document against transactions. A transaction that read the document at
+// its snapshot and then updates it after a direct $set conflicts instead of overwriting it.
+TEST_F(DocWriteFastPathTest, DirectSetByIdConflictsWithASnapshotTransaction) {
+  InsertAll("c", {Json::object({{"_id", 1}, {"a", 1}, {"n", 0}})});
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
+  ASSERT_OK_AND_ASSIGN(auto seen, docs_->Get(*txn, "c", Json(1)));
+  ASSERT_TRUE(seen.has_value());
+  ASSERT_OK_AND_ASSIGN(auto direct,
+                       docs_->Update("c", Json::object({{"_id", 1}}),
+                                     Json::object({{"$set", Json::object({{"a", 2}})}}), {}));
+  EXPECT_EQ(direct.modified, 1u);
+  auto r = docs_->Update(*txn, "c", Json::object({{"_id", 1}}),
+                         Json::object({{"$set", Json::object({{"a", 3}})}}), {});
+  absl::Status s = r.status();
+  if (s.ok()) s = txn->Commit();
+  EXPECT_TRUE(IsConflict(s)) << s;
+  ASSERT_OK_AND_ASSIGN(auto now, docs_->Get("c", Json(1)));
+  ASSERT_TRUE(now.has_value());
+  EXPECT_EQ((*now)["a"], Json(2));
+}
+
+// Lost updates: direct $set writes rewrite the whole stored document while other threads $inc
+// a field of it in transactions; every increment survives and the events chain (each
+// before-image is the previous after-image).
+TEST_F(DocWriteFastPathTest, DirectSetByIdLosesNoConcurrentIncrement) {
+  InsertAll("c", {Json::object({{"_id", 1}, {"a", 0}, {"n", 0}})});
+  constexpr int kEach = 40;
+  std::atomic<int> increments{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto r =
+            docs_->Update("c", Json::object({{"_id", 1}}),
+                          Json::object({{"$set", Json::object({{"a", t * 1000 + i + 1}})}}), {});
+        EXPECT_TRUE(r.ok()) << r.status();
+      }
+    });
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        absl::Status s = db_->RunTransaction(
+            [&](Transaction& txn) -> absl::Status {
+              // Not the $set shortcut: $inc takes the transactional path.
+              return docs_
+                  ->Update(txn, "c", Json::object({{"_id", 1}}),
+                           Json::object({{"$inc", Json::object({{"n", 1}})}}), {})
+                  .status();
+            },
+            {.max_attempts = 1000, .initial_backoff_us = 10, .max_backoff_us = 200});
+        EXPECT_OK(s);
+        if (s.ok()) increments.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_OK_AND_ASSIGN(auto doc, docs_->Get("c", Json(1)));
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_EQ((*doc)["n"], Json(increments.load()));
+  ASSERT_OK_AND_ASSIGN(auto events, db_->ReadChanges({.from_seq = 1, .limit = 100000}));
+  std::vector<ChangeEvent> mine;
+  for (ChangeEvent& e : events) {
+    if (e.model == Model::kDocument && e.object == "c") mine.push_back(std::move(e));
+  }
+  ASSERT_EQ(mine.size(), 1u + 2 * kEach + increments.load());
+  for (size_t i = 1; i < mine.size(); ++i) {
+    ASSERT_EQ(mine[i].before, mine[i - 1].after) << i;
   }
 }
 

@@ -112,7 +112,7 @@ class KvStoreImpl final : public KvStore {
                    const KvPutOptions& options) override {
     ScopedOpTimer t(h_put_);
     return Fail(t, Autocommit("kv.put", [&](TxnImpl& txn) {
-                  return PutIn(txn, ns, key, value, options.ttl_seconds, /*index=*/false);
+                  return PutIn(txn, ns, key, value, options.ttl_seconds, /*direct=*/true);
                 }));
   }
   absl::Status Put(Transaction& txn, std::string_view ns, std::string_view key,
@@ -125,7 +125,7 @@ class KvStoreImpl final : public KvStore {
     ScopedOpTimer t(h_delete_);
     bool existed = false;
     RETURN_IF_ERROR(Fail(t, Autocommit("kv.delete", [&](TxnImpl& txn) -> absl::Status {
-                           ASSIGN_OR_RETURN(existed, DeleteIn(txn, ns, key));
+                           ASSIGN_OR_RETURN(existed, DeleteIn(txn, ns, key, /*direct=*/true));
                            return absl::OkStatus();
                          })));
     return existed;
@@ -292,10 +292,13 @@ class KvStoreImpl final : public KvStore {
     return kv::NewKvCursor(engine_, std::move(it), o.reverse, o.limit);
   }
 
-  // Reads and locks the current state of `k`.
-  static absl::Status ReadCurrent(TxnImpl& txn, const std::string& k, Current* cur) {
+  // Reads and locks the current state of `k`. `direct`: for a transaction of direct writes
+  // (TxnImpl::PutDirect), which has no writes of its own to read through.
+  static absl::Status ReadCurrent(TxnImpl& txn, const std::string& k, Current* cur,
+                                  bool direct = false) {
     bool found = false;
-    RETURN_IF_ERROR(txn.GetForUpdate(Cf::kData, k, &cur->raw, &found));
+    RETURN_IF_ERROR(direct ? txn.LockAndRead(Cf::kData, k, &cur->raw, &found)
+                           : txn.GetForUpdate(Cf::kData, k, &cur->raw, &found));
     cur->exists = false;
     if (!found) return absl::OkStatus();
     if (!codec::DecodeEnvelope(cur->raw, &cur->env)) {
@@ -329,25 +332,26 @@ class KvStoreImpl final : public KvStore {
     return txn.AddEvent(std::move(e));
   }
 
-  // `index` false: the write skips the transaction's write index (its own later reads would not
-  // see it), for a transaction that writes this one key and reads nothing after it.
+  // `direct`: the auto-commit put, a transaction that writes this one key and reads nothing
+  // after it, writes it as a direct write (TxnImpl::PutDirect: no write index, no second lock
+  // check; the same lock, before-image read, atomic commit and event).
   absl::Status PutIn(TxnImpl& txn, std::string_view ns, std::string_view key,
-                     std::string_view value, int64_t ttl_seconds, bool index = true) {
+                     std::string_view value, int64_t ttl_seconds, bool direct = false) {
     RETURN_IF_ERROR(ValidateKey(key));
     RETURN_IF_ERROR(ValidateValue(value));
     ASSIGN_OR_RETURN(int64_t expiry, ExpiryFor(ttl_seconds));
     ASSIGN_OR_RETURN(ObjectInfo info, ResolveForWrite(ns));
     std::string k = kv::EncodeKey(info.id, key);
     Current cur;
-    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur));
-    if (!index) txn.SetIndexing(false);
-    absl::Status s = txn.Put(Cf::kData, k, codec::EncodeEnvelope(value, expiry));
-    if (!index) txn.SetIndexing(true);
-    RETURN_IF_ERROR(s);
+    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur, direct));
+    const std::string stored = codec::EncodeEnvelope(value, expiry);
+    RETURN_IF_ERROR(direct ? txn.PutDirect(Cf::kData, k, stored) : txn.Put(Cf::kData, k, stored));
     return Event(txn, info, key, &cur, value);
   }
 
-  absl::StatusOr<bool> DeleteIn(TxnImpl& txn, std::string_view ns, std::string_view key) {
+  // `direct`: as for PutIn.
+  absl::StatusOr<bool> DeleteIn(TxnImpl& txn, std::string_view ns, std::string_view key,
+                                bool direct = false) {
     RETURN_IF_ERROR(ValidateKey(key));
     RETURN_IF_ERROR(txn.CheckActive());
     auto info = engine_->catalog().Find(Model::kKeyValue, ns);
@@ -357,9 +361,9 @@ class KvStoreImpl final : public KvStore {
     }
     std::string k = kv::EncodeKey(info->id, key);
     Current cur;
-    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur));
+    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur, direct));
     if (cur.raw.empty() && !cur.exists) return false;  // nothing stored
-    RETURN_IF_ERROR(txn.Delete(Cf::kData, k));
+    RETURN_IF_ERROR(direct ? txn.DeleteDirect(Cf::kData, k) : txn.Delete(Cf::kData, k));
     if (!cur.exists) return false;  // it had expired: removed, but logically already gone
     RETURN_IF_ERROR(Event(txn, *info, key, &cur, std::nullopt));
     return true;

@@ -341,3 +341,177 @@ TEST_F(KvStoreTest, EventBeforeImagesArePreviousPayloadsOnRandomWrites) {
 
 }  // namespace
 }  // namespace tessera
+
+// Direct writes (TxnImpl::PutDirect): the auto-commit put and delete write their key outside
+// RocksDB's indexed transaction batch, after locking it. They must behave exactly as the same
+// writes in a transaction, and keep the key's lock, before-image and event order.
+#include "core/engine/txn_impl.h"
+
+namespace tessera {
+namespace {
+
+struct EventView {
+  ChangeOp op;
+  std::string key;
+  std::optional<std::string> before, after;
+  uint32_t txn_events;
+  bool operator==(const EventView&) const = default;
+};
+
+std::vector<EventView> EventsOf(DB& db, std::string_view object) {
+  ChangeReadOptions o;
+  o.limit = 100000;
+  auto events = db.ReadChanges(o);
+  EXPECT_TRUE(events.ok()) << events.status();
+  std::vector<EventView> out;
+  if (!events.ok()) return out;
+  for (const ChangeEvent& e : *events) {
+    if (e.object == object) out.push_back({e.op, e.key, e.before, e.after, e.txn_events});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Contents(KvStore& kv, std::string_view ns) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto c = kv.Scan(ns, {});
+  EXPECT_TRUE(c.ok()) << c.status();
+  if (!c.ok()) return out;
+  for (; (*c)->Valid(); (*c)->Next()) {
+    out.emplace_back(std::string((*c)->entry().key), std::string((*c)->entry().value));
+  }
+  EXPECT_OK((*c)->status());
+  return out;
+}
+
+TEST_F(KvStoreTest, DirectWritesEqualTransactionalWritesOnRandomInputs) {
+  std::mt19937_64 rng(91);
+  for (int i = 0; i < 300; ++i) {
+    const std::string key = "k" + std::to_string(rng() % 10);
+    const uint64_t what = rng() % 4;
+    const std::string value(rng() % 200, static_cast<char>('a' + i % 26));
+    const KvPutOptions opts{.ttl_seconds = what == 1 ? 3600 : 0};
+    if (what == 3) {
+      ASSERT_OK_AND_ASSIGN(bool fast, kv_->Delete("fast", key));  // direct
+      bool slow = false;
+      ASSERT_OK(db_->RunTransaction([&](Transaction& txn) -> absl::Status {
+        ASSIGN_OR_RETURN(slow, kv_->Delete(txn, "slow", key));
+        return absl::OkStatus();
+      }));
+      ASSERT_EQ(fast, slow) << i;
+    } else {
+      ASSERT_OK(kv_->Put("fast", key, value, opts));  // direct
+      ASSERT_OK(db_->RunTransaction(
+          [&](Transaction& txn) { return kv_->Put(txn, "slow", key, value, opts); }));
+    }
+  }
+  EXPECT_EQ(Contents(*kv_, "fast"), Contents(*kv_, "slow"));
+  const std::vector<EventView> fast = EventsOf(*db_, "fast"), slow = EventsOf(*db_, "slow");
+  EXPECT_GT(fast.size(), 200u);
+  EXPECT_EQ(fast, slow);
+  // The same after a reopen (the direct writes reached the WAL like commits).
+  ReopenKv();
+  EXPECT_EQ(Contents(*kv_, "fast"), Contents(*kv_, "slow"));
+}
+
+TEST_F(KvStoreTest, DirectPutAfterASnapshotReadMakesTheTransactionsWriteConflict) {
+  // The lost update: a transaction reads k at its snapshot, an auto-commit put changes k, then
+  // the transaction writes k: it must fail with a conflict, not overwrite the put.
+  ASSERT_OK(kv_->Put("ns", "k", "v0"));
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
+  ASSERT_OK_AND_ASSIGN(auto read, kv_->Get(*txn, "ns", "k"));
+  EXPECT_EQ(read, "v0");
+  ASSERT_OK(kv_->Put("ns", "k", "direct"));
+  absl::Status s = kv_->Put(*txn, "ns", "k", read.value_or("") + "+1");
+  if (s.ok()) s = txn->Commit();
+  EXPECT_TRUE(IsConflict(s)) << s;
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "k"));
+  EXPECT_EQ(v, "direct");
+}
+
+TEST_F(KvStoreTest, DirectPutWaitsForTheLockOfATransaction) {
+  ASSERT_OK(kv_->Put("ns", "k", "v0"));
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
+  ASSERT_OK(kv_->Put(*txn, "ns", "k", "t"));  // holds k's lock until it commits
+  absl::Status put;
+  std::thread writer([&] { put = kv_->Put("ns", "k", "d"); });
+  ASSERT_OK(txn->Commit());
+  writer.join();
+  ASSERT_OK(put);
+  const std::vector<EventView> events = EventsOf(*db_, "ns");
+  ASSERT_EQ(events.size(), 3u);
+  // The direct put could only lock k after the transaction released it: its before-image is
+  // the transaction's value and its event follows the transaction's.
+  EXPECT_EQ(events[1].after, "t");
+  EXPECT_EQ(events[2].before, "t");
+  EXPECT_EQ(events[2].after, "d");
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "k"));
+  EXPECT_EQ(v, "d");
+}
+
+TEST_F(KvStoreTest, ConcurrentDirectPutsAndTransactionsChainBeforeImages) {
+  // Two threads put (direct writes), two increment in transactions that read at a snapshot
+  // and compare-and-set (retried on conflicts). In sequence order every event's before-image
+  // is the previous event's after-image, and no increment is lost.
+  ASSERT_OK(kv_->Put("ns", "k", "0"));
+  constexpr int kEach = 60;
+  std::atomic<int> increments{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        EXPECT_OK(kv_->Put("ns", "k", std::to_string(1000000 * (t + 1) + i)));
+      }
+    });
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        absl::Status s = db_->RunTransaction(
+            [&](Transaction& txn) -> absl::Status {
+              ASSIGN_OR_RETURN(auto cur, kv_->Get(txn, "ns", "k"));
+              const std::string next = std::to_string(std::stoll(cur.value_or("0")) + 1);
+              ASSIGN_OR_RETURN(bool swapped, kv_->CompareAndSet(txn, "ns", "k", cur, next));
+              if (!swapped) return absl::AbortedError("changed under the transaction");
+              return absl::OkStatus();
+            },
+            {.max_attempts = 1000, .initial_backoff_us = 10, .max_backoff_us = 200});
+        EXPECT_OK(s);
+        if (s.ok()) increments.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::vector<EventView> events = EventsOf(*db_, "ns");
+  ASSERT_EQ(events.size(), 1u + 2 * kEach + increments.load());
+  for (size_t i = 1; i < events.size(); ++i) {
+    ASSERT_EQ(events[i].before, events[i - 1].after) << i;
+    ASSERT_EQ(events[i].op, ChangeOp::kUpdate) << i;
+  }
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "k"));
+  EXPECT_EQ(v, events.back().after);
+}
+
+TEST_F(KvStoreTest, DirectAndTransactionalWritesDoNotMix) {
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
+  internal::TxnImpl& impl = txn->impl();
+  ASSERT_OK(impl.Put(internal::Cf::kData, "a", "1"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(impl.PutDirect(internal::Cf::kData, "b", "2")));
+  EXPECT_TRUE(absl::IsFailedPrecondition(impl.DeleteDirect(internal::Cf::kData, "b")));
+  ASSERT_OK(txn->Rollback());
+  ASSERT_OK_AND_ASSIGN(auto txn2, db_->Begin({}));
+  internal::TxnImpl& impl2 = txn2->impl();
+  bool found = true;
+  std::string value;
+  ASSERT_OK(impl2.LockAndRead(internal::Cf::kData, "b", &value, &found));
+  EXPECT_FALSE(found);
+  ASSERT_OK(impl2.PutDirect(internal::Cf::kData, "b", "2"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(impl2.Put(internal::Cf::kData, "c", "3")));
+  EXPECT_TRUE(absl::IsFailedPrecondition(impl2.Delete(internal::Cf::kData, "c")));
+  ASSERT_OK(txn2->Commit());
+  ASSERT_OK_AND_ASSIGN(auto txn3, db_->Begin({}));
+  ASSERT_OK(txn3->impl().GetForUpdate(internal::Cf::kData, "b", &value, &found));
+  EXPECT_TRUE(found);
+  EXPECT_EQ(value, "2");
+  ASSERT_OK(txn3->Rollback());
+}
+
+}  // namespace
+}  // namespace tessera
