@@ -37,7 +37,49 @@ int64_t SignExtend(uint64_t v, int bits) {
   return static_cast<int64_t>((v ^ sign) - sign);
 }
 
-void WriteDod(BitWriter* w, uint64_t dod_bits) {
+// The encoder's bit writer: BitWriter's format, into a buffer with room for every bit the call
+// can write (ChunkEncoder::Append reserves it), so that no word checks a string's capacity.
+class StreamWriter {
+ public:
+  // `base_bits`: the stream's bits before buf; `pending`/`pending_bits` as BitWriter's.
+  StreamWriter(char* buf, size_t base_bits, uint64_t pending, int pending_bits)
+      : buf_(buf), p_(buf), base_bits_(base_bits), acc_(pending), used_(pending_bits) {}
+
+  __attribute__((always_inline)) void Write(uint64_t v, int n) {
+    if (n < 64) v &= (uint64_t{1} << n) - 1;
+    const int room = 64 - used_;  // >= 1
+    if (n < room) {
+      acc_ = (acc_ << n) | v;
+      used_ += n;
+      return;
+    }
+    const int rest = n - room;
+    acc_ = room == 64 ? v >> rest : (acc_ << room) | (v >> rest);
+    const uint64_t be = __builtin_bswap64(acc_);
+    std::memcpy(p_, &be, 8);
+    p_ += 8;
+    acc_ = rest == 0 ? 0 : v & ((uint64_t{1} << rest) - 1);
+    used_ = rest;
+  }
+  __attribute__((always_inline)) void WriteBit(bool b) { Write(b ? 1 : 0, 1); }
+  size_t bits() const { return base_bits_ + static_cast<size_t>(p_ - buf_) * 8 + used_; }
+  size_t bytes() const { return static_cast<size_t>(p_ - buf_); }  // whole words written
+  uint64_t pending() const { return acc_; }
+  int pending_bits() const { return used_; }
+
+ private:
+  char* buf_;
+  char* p_;
+  size_t base_bits_;
+  uint64_t acc_;
+  int used_;
+};
+// Most bits a point takes: a 68-bit dod code (or 64 raw bits) for the timestamp, and for the
+// value 64 raw bits, a 68-bit dod code or 2 + 5 + 6 + 64 XOR bits.
+constexpr size_t kMaxBitsPerPoint = 68 + 77;
+
+template <class W>
+__attribute__((always_inline)) inline void WriteDod(W* w, uint64_t dod_bits) {
   const int64_t d = static_cast<int64_t>(dod_bits);
   if (d == 0) {
     w->WriteBit(false);
@@ -135,7 +177,8 @@ struct XorState {
   int trail = 0;
 };
 
-void WriteXor(BitWriter* w, XorState* s, uint64_t bits) {
+template <class W>
+__attribute__((always_inline)) inline void WriteXor(W* w, XorState* s, uint64_t bits) {
   const uint64_t x = bits ^ s->prev;
   s->prev = bits;
   if (x == 0) {
@@ -197,14 +240,7 @@ bool FloorWidth(int64_t t, int64_t width, int64_t* out) {
 }
 
 // A block of the index being built by the encoder.
-struct BlockBuild {
-  uint64_t sub = 0;  // sub-window number from the chunk's first one
-  uint64_t count = 0;
-  uint64_t min_bits = 0, max_bits = 0;
-  bool have_number = false;  // f64: a non-NaN value seen
-  uint64_t bit_offset = 0, prev_ts = 0, ts_delta = 0, prev_value = 0, value_delta = 0;
-  int lead = -1, trail = 0;
-};
+using BlockBuild = ChunkEncoder::Block;
 
 void SummaryAdd(ValueType type, BlockBuild* b, uint64_t bits) {
   if (type == ValueType::kFloat) {
@@ -507,46 +543,50 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
 uint64_t DoubleBits(double v) { return std::bit_cast<uint64_t>(v); }
 double BitsDouble(uint64_t bits) { return std::bit_cast<double>(bits); }
 
-absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoint>& points) {
-  if (type != ValueType::kFloat && type != ValueType::kInt && type != ValueType::kBool) {
+absl::Status ChunkEncoder::Append(const RawPoint* points, size_t n) {
+  if (type_ != ValueType::kFloat && type_ != ValueType::kInt && type_ != ValueType::kBool) {
     return absl::InvalidArgumentError("unknown chunk value type");
   }
-  std::string out;
-  out.push_back(static_cast<char>(kChunkVersion));
-  out.push_back(static_cast<char>(type));
-  codec::PutVarint64(&out, points.size());
-  if (points.empty()) return out;
-  codec::PutFixed64BE(&out, static_cast<uint64_t>(points.back().ts));
-  codec::PutFixed64BE(&out, points.back().bits);
-  std::string stream;
-  stream.reserve(points.size() + 16);
-  BitWriter w(&stream);
-  DodState ts;
-  DodState iv;
-  XorState fv;
+  // Checked first, so that a refused append leaves the state as it was.
+  for (size_t j = 0; j < n; ++j) {
+    const RawPoint& p = points[j];
+    if (count_ + j > 0) {
+      const int64_t prev = j > 0 ? points[j - 1].ts : last_.ts;
+      if (p.ts <= prev) {
+        return absl::InvalidArgumentError(
+            util::StrCat("chunk timestamps must be strictly ascending: point ", count_ + j, " has ",
+                         p.ts, " after ", prev));
+      }
+    }
+    if (type_ == ValueType::kBool && p.bits > 1) {
+      return absl::InvalidArgumentError(
+          util::StrCat("bool point ", count_ + j, " has value ", p.bits));
+    }
+  }
+  if (n == 0) return absl::OkStatus();
+  if (count_ == 0) index_ = FloorWidth(points[0].ts, kIndexWidthNs, &origin_);
+  // The new words go to a per-thread buffer with room for the most they can take, then to the
+  // stream at once (which then grows geometrically, not to that bound).
+  thread_local std::string scratch;
+  const size_t room = n * kMaxBitsPerPoint / 8 + 16;
+  if (scratch.size() < room) scratch.resize(std::max(room, scratch.size() * 2));
+  StreamWriter w(scratch.data(), stream_.size() * 8, pending_, pending_bits_);
+  DodState ts{static_cast<uint64_t>(last_.ts), ts_delta_};
+  DodState iv{iv_prev_, iv_delta_};
+  XorState fv{fv_prev_, fv_lead_, fv_trail_};
   // The block index: blocks of kIndexWidthNs sub-windows from the first point's.
   constexpr int64_t kWidth = kIndexWidthNs;
-  int64_t origin = 0;
-  bool index = FloorWidth(points.front().ts, kWidth, &origin);
-  std::vector<BlockBuild> blocks;
-  uint64_t block_end = 0;  // offset from origin where the current block's sub-window ends
-  for (size_t i = 0; i < points.size(); ++i) {
-    const RawPoint& p = points[i];
-    if (i > 0 && p.ts <= points[i - 1].ts) {
-      return absl::InvalidArgumentError(
-          util::StrCat("chunk timestamps must be strictly ascending: point ", i, " has ", p.ts,
-                       " after ", points[i - 1].ts));
-    }
-    if (type == ValueType::kBool && p.bits > 1) {
-      return absl::InvalidArgumentError(util::StrCat("bool point ", i, " has value ", p.bits));
-    }
+  const ValueType type = type_;
+  for (size_t j = 0; j < n; ++j) {
+    const RawPoint& p = points[j];
+    const bool first = count_ + j == 0;
     const uint64_t t = static_cast<uint64_t>(p.ts);
-    if (index) {
-      const uint64_t off = t - static_cast<uint64_t>(origin);
-      if (blocks.empty() || off >= block_end) {
+    if (index_) {
+      const uint64_t off = t - static_cast<uint64_t>(origin_);
+      if (blocks_.empty() || off >= block_end_) {
         const uint64_t sub = off / static_cast<uint64_t>(kWidth);
-        if (!blocks.empty() && sub == blocks.back().sub) {
-          index = false;  // the sub-window's end does not fit: no index
+        if (!blocks_.empty() && sub == blocks_.back().sub) {
+          index_ = false;  // the sub-window's end does not fit: no index
         } else {
           BlockBuild b;
           b.sub = sub;
@@ -557,18 +597,18 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
           b.value_delta = iv.delta;
           b.lead = fv.lead;
           b.trail = fv.trail;
-          blocks.push_back(b);
-          if (__builtin_mul_overflow(sub + 1, static_cast<uint64_t>(kWidth), &block_end)) {
-            block_end = UINT64_MAX;
+          blocks_.push_back(b);
+          if (__builtin_mul_overflow(sub + 1, static_cast<uint64_t>(kWidth), &block_end_)) {
+            block_end_ = UINT64_MAX;
           }
         }
       }
-      if (index) {
-        SummaryAdd(type, &blocks.back(), p.bits);
-        ++blocks.back().count;
+      if (index_) {
+        SummaryAdd(type, &blocks_.back(), p.bits);
+        ++blocks_.back().count;
       }
     }
-    if (i == 0) {
+    if (first) {
       w.Write(t, 64);
     } else {
       const uint64_t delta = t - ts.prev;
@@ -577,7 +617,7 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
     }
     ts.prev = t;
     if (type == ValueType::kFloat) {
-      if (i == 0) {
+      if (first) {
         w.Write(p.bits, 64);
         fv.prev = p.bits;
       } else {
@@ -590,17 +630,48 @@ absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoi
       iv.prev = p.bits;
     }
   }
-  w.Finish();
-  if (index && blocks.size() >= 2) {
+  stream_.append(scratch.data(), w.bytes());
+  if (scratch.size() > (size_t{1} << 20)) std::string().swap(scratch);  // a large batch's
+  pending_ = w.pending();
+  pending_bits_ = w.pending_bits();
+  ts_delta_ = ts.delta;
+  iv_prev_ = iv.prev;
+  iv_delta_ = iv.delta;
+  fv_prev_ = fv.prev;
+  fv_lead_ = fv.lead;
+  fv_trail_ = fv.trail;
+  count_ += n;
+  last_ = points[n - 1];
+  return absl::OkStatus();
+}
+
+std::string ChunkEncoder::Chunk() const {
+  std::string out;
+  out.reserve(3 + 10 + kLastPointBytes + 10 + blocks_.size() * 48 + stream_.size() + 8);
+  out.push_back(static_cast<char>(kChunkVersion));
+  out.push_back(static_cast<char>(type_));
+  codec::PutVarint64(&out, count_);
+  if (count_ == 0) return out;
+  codec::PutFixed64BE(&out, static_cast<uint64_t>(last_.ts));
+  codec::PutFixed64BE(&out, last_.bits);
+  if (index_ && blocks_.size() >= 2) {
     std::string idx;
-    PutIndex(type, kWidth, blocks, origin, &idx);
+    PutIndex(type_, kIndexWidthNs, blocks_, origin_, &idx);
     codec::PutVarint64(&out, idx.size());
     out += idx;
   } else {
     codec::PutVarint64(&out, 0);
   }
-  out += stream;
+  out += stream_;
+  BitWriter tail(&out, pending_, pending_bits_);
+  tail.Finish();
   return out;
+}
+
+absl::StatusOr<std::string> EncodeChunk(ValueType type, const std::vector<RawPoint>& points) {
+  ChunkEncoder e(type);
+  RETURN_IF_ERROR(e.Append(points.data(), points.size()));
+  return e.Chunk();
 }
 
 absl::Status ParseChunk(std::string_view chunk, ChunkInfo* info) {

@@ -88,6 +88,54 @@ double BitsDouble(uint64_t bits);
 [[nodiscard]] absl::StatusOr<std::string> EncodeChunk(ValueType type,
                                                       const std::vector<RawPoint>& points);
 
+// Encodes a chunk point by point, resumably: the points come in one or more Append calls and
+// Chunk() gives, at any time, exactly the bytes EncodeChunk gives for every point appended so far
+// (EncodeChunk is one Append and one Chunk). Copyable, so that a writer can resume a state that a
+// cache keeps (ts_window_cache.h) without changing it. Not thread-safe.
+class ChunkEncoder {
+ public:
+  explicit ChunkEncoder(ValueType type) : type_(type) {}
+
+  // Appends `n` points, strictly ascending by timestamp and after every point appended before.
+  // InvalidArgument (and nothing appended) otherwise, for a bool not 0/1 or an unknown type.
+  [[nodiscard]] absl::Status Append(const RawPoint* points, size_t n);
+  // The chunk of every point appended so far.
+  std::string Chunk() const;
+
+  ValueType type() const { return type_; }
+  uint64_t count() const { return count_; }
+  // The newest point (count() > 0).
+  const RawPoint& last() const { return last_; }
+
+  // A block of the index being built (an implementation detail of the codec).
+  struct Block {
+    uint64_t sub = 0;  // sub-window number from the chunk's first one
+    uint64_t count = 0;
+    uint64_t min_bits = 0, max_bits = 0;
+    bool have_number = false;  // f64: a non-NaN value seen
+    uint64_t bit_offset = 0, prev_ts = 0, ts_delta = 0, prev_value = 0, value_delta = 0;
+    int lead = -1, trail = 0;
+  };
+
+ private:
+  ValueType type_;
+  uint64_t count_ = 0;
+  RawPoint last_;
+  std::string stream_;    // the bit stream's whole 64-bit words
+  uint64_t pending_ = 0;  // and its bits after them (BitWriter::pending)
+  int pending_bits_ = 0;
+  uint64_t ts_delta_ = 0;  // timestamp delta to the previous point
+  uint64_t iv_prev_ = 0;   // kInt/kBool: previous value and delta
+  uint64_t iv_delta_ = 0;
+  uint64_t fv_prev_ = 0;  // kFloat: previous bits and XOR window
+  int fv_lead_ = -1;
+  int fv_trail_ = 0;
+  bool index_ = false;      // the block index is still being built
+  int64_t origin_ = 0;      // its first sub-window's start
+  uint64_t block_end_ = 0;  // offset from origin_ where the current block's sub-window ends
+  std::vector<Block> blocks_;
+};
+
 // A decoded chunk.
 struct DecodedChunk {
   ValueType type = ValueType::kFloat;  // the chunk's value type

@@ -184,6 +184,87 @@ TEST(ChunkCodecTest, EncoderRefusesUnsortedOrDuplicateTimestamps) {
   EXPECT_TRUE(absl::IsInvalidArgument(EncodeChunk(ValueType::kBool, {{1, 2}}).status()));
 }
 
+// Random points of `type`: irregular steps (most regular, some huge), across several index
+// sub-windows; near the end of the int64 range in some rounds (where the index gives up).
+std::vector<RawPoint> RandomPoints(std::mt19937_64& rng, ValueType type, size_t n, bool high) {
+  std::vector<RawPoint> pts;
+  int64_t t = high ? kMax - static_cast<int64_t>(rng() % (3 * kIndexWidthNs))
+                   : static_cast<int64_t>(rng() >> 2) - (int64_t{1} << 61);
+  for (size_t i = 0; i < n; ++i) {
+    RawPoint p{t, 0};
+    switch (type) {
+      case ValueType::kFloat:
+        p.bits = (rng() % 4 == 0) ? rng() : DoubleBits(static_cast<double>(rng() % 1000) / 8);
+        break;
+      case ValueType::kInt:
+        p.bits = (rng() % 4 == 0) ? rng() : rng() % 100;
+        break;
+      case ValueType::kBool:
+        p.bits = rng() % 2;
+        break;
+    }
+    pts.push_back(p);
+    const uint64_t r = rng() % 8;
+    const uint64_t step = r == 0   ? rng() % (uint64_t{1} << 44) + 1
+                          : r == 1 ? rng() % 1000 + 1
+                                   : 10'000'000'000ULL;
+    if (t > kMax - static_cast<int64_t>(step)) break;
+    t += static_cast<int64_t>(step);
+  }
+  return pts;
+}
+
+TEST(ChunkEncoderTest, AppendsInPiecesGiveTheBytesOfOneEncode) {
+  // A chunk encoded in several appends, resumed from copies (as the window cache resumes a
+  // cached state), must be byte for byte the chunk of one encode of the same points, after every
+  // append; the copied-from state must stay as it was.
+  std::mt19937_64 rng(23);
+  for (int round = 0; round < 90; ++round) {
+    const ValueType type = static_cast<ValueType>(round % 3);
+    const std::vector<RawPoint> pts = RandomPoints(rng, type, rng() % 250, round % 10 == 9);
+    ChunkEncoder enc(type);
+    size_t done = 0;
+    while (true) {
+      std::vector<RawPoint> prefix(pts.begin(), pts.begin() + static_cast<std::ptrdiff_t>(done));
+      ASSERT_OK_AND_ASSIGN(std::string want, EncodeChunk(type, prefix));
+      ASSERT_EQ(enc.Chunk(), want) << "round " << round << " after " << done << " points";
+      ASSERT_EQ(enc.count(), done);
+      if (done > 0) ASSERT_EQ(enc.last(), pts[done - 1]);
+      if (done == pts.size()) break;
+      const size_t n = std::min(pts.size() - done, rng() % 3 == 0 ? size_t{1} : rng() % 90);
+      ChunkEncoder next = enc;  // resumed from a copy; the original must not change
+      ASSERT_OK(next.Append(pts.data() + done, n));
+      ASSERT_EQ(enc.Chunk(), want);
+      enc = std::move(next);
+      done += n;
+    }
+    ASSERT_OK_AND_ASSIGN(DecodedChunk dec, DecodeChunk(enc.Chunk()));
+    ASSERT_EQ(dec.points, pts);
+  }
+}
+
+TEST(ChunkEncoderTest, ARefusedAppendChangesNothing) {
+  ChunkEncoder enc(ValueType::kBool);
+  const std::vector<RawPoint> a = {{10, 1}, {20, 0}};
+  ASSERT_OK(enc.Append(a.data(), a.size()));
+  const std::string before = enc.Chunk();
+  const std::vector<RawPoint> not_after = {{30, 1}, {20, 1}};  // the second goes back
+  auto s = enc.Append(not_after.data(), not_after.size());
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_NE(s.message().find("point 3"), std::string::npos) << s;
+  const RawPoint same_time{20, 1};  // a time already in the chunk
+  EXPECT_TRUE(absl::IsInvalidArgument(enc.Append(&same_time, 1)));
+  const std::vector<RawPoint> not_bool = {{30, 1}, {40, 2}};
+  EXPECT_TRUE(absl::IsInvalidArgument(enc.Append(not_bool.data(), not_bool.size())));
+  EXPECT_EQ(enc.Chunk(), before);
+  EXPECT_EQ(enc.count(), 2u);
+  const std::vector<RawPoint> more = {{30, 1}, {45, 1}};
+  ASSERT_OK(enc.Append(more.data(), more.size()));
+  ASSERT_OK_AND_ASSIGN(std::string want,
+                       EncodeChunk(ValueType::kBool, {{10, 1}, {20, 0}, {30, 1}, {45, 1}}));
+  EXPECT_EQ(enc.Chunk(), want);
+}
+
 TEST(ChunkCodecTest, SortDedupKeepsLastWrite) {
   std::vector<RawPoint> pts = {{5, 1}, {3, 2}, {5, 3}, {1, 4}, {3, 5}, {5, 6}};
   SortDedupLastWins(&pts);

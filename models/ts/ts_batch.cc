@@ -93,7 +93,8 @@ void Encode(const TsValue& v, ValueType* type, uint64_t* bits) {
   }
 }
 
-void AddValue(BatchField* f, ValueType type, int64_t ts, uint64_t bits) {
+__attribute__((always_inline)) inline void AddValue(BatchField* f, ValueType type, int64_t ts,
+                                                    uint64_t bits) {
   if (!f->typed) {
     f->type = type;
     f->typed = true;
@@ -155,6 +156,50 @@ bool FastScalar(std::string_view raw, ValueType* type, uint64_t* bits) {
   return true;
 }
 
+// Whether the `n` bytes at a and b are equal: inline word compares for the short field keys of
+// the fast path (a libc memcmp call costs more than the compare).
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  auto load8 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load8(a + i) != load8(b + i)) return false;
+    }
+    return load8(a + n - 8) == load8(b + n - 8);  // the last 8, perhaps overlapping
+  }
+  if (n >= 4) {
+    uint32_t x, y, u, v;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    std::memcpy(&u, a + n - 4, 4);
+    std::memcpy(&v, b + n - 4, 4);
+    return x == y && u == v;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Whether the 8 bytes at p are all ASCII digits, and if so their value (SWAR: the timestamp's
+// 19 digits in two steps and three single ones instead of 19).
+inline bool EightDigits(const char* p, uint64_t* out) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+  constexpr uint64_t kZeros = 0x3030303030303030ULL;
+  // Each byte 0x30..0x39: its high nibble is 3, and adding 6 leaves it 3.
+  if ((v & kHigh) != kZeros || ((v + 0x0606060606060606ULL) & kHigh) != kZeros) return false;
+  v -= kZeros;  // digit values, the first (most significant) in the lowest byte
+  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;         // pairs
+  v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;       // fours
+  *out = (v * 10000 + (v >> 32)) & 0x00000000FFFFFFFFULL;  // eight
+  return true;
+}
+
 constexpr double kPow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
@@ -213,15 +258,31 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
   if (line[0] == ' ' || line[0] == '\t' || line[0] == '#') return false;
   const char* const begin = line.data();
   const char* const end = begin + n;
-  const char* sp = static_cast<const char*>(std::memchr(begin, ' ', n));
-  if (sp == nullptr) return false;
   // A series key text is remembered only when it has no backslash and no quote, so a hit has
   // none; the rest of the line is checked as it is read: a field key with a backslash, quote or
   // non-ASCII byte, or a value or timestamp that is not a plain number or boolean (strings,
   // escapes), goes to ParseLine.
-  auto hit = by_raw_.find(std::string_view(begin, static_cast<size_t>(sp - begin)));
-  if (hit == by_raw_.end()) return false;
-  BatchSeries* s = hit->second;
+  // First the key that followed the previous line's last time: a key text has no space, so when
+  // the line starts with it and a space, that space is the line's first.
+  RawKey* key = prev_key_ != nullptr ? prev_key_->next : nullptr;
+  const char* sp = nullptr;
+  if (key != nullptr) {
+    const size_t len = key->text.size();
+    if (len < n && begin[len] == ' ' && std::memcmp(begin, key->text.data(), len) == 0) {
+      sp = begin + len;
+    } else {
+      key = nullptr;
+    }
+  }
+  if (key == nullptr) {
+    sp = static_cast<const char*>(std::memchr(begin, ' ', n));
+    if (sp == nullptr) return false;
+    auto hit = by_raw_.find(std::string_view(begin, static_cast<size_t>(sp - begin)));
+    if (hit == by_raw_.end()) return false;
+    key = hit->second;
+    if (prev_key_ != nullptr) prev_key_->next = key;
+  }
+  BatchSeries* s = key->series;
   // Fields, in one pass: the key is first compared with the series' field at the same position
   // (the common line names the same fields in the same order), and the value is parsed as it is
   // scanned.
@@ -234,7 +295,7 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
     const BatchField* expected = nf < s->fields.size() ? &s->fields[nf] : nullptr;
     if (expected != nullptr && expected->plain &&
         static_cast<size_t>(end - p) > expected->name.size() &&
-        std::memcmp(p, expected->name.data(), expected->name.size()) == 0 &&
+        SameBytes(p, expected->name.data(), expected->name.size()) &&
         p[expected->name.size()] == '=') {
       // A plain name (no byte the scan below stops at or refuses) followed by '=' is exactly
       // what the scan would have read.
@@ -311,11 +372,26 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
   int64_t ts = now;
   if (p < end) {
     ++p;  // the space
+    // Digits parsed as they are scanned; anything but an optional '-' and at most 19 digits
+    // (as ParseDecimal takes), or a value out of range, goes to ParseLine.
     const char* ts_start = p;
-    while (p < end && *p != ' ') ++p;
+    const bool ts_neg = p < end && *p == '-';
+    if (ts_neg) ++p;
+    const char* ts_digits = p;
+    uint64_t tv = 0;  // (wraps past 19 digits, which are refused below)
+    uint64_t eight;
+    while (end - p >= 8 && EightDigits(p, &eight)) {
+      tv = tv * 100000000 + eight;
+      p += 8;
+    }
+    while (p < end && static_cast<unsigned>(*p - '0') <= 9) tv = tv * 10 + (*p++ - '0');
+    if (p < end && *p != ' ') return false;
     if (p > ts_start) {
-      int64_t t = 0;
-      if (!ParseDecimal(ts_start, p, true, &t)) return false;
+      const size_t digits = static_cast<size_t>(p - ts_digits);
+      if (digits == 0 || digits > 19 || tv > static_cast<uint64_t>(INT64_MAX) + (ts_neg ? 1 : 0)) {
+        return false;
+      }
+      const int64_t t = ts_neg ? static_cast<int64_t>(0 - tv) : static_cast<int64_t>(tv);
       if (__builtin_mul_overflow(t, PrecisionScale(precision), &ts)) return false;
     }
     while (p < end && (*p == ' ' || *p == '\t')) ++p;
@@ -337,6 +413,7 @@ bool PointBatch::AddFast(std::string_view line, size_t line_number, Precision pr
     AddValue(&s->fields[fast_[k].target], fast_[k].type, ts, fast_[k].bits);
   }
   ++points_;
+  prev_key_ = key;
   return true;
 }
 
@@ -385,7 +462,10 @@ absl::Status PointBatch::AddSlow(std::string_view line, size_t line_number, Prec
     }
   }
   BatchSeries* s = SeriesFor(lp.measurement, std::move(lp.tags));
-  if (!raw_key.empty()) by_raw_.emplace(raw_key, s);
+  if (!raw_key.empty() && !by_raw_.contains(raw_key)) {
+    raw_keys_.push_back(std::make_unique<RawKey>(RawKey{raw_key, s, nullptr}));
+    by_raw_.emplace(raw_key, raw_keys_.back().get());
+  }
   const int64_t ts = lp.timestamp.value_or(now);
   for (size_t k = 0; k < lp.fields.size(); ++k) {
     BatchField* f = s->Field(lp.fields[k].key, k);

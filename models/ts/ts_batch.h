@@ -81,6 +81,15 @@ class PointBatch {
     uint64_t bits;
   };
   static constexpr size_t kNoTarget = ~size_t{0};
+  // A series key text seen in the batch (no backslash, no quote, no space), its series, and the
+  // key of the line that followed its last line: lines cycle through the series in a fixed
+  // order (one line per host and time), so the next line's key is checked against it before
+  // the key is searched for its end and hashed.
+  struct RawKey {
+    std::string_view text;
+    BatchSeries* series = nullptr;
+    RawKey* next = nullptr;
+  };
   // The series of (measurement, sorted tags), added when new.
   BatchSeries* SeriesFor(std::string_view measurement, TsTags tags);
   // Parses one line the fast way; false when the line needs ParseLine.
@@ -92,7 +101,9 @@ class PointBatch {
 
   std::vector<std::unique_ptr<BatchSeries>> series_;
   absl::flat_hash_map<std::string, BatchSeries*> by_canonical_;  // measurement \0 tagset
-  absl::flat_hash_map<std::string_view, BatchSeries*> by_raw_;   // line text before the space
+  absl::flat_hash_map<std::string_view, RawKey*> by_raw_;        // line text before the space
+  std::vector<std::unique_ptr<RawKey>> raw_keys_;                // by_raw_'s values
+  RawKey* prev_key_ = nullptr;                                   // the last fast line's key
   std::string scratch_;                                          // canonical key buffer
   static constexpr size_t kMaxFastFields = 64;                   // lines with more take ParseLine
   FastField fast_[kMaxFastFields];                               // one line's fields

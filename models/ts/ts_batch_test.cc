@@ -178,6 +178,31 @@ TEST(PointBatchTest, FastPathAgreesWithTheParserOnRandomBatches) {
   EXPECT_GT(agreed_ok, 50);
 }
 
+// Lines cycling through series keys that are prefixes of one another (the fast path first
+// checks the key that followed the previous line's last time), then in another order, and lines
+// whose text after the predicted key is not a space, give ParseLine's points.
+TEST(PointBatchTest, PredictedSeriesKeysThatArePrefixesOfTheLineAreNotTaken) {
+  const char* const kKeys[] = {"m,host=a", "m,host=ab", "m,host=a,x=1", "m,host=abc"};
+  std::mt19937_64 rng(9);
+  std::string text;
+  for (int l = 0; l < 200; ++l) {
+    // In order for 120 lines, then random (so the remembered successor is often wrong).
+    const size_t k = l < 120 ? static_cast<size_t>(l % 4) : rng() % 4;
+    text += std::string(kKeys[k]) + " u=" + std::to_string(l) + "i,v=" + std::to_string(k) + ".5 " +
+            std::to_string(1000 + l) + "\n";
+  }
+  text += "m,host=a=1 u=1i 5000\nm,host=a\tu=1i 5001\n";  // a key only up to a byte that is not ' '
+  PointBatch fast, ref;
+  ref.DisableFastPathForTesting();
+  absl::Status fs = fast.AddLines(text, Precision::kNanoseconds, 1, 777);
+  absl::Status rs = ref.AddLines(text, Precision::kNanoseconds, 1, 777);
+  ASSERT_EQ(fs.ok(), rs.ok()) << fs << " / " << rs;
+  EXPECT_EQ(fs.message(), rs.message());
+  EXPECT_EQ(Dump(fast), Dump(ref));
+  EXPECT_EQ(fast.points(), ref.points());
+  EXPECT_EQ(fast.series().size(), ref.series().size());
+}
+
 // A field name with an escaped comma, once in the series' table, must not make the raw text
 // "a,b=" (which ParseLine reads as key "a" without a value) match it.
 TEST(PointBatchTest, AnEscapedFieldNameDoesNotMatchItsRawText) {
