@@ -216,13 +216,96 @@ absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint6
   return absl::OkStatus();
 }
 
-absl::Status ReadSeriesBlocksIn(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
-                                int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
-                                std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries) {
-  if (lo > hi) return absl::OkStatus();
-  auto it = src.NewIterator(Cf::kData, ChunkKey(mid, sid, FloorTo(lo, kWindowNs)),
-                            codec::PrefixSuccessor(ChunkKey(mid, sid, FloorTo(hi, kWindowNs))));
-  return ReadSeriesBlocks(*it, mid, sid, lo, hi, policy, out, summaries);
+void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& times, size_t first,
+                  size_t end, std::vector<uint64_t>* bits, std::vector<uint8_t>* found) {
+  size_t j = 0;
+  for (size_t k = first; k < end; ++k) {
+    const int64_t t = times[k];
+    while (j < pts.size() && pts[j].ts < t) ++j;
+    if (j == pts.size()) return;
+    if (pts[j].ts == t) {
+      (*bits)[k] = pts[j].bits;
+      (*found)[k] = 1;
+      ++j;
+    }
+  }
+}
+
+absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
+                          const std::vector<int64_t>& times, std::vector<uint64_t>* bits,
+                          std::vector<uint8_t>* found) {
+  bits->assign(times.size(), 0);
+  found->assign(times.size(), 0);
+  thread_local ChunkInfo info;
+  thread_local std::vector<RawPoint> pts;
+  std::string key = SeriesPrefix(mid, sid);
+  const size_t prefix = key.size();
+  WindowAccumulator acc;
+  size_t i = 0;
+  while (i < times.size()) {
+    const int64_t w = FloorTo(times[i], kWindowNs);
+    size_t end = i + 1;  // times[i, end) lie in window w
+    // (Unsigned: times[end] >= w, and the difference may not fit an int64.)
+    while (end < times.size() &&
+           static_cast<uint64_t>(times[end]) - static_cast<uint64_t>(w) < kWindowNs) {
+      ++end;
+    }
+    key.resize(prefix);
+    PutTime(&key, w);
+    it->Seek(key);
+    auto in_window = [&] {
+      if (!it->Valid()) return false;
+      const rocksdb::Slice k = it->key();
+      return k.size() >= kChunkKeyBytes && std::memcmp(k.data(), key.data(), kChunkKeyBytes) == 0;
+    };
+    pts.clear();
+    bool merge = true;
+    if (in_window() && it->key().size() == kChunkKeyBytes) {
+      // The sealed chunk: only the blocks around the times, per run of adjacent blocks.
+      RETURN_IF_ERROR(ParseChunk(std::string_view(it->value().data(), it->value().size()), &info));
+      size_t r = i;
+      while (r < end) {
+        size_t s = r + 1;
+        if (info.width > 0) {
+          // Times in the run's last block or the one after it extend the run (one division
+          // per block, not per time).
+          int64_t last = FloorTo(times[r], info.width);
+          while (s < end) {
+            const uint64_t d = static_cast<uint64_t>(times[s]) - static_cast<uint64_t>(last);
+            const uint64_t width = static_cast<uint64_t>(info.width);
+            if (d >= 2 * width) break;
+            if (d >= width) last += info.width;
+            ++s;
+          }
+        } else {
+          s = end;  // no index: one decode from the chunk's start
+        }
+        RETURN_IF_ERROR(
+            DecodeChunkBlocks(info, FirstBlockFor(info, times[r]), times[r], times[s - 1], &pts));
+        r = s;
+      }
+      it->Next();
+      merge = in_window();  // head blocks follow: their points may replace the chunk's
+      if (merge) {
+        pts.clear();
+        it->Seek(key);
+      }
+    }
+    if (merge) {
+      for (; in_window(); it->Next()) {
+        const rocksdb::Slice k = it->key();
+        RETURN_IF_ERROR(acc.Add(std::string_view(k.data(), k.size()),
+                                std::string_view(it->value().data(), it->value().size()), nullptr,
+                                times[end - 1], times[i]));
+      }
+      RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
+      acc.TakeInto(&pts);
+    }
+    RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
+    PickPointsAt(pts, times, i, end, bits, found);
+    i = end;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<RawPoint>> ReadSeries(internal::ReadSource& src, uint64_t mid,

@@ -54,10 +54,20 @@ absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint6
                               int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
                               std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries);
 
-// The same over a new iterator of `src`.
-absl::Status ReadSeriesBlocksIn(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
-                                int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
-                                std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries);
+// The values of series `sid` at `times` (strictly ascending): for each k, (*found)[k] is 1 and
+// (*bits)[k] the value's bits when the series has a point at times[k], else 0 (both resized to
+// times.size()). Reads through `it` (as ReadSeriesWith: one Seek per window holding a time) and
+// decodes only around the times: per run of adjacent index blocks holding one of them, from the
+// checkpoint before the run's first time to its last. A window with head blocks is merged as
+// ReadSeriesWith merges it (the latest write wins). Nothing is copied out but the values asked.
+absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
+                          const std::vector<int64_t>& times, std::vector<uint64_t>* bits,
+                          std::vector<uint8_t>* found);
+
+// Sets (*bits)[k] and (*found)[k] to 1 for each times[k] (k in [first, end), times ascending)
+// at which `pts` (ascending, unique times) has a point; leaves the others as they are.
+void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& times, size_t first,
+                  size_t end, std::vector<uint64_t>* bits, std::vector<uint8_t>* found);
 
 // The latest point with lo <= ts <= hi, or nullopt.
 absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src, uint64_t mid,

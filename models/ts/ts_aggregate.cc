@@ -155,18 +155,6 @@ double NumberOf(ValueType type, uint64_t bits) {
 
 }  // namespace
 
-TsValue ValueOf(ValueType type, uint64_t bits) {
-  switch (type) {
-    case ValueType::kFloat:
-      return BitsDouble(bits);
-    case ValueType::kInt:
-      return static_cast<int64_t>(bits);
-    case ValueType::kBool:
-      return bits != 0;
-  }
-  return int64_t{0};
-}
-
 bool BucketAggregator::Supports(const TsAggregate& agg, size_t series) {
   switch (agg.fn) {
     case TsAggFn::kCount:

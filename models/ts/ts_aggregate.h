@@ -3,6 +3,7 @@
 // Aggregation of one group's samples over epoch-aligned buckets (pure; no database).
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <utility>
@@ -15,8 +16,18 @@
 
 namespace tessera::ts {
 
-// The value of `bits` (a stored point's payload) read as `type`.
-TsValue ValueOf(ValueType type, uint64_t bits);
+// The value of `bits` (a stored point's payload) read as `type`. Inline: rows call it per value.
+inline TsValue ValueOf(ValueType type, uint64_t bits) {
+  switch (type) {
+    case ValueType::kFloat:
+      return std::bit_cast<double>(bits);
+    case ValueType::kInt:
+      return static_cast<int64_t>(bits);
+    case ValueType::kBool:
+      return bits != 0;
+  }
+  return int64_t{0};
+}
 
 // One sample of a group: its time, its stored value, and that value as a double (bools as 0/1).
 struct Sample {

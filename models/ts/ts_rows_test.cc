@@ -7,7 +7,9 @@
 // conditions against filtering the unconditioned result.
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <random>
 #include <thread>
@@ -640,6 +642,109 @@ TEST_F(TsRowsTest, ValueConditionsEqualFilteringTheFullResult) {
   EXPECT_EQ(ts_->Query(other).status().code(), absl::StatusCode::kInvalidArgument);
   other.value_where = {{"", Op::kGt, 1}};
   EXPECT_EQ(ts_->QueryRows(other, {"x"}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// QueryRows with a value condition reads the other fields only at the matched times
+// (ReadSeriesAt: the blocks holding a match, no point vectors); its rows equal the
+// unconditioned rows filtered, bit for bit: regular rows (chunks with a block index, matches in
+// most blocks), sparse fields, NaN, -0.0 and negative values, int and bool fields, late writes
+// into sealed windows (head blocks, merged: the later write wins), a retention cutting the range,
+// and a reseal.
+TEST_F(TsRowsTest, ValueConditionsReadAtMatchesEqualThePlainRows) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const int64_t start = (now - 9 * kHour / 2) / (10 * kSec) * (10 * kSec);
+  std::mt19937_64 rng(31);
+  auto rows_of = [&](int64_t from, int64_t to, int64_t step, int64_t offset) {
+    std::vector<TsPoint> pts;
+    for (int64_t t = from; t < to; t += step) {
+      for (const char* host : {"a", "b"}) {
+        TsPoint p{"m", {{"host", host}}, {}, t + offset};
+        const double c = rng() % 40 == 0
+                             ? std::nan("")
+                             : static_cast<double>(static_cast<int64_t>(rng() % 200) - 50) / 2;
+        p.fields.emplace_back("c", c);
+        if (rng() % 5 != 0) p.fields.emplace_back("i", static_cast<int64_t>(rng() % 1000) - 500);
+        if (rng() % 3 != 0) {
+          p.fields.emplace_back("f", rng() % 10 == 0 ? -0.0 : static_cast<double>(rng() % 100) / 3);
+        }
+        if (rng() % 4 == 0) p.fields.emplace_back("b", rng() % 2 == 0);
+        pts.push_back(std::move(p));
+      }
+    }
+    return pts;
+  };
+  // A value's identity: its type and bits (NaN equals itself).
+  auto bits = [](const std::optional<TsValue>& v) -> std::pair<int, uint64_t> {
+    if (!v) return {-1, 0};
+    if (auto* d = std::get_if<double>(&*v)) return {0, std::bit_cast<uint64_t>(*d)};
+    if (auto* i = std::get_if<int64_t>(&*v)) return {1, static_cast<uint64_t>(*i)};
+    return {2, std::get<bool>(*v) ? 1u : 0u};
+  };
+  using Op = TsValueFilter::Op;
+  const std::vector<std::string> all = {"c", "i", "f", "b"};
+  const std::vector<std::vector<std::string>> field_sets = {
+      {"c", "i", "f", "b"}, {"i", "f", "b"}, {"b", "c"}, {"f"}};
+  int nonempty = 0;
+  auto check = [&](const std::string& what) {
+    for (int round = 0; round < 6; ++round) {
+      TsQuery q{.measurement = "m", .by = {"host"}, .desc = rng() % 3 == 0};
+      if (rng() % 2) q.from = start + static_cast<int64_t>(rng() % 40) * 300 * kSec / 4;
+      if (rng() % 2) q.to = start + static_cast<int64_t>(rng() % 16) * 900 * kSec;
+      if (rng() % 4 == 0) q.limit = 1 + rng() % 50;
+      const Op op = std::vector<Op>{Op::kGt, Op::kLe, Op::kNe, Op::kGe}[rng() % 4];
+      q.value_where = {{"c", op, static_cast<double>(static_cast<int64_t>(rng() % 60) - 20)}};
+      const std::vector<std::string>& fields = field_sets[rng() % field_sets.size()];
+      TsQuery plain = q;
+      plain.value_where.clear();
+      plain.limit = 0;
+      ASSERT_OK_AND_ASSIGN(auto full, ts_->QueryRows(plain, all));
+      std::map<std::string, size_t> per_group;
+      std::vector<std::vector<std::pair<int, uint64_t>>> want;
+      std::vector<int64_t> want_times;
+      for (const TsFieldsRow& r : full) {
+        const auto& c = r.values[0];
+        const double x = c ? std::get<double>(*c) : 0;
+        const bool holds = c && (op == Op::kGt   ? x > q.value_where[0].value
+                                 : op == Op::kLe ? x <= q.value_where[0].value
+                                 : op == Op::kGe ? x >= q.value_where[0].value
+                                                 : x != q.value_where[0].value);
+        if (!holds) continue;
+        if (q.limit != 0 && per_group[r.tags.at(0).second]++ >= q.limit) continue;
+        std::vector<std::pair<int, uint64_t>> w;
+        for (const std::string& f : fields) {
+          w.push_back(bits(r.values[std::find(all.begin(), all.end(), f) - all.begin()]));
+        }
+        want.push_back(std::move(w));
+        want_times.push_back(r.time);
+      }
+      ASSERT_OK_AND_ASSIGN(auto got, ts_->QueryRows(q, fields));
+      ASSERT_EQ(got.size(), want.size()) << what << " round " << round;
+      for (size_t k = 0; k < got.size(); ++k) {
+        EXPECT_EQ(got[k].time, want_times[k]) << what << " round " << round;
+        ASSERT_EQ(got[k].values.size(), fields.size());
+        for (size_t f = 0; f < fields.size(); ++f) {
+          EXPECT_EQ(bits(got[k].values[f]), want[k][f])
+              << what << " round " << round << " row " << k << " field " << fields[f];
+        }
+      }
+      nonempty += !want.empty();
+    }
+  };
+  ASSERT_OK(ts_->Write(rows_of(start, start + 4 * kHour, 30 * kSec, 0)));
+  ASSERT_OK(ts_->Flush("m"));
+  check("sealed");
+  // Late writes into sealed windows: the same times (replacing values) and new ones between.
+  ASSERT_OK(ts_->Write(rows_of(start + 2 * kHour, start + 2 * kHour + 1200 * kSec, 30 * kSec, 0)));
+  ASSERT_OK(ts_->Write(rows_of(start + 3 * kHour, start + 4 * kHour, 60 * kSec, 5 * kSec)));
+  check("head blocks");
+  ASSERT_OK(ts_->SetRetention("m", 3 * kHour));
+  check("retention");
+  ASSERT_OK(ts_->SetRetention("m", 0));
+  ASSERT_OK(ts_->Flush("m"));
+  check("resealed");
+  EXPECT_GT(nonempty, 12);
 }
 
 }  // namespace

@@ -509,7 +509,7 @@ void MergeRows(std::vector<std::vector<std::pair<int64_t, TsValue>>>& per, const
 // values are converted only for the rows made.
 void MergeRawRows(const std::vector<std::vector<RawPoint>>& pts,
                   const std::vector<ValueType>& types, size_t n, const TsTags& tags,
-                  const std::vector<int64_t>* times, std::vector<TsFieldsRow>* rows) {
+                  std::vector<TsFieldsRow>* rows) {
   std::vector<size_t> idx(n, 0);
   auto add = [&](int64_t t) {
     TsFieldsRow& row = rows->emplace_back();
@@ -523,11 +523,6 @@ void MergeRawRows(const std::vector<std::vector<RawPoint>>& pts,
         row.values[f] = ValueOf(types[f], p[idx[f]++].bits);
     }
   };
-  if (times != nullptr) {
-    rows->reserve(rows->size() + times->size());
-    for (int64_t t : *times) add(t);
-    return;
-  }
   while (true) {
     std::optional<int64_t> next;
     for (size_t f = 0; f < n; ++f) {
@@ -536,30 +531,6 @@ void MergeRawRows(const std::vector<std::vector<RawPoint>>& pts,
     if (!next) return;
     add(*next);
   }
-}
-
-// The points of series `sid` around `times` (ascending, none before lo): per run of adjacent
-// 30-minute index blocks holding one of them, from the run's first time (decoding starts at the
-// chunk checkpoint before it) to its last (decoding stops there); one iterator for all runs.
-absl::Status ReadWindowsOf(internal::ReadSource& src, uint64_t mid, uint64_t sid, int64_t lo,
-                           const std::vector<int64_t>& times, std::vector<RawPoint>* out) {
-  if (times.empty()) return absl::OkStatus();
-  auto it = src.NewIterator(
-      Cf::kData, ChunkKey(mid, sid, FloorTo(std::max(lo, times.front()), kWindowNs)),
-      codec::PrefixSuccessor(ChunkKey(mid, sid, FloorTo(times.back(), kWindowNs))));
-  size_t i = 0;
-  while (i < times.size()) {
-    const size_t start = i;
-    int64_t last = FloorTo(times[i], kIndexWidthNs);
-    while (i < times.size()) {
-      const int64_t b = FloorTo(times[i], kIndexWidthNs);
-      if (b != last && b - last != kIndexWidthNs) break;
-      last = b;
-      ++i;
-    }
-    RETURN_IF_ERROR(ReadSeriesWith(*it, mid, sid, std::max(lo, times[start]), times[i - 1], out));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -599,6 +570,17 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
   std::vector<std::vector<RawPoint>> pts(all.size());
   std::vector<ValueType> types(n);
   std::vector<int64_t> times, matched, next;
+  std::vector<std::vector<uint64_t>> col_bits(n);  // value_where: fields' values at `matched`
+  std::vector<std::vector<uint8_t>> col_found(n);
+  // One iterator over the measurement for every series read here: a Seek per series.
+  auto iter = [&]() -> internal::BoundedIterator& {
+    if (buf.it == nullptr) {
+      std::string prefix;
+      codec::PutFixed64BE(&prefix, mid);
+      buf.it = src.NewIterator(Cf::kData, prefix, codec::PrefixSuccessor(prefix));
+    }
+    return *buf.it;
+  };
   for (size_t g = 0; g < cs.group_tags.size(); ++g) {
     const size_t first = rows.size();
     const auto& members = cs.members[g];
@@ -621,12 +603,10 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
         }
         pts[f].clear();
       }
-      auto read = [&](size_t f, const std::vector<int64_t>* at) -> absl::Status {
+      auto read = [&](size_t f) -> absl::Status {
         if (members[f].empty()) return absl::OkStatus();
         RETURN_IF_ERROR(CheckCancelled(q));
-        const uint64_t sid = cs.series[members[f][0]].sid;
-        if (at == nullptr) return ReadSeriesInto(src, mid, sid, lo, hi, &pts[f]);
-        return ReadWindowsOf(src, mid, sid, lo, *at, &pts[f]);
+        return ReadSeriesWith(iter(), mid, cs.series[members[f][0]].sid, lo, hi, &pts[f]);
       };
       // A condition's field: blocks whose summary excludes a match on it are not decoded (their
       // points are in no row: rows are the matched times).
@@ -641,7 +621,7 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
           return BlockUse::kDecode;
         };
         std::vector<BlockSummary> none;  // the policy asks for no summary
-        return ReadSeriesBlocksIn(src, mid, sid, lo, hi, policy, &pts[f], &none);
+        return ReadSeriesBlocks(iter(), mid, sid, lo, hi, policy, &pts[f], &none);
       };
       std::vector<bool> loaded(all.size(), false);
       if (!q.value_where.empty()) {
@@ -671,17 +651,48 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
           if (matched.empty()) break;
         }
         if (matched.empty()) continue;
-      }
-      for (size_t f = 0; f < n; ++f) {
-        if (!loaded[f]) {
-          if (absl::Status s = read(f, q.value_where.empty() ? nullptr : &matched); !s.ok()) {
-            return fail(s);
+        // Each requested field's values at the matched times only (ReadSeriesAt: no point
+        // vectors, only the blocks holding a match decoded), then one row per matched time.
+        for (size_t f = 0; f < n; ++f) {
+          types[f] = members[f].empty() ? ValueType::kFloat : cs.series[members[f][0]].type;
+          if (members[f].empty()) {
+            col_found[f].assign(matched.size(), 0);
+          } else if (loaded[f]) {
+            col_bits[f].assign(matched.size(), 0);
+            col_found[f].assign(matched.size(), 0);
+            PickPointsAt(pts[f], matched, 0, matched.size(), &col_bits[f], &col_found[f]);
+          } else {
+            if (absl::Status s = CheckCancelled(q); !s.ok()) return fail(s);
+            if (absl::Status s = ReadSeriesAt(iter(), mid, cs.series[members[f][0]].sid, matched,
+                                              &col_bits[f], &col_found[f]);
+                !s.ok()) {
+              return fail(s);
+            }
           }
         }
-        types[f] = members[f].empty() ? ValueType::kFloat : cs.series[members[f][0]].type;
+        if (rows.capacity() < rows.size() + matched.size()) {  // geometric over many groups
+          rows.reserve(std::max(rows.size() + matched.size(), 2 * rows.capacity()));
+        }
+        for (size_t k = 0; k < matched.size(); ++k) {
+          TsFieldsRow& row = rows.emplace_back();
+          row.time = matched[k];
+          row.tags = cs.group_tags[g];
+          row.values.reserve(n);  // made in place: no default values overwritten
+          for (size_t f = 0; f < n; ++f) {
+            if (col_found[f][k]) {
+              row.values.emplace_back(ValueOf(types[f], col_bits[f][k]));
+            } else {
+              row.values.emplace_back();
+            }
+          }
+        }
+      } else {
+        for (size_t f = 0; f < n; ++f) {
+          if (absl::Status s = read(f); !s.ok()) return fail(s);
+          types[f] = members[f].empty() ? ValueType::kFloat : cs.series[members[f][0]].type;
+        }
+        MergeRawRows(pts, types, n, cs.group_tags[g], &rows);
       }
-      MergeRawRows(pts, types, n, cs.group_tags[g], q.value_where.empty() ? nullptr : &matched,
-                   &rows);
     }
     if (q.desc) std::reverse(rows.begin() + static_cast<std::ptrdiff_t>(first), rows.end());
     if (q.limit != 0 && rows.size() - first > q.limit) rows.resize(first + q.limit);
