@@ -29,7 +29,9 @@ TxnImpl::~TxnImpl() {
   if (state_ == State::kActive) txn_->Rollback().PermitUncheckedError();
   engine_->RecycleTxn(txn_.release());
   engine_->live_handles().fetch_sub(1);
-  if (direct_ != nullptr && direct_->GetDataSize() <= (64 << 10)) {
+  // Commit and Rollback clear the batch, which keeps its buffer: what the thread would keep is
+  // that buffer's capacity, not the data size.
+  if (direct_ != nullptr && direct_->Data().capacity() <= (64 << 10)) {
     direct_->Clear();
     spare_direct_batch = std::move(direct_);
   }
@@ -281,7 +283,7 @@ absl::Status TxnImpl::AddEvent(ChangeEvent event) {
 absl::Status TxnImpl::Commit() {
   RETURN_IF_ERROR(CheckActive());
   absl::Status s;
-  if (direct_ != nullptr) {
+  if (direct_ != nullptr && direct_->Count() > 0) {
     // Written while this transaction still holds the locks of the batch's keys; the rollback
     // below (the transaction's own batch is empty) then releases them.
     s = engine_->change_log().CommitDirect(direct_.get(), id_, &events_);

@@ -1,9 +1,10 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
-// TxnImpl: a Tessera transaction over a RocksDB pessimistic transaction with a snapshot
-// (snapshot isolation: a write to a key changed by another commit since the snapshot, or locked
-// by a live transaction, fails with Aborted). Models write through it and record change events;
-// Commit appends the events to the change log in the same atomic write.
+// TxnImpl: a Tessera transaction over a RocksDB pessimistic transaction, with a snapshot for
+// user transactions (snapshot isolation: a write to a key changed by another commit since the
+// snapshot, or locked by a live transaction, fails with Aborted); the auto-commit transactions of
+// single operations take none and read the latest values under their locks. Models write through it
+// and record change events; Commit appends the events to the change log in the same atomic write.
 #pragma once
 
 #include <memory>
