@@ -96,10 +96,13 @@ absl::Status ChangeLog::CommitEvents(rocksdb::WriteBatch* batch, uint64_t txn_id
     }
     for (const ChangeEvent& e : *events) MarkInFlight(e.object_id);  // before it is visible
     absl::Status committed = FromRocks(write(), "commit");
-    for (const ChangeEvent& e : *events) {
-      if (committed.ok()) last_seq_of_[e.object_id] = e.seq;
-      Published(e.object_id);
+    // Every object's last sequence first, then publish: a commit with several events of one
+    // object never publishes an earlier one of them (without the in-flight bit) once it is
+    // visible.
+    if (committed.ok()) {
+      for (const ChangeEvent& e : *events) last_seq_of_[e.object_id] = e.seq;
     }
+    for (const ChangeEvent& e : *events) Published(e.object_id);
     RETURN_IF_ERROR(committed);
     next_seq_ = first + n;
     last_commit_us_ = now;
