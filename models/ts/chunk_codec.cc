@@ -565,75 +565,79 @@ absl::Status ChunkEncoder::Append(const RawPoint* points, size_t n) {
   }
   if (n == 0) return absl::OkStatus();
   if (count_ == 0) index_ = FloorWidth(points[0].ts, kIndexWidthNs, &origin_);
-  // The new words go to a per-thread buffer with room for the most they can take, then to the
-  // stream at once (which then grows geometrically, not to that bound).
+  // The new words go, kSlice points at a time, to a per-thread buffer with room for the most
+  // they can take, then to the stream (which grows geometrically, not to that bound): the buffer
+  // stays small whatever the number of points.
+  constexpr size_t kSlice = 4096;
   thread_local std::string scratch;
-  const size_t room = n * kMaxBitsPerPoint / 8 + 16;
-  if (scratch.size() < room) scratch.resize(std::max(room, scratch.size() * 2));
-  StreamWriter w(scratch.data(), stream_.size() * 8, pending_, pending_bits_);
+  const size_t room = std::min(n, kSlice) * kMaxBitsPerPoint / 8 + 16;
+  if (scratch.size() < room) scratch.resize(kSlice * kMaxBitsPerPoint / 8 + 16);
   DodState ts{static_cast<uint64_t>(last_.ts), ts_delta_};
   DodState iv{iv_prev_, iv_delta_};
   XorState fv{fv_prev_, fv_lead_, fv_trail_};
   // The block index: blocks of kIndexWidthNs sub-windows from the first point's.
   constexpr int64_t kWidth = kIndexWidthNs;
   const ValueType type = type_;
-  for (size_t j = 0; j < n; ++j) {
-    const RawPoint& p = points[j];
-    const bool first = count_ + j == 0;
-    const uint64_t t = static_cast<uint64_t>(p.ts);
-    if (index_) {
-      const uint64_t off = t - static_cast<uint64_t>(origin_);
-      if (blocks_.empty() || off >= block_end_) {
-        const uint64_t sub = off / static_cast<uint64_t>(kWidth);
-        if (!blocks_.empty() && sub == blocks_.back().sub) {
-          index_ = false;  // the sub-window's end does not fit: no index
-        } else {
-          BlockBuild b;
-          b.sub = sub;
-          b.bit_offset = w.bits();
-          b.prev_ts = ts.prev;
-          b.ts_delta = ts.delta;
-          b.prev_value = type == ValueType::kFloat ? fv.prev : iv.prev;
-          b.value_delta = iv.delta;
-          b.lead = fv.lead;
-          b.trail = fv.trail;
-          blocks_.push_back(b);
-          if (__builtin_mul_overflow(sub + 1, static_cast<uint64_t>(kWidth), &block_end_)) {
-            block_end_ = UINT64_MAX;
+  for (size_t begin = 0; begin < n; begin += kSlice) {
+    const size_t end = std::min(n, begin + kSlice);
+    StreamWriter w(scratch.data(), stream_.size() * 8, pending_, pending_bits_);
+    for (size_t j = begin; j < end; ++j) {
+      const RawPoint& p = points[j];
+      const bool first = count_ + j == 0;
+      const uint64_t t = static_cast<uint64_t>(p.ts);
+      if (index_) {
+        const uint64_t off = t - static_cast<uint64_t>(origin_);
+        if (blocks_.empty() || off >= block_end_) {
+          const uint64_t sub = off / static_cast<uint64_t>(kWidth);
+          if (!blocks_.empty() && sub == blocks_.back().sub) {
+            index_ = false;  // the sub-window's end does not fit: no index
+          } else {
+            BlockBuild b;
+            b.sub = sub;
+            b.bit_offset = w.bits();
+            b.prev_ts = ts.prev;
+            b.ts_delta = ts.delta;
+            b.prev_value = type == ValueType::kFloat ? fv.prev : iv.prev;
+            b.value_delta = iv.delta;
+            b.lead = fv.lead;
+            b.trail = fv.trail;
+            blocks_.push_back(b);
+            if (__builtin_mul_overflow(sub + 1, static_cast<uint64_t>(kWidth), &block_end_)) {
+              block_end_ = UINT64_MAX;
+            }
           }
         }
+        if (index_) {
+          SummaryAdd(type, &blocks_.back(), p.bits);
+          ++blocks_.back().count;
+        }
       }
-      if (index_) {
-        SummaryAdd(type, &blocks_.back(), p.bits);
-        ++blocks_.back().count;
-      }
-    }
-    if (first) {
-      w.Write(t, 64);
-    } else {
-      const uint64_t delta = t - ts.prev;
-      WriteDod(&w, delta - ts.delta);
-      ts.delta = delta;
-    }
-    ts.prev = t;
-    if (type == ValueType::kFloat) {
       if (first) {
-        w.Write(p.bits, 64);
-        fv.prev = p.bits;
+        w.Write(t, 64);
       } else {
-        WriteXor(&w, &fv, p.bits);
+        const uint64_t delta = t - ts.prev;
+        WriteDod(&w, delta - ts.delta);
+        ts.delta = delta;
       }
-    } else {
-      const uint64_t delta = p.bits - iv.prev;
-      WriteDod(&w, delta - iv.delta);
-      iv.delta = delta;
-      iv.prev = p.bits;
+      ts.prev = t;
+      if (type == ValueType::kFloat) {
+        if (first) {
+          w.Write(p.bits, 64);
+          fv.prev = p.bits;
+        } else {
+          WriteXor(&w, &fv, p.bits);
+        }
+      } else {
+        const uint64_t delta = p.bits - iv.prev;
+        WriteDod(&w, delta - iv.delta);
+        iv.delta = delta;
+        iv.prev = p.bits;
+      }
     }
+    stream_.append(scratch.data(), w.bytes());
+    pending_ = w.pending();
+    pending_bits_ = w.pending_bits();
   }
-  stream_.append(scratch.data(), w.bytes());
-  if (scratch.size() > (size_t{1} << 20)) std::string().swap(scratch);  // a large batch's
-  pending_ = w.pending();
-  pending_bits_ = w.pending_bits();
   ts_delta_ = ts.delta;
   iv_prev_ = iv.prev;
   iv_delta_ = iv.delta;

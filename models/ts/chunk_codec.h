@@ -106,6 +106,10 @@ class ChunkEncoder {
   uint64_t count() const { return count_; }
   // The newest point (count() > 0).
   const RawPoint& last() const { return last_; }
+  // The bytes this encoder holds, itself included (for caches that bound their memory).
+  size_t MemoryBytes() const {
+    return sizeof(*this) + stream_.capacity() + blocks_.capacity() * sizeof(Block);
+  }
 
   // A block of the index being built (an implementation detail of the codec).
   struct Block {

@@ -243,6 +243,26 @@ TEST(ChunkEncoderTest, AppendsInPiecesGiveTheBytesOfOneEncode) {
   }
 }
 
+TEST(ChunkEncoderTest, OneLargeAppendEqualsAppendsOfSmallPieces) {
+  // Guards the slicing of a large append (its words go through a bounded buffer, a slice at a
+  // time): the chunk must equal the one of many small appends, and decode to the points.
+  std::mt19937_64 rng(41);
+  for (int round = 0; round < 3; ++round) {
+    const ValueType type = static_cast<ValueType>(round);
+    const std::vector<RawPoint> pts = RandomPoints(rng, type, 10000 + rng() % 3000, false);
+    ASSERT_OK_AND_ASSIGN(std::string once, EncodeChunk(type, pts));
+    ChunkEncoder pieces(type);
+    for (size_t done = 0; done < pts.size();) {
+      const size_t n = std::min(pts.size() - done, size_t{1} + rng() % 700);
+      ASSERT_OK(pieces.Append(pts.data() + done, n));
+      done += n;
+    }
+    ASSERT_EQ(pieces.Chunk(), once) << "round " << round;
+    ASSERT_OK_AND_ASSIGN(DecodedChunk dec, DecodeChunk(once));
+    ASSERT_EQ(dec.points, pts);
+  }
+}
+
 TEST(ChunkEncoderTest, ARefusedAppendChangesNothing) {
   ChunkEncoder enc(ValueType::kBool);
   const std::vector<RawPoint> a = {{10, 1}, {20, 0}};

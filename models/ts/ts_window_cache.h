@@ -20,8 +20,8 @@
 // holding points that were deleted, so an entry is also used only while Catalog::generation(),
 // which every retention change bumps, is still the one read before the write that stored it.
 // Databases without a change log, and writes in a caller's transaction, never use it. Entries of
-// windows a write closes are dropped; the cache holds at most kMaxPoints points (then it starts
-// over).
+// windows a write closes are dropped; the cache holds at most kMaxBytes bytes of encoders and
+// entries (then it starts over).
 //
 // Thread safety: safe for concurrent use; entries are immutable once stored.
 #pragma once
@@ -49,7 +49,9 @@ class WindowCache {
     uint64_t gen = 0;
     Encoder enc;  // every point of the window, encoded
   };
-  static constexpr size_t kMaxPoints = size_t{2} << 20;  // (then about 2-4 MiB of streams)
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  // What an entry costs beside its encoder: the map node and the shared pointer's control block.
+  static constexpr size_t kEntryBytes = 128;
 
   // The entry of a window, if any (it may be stale: compare `change` with LastSeqOf).
   std::optional<Entry> Find(uint64_t mid, uint64_t sid, int64_t window) {
@@ -62,13 +64,14 @@ class WindowCache {
   void Put(uint64_t mid, uint64_t sid, int64_t window, uint64_t change, uint64_t gen, Encoder enc) {
     util::MutexLock l(&mu_);
     auto [it, inserted] = entries_.try_emplace({mid, sid, window});
-    if (!inserted) points_ -= it->second.enc->count();
-    if (points_ + enc->count() > kMaxPoints) {
+    if (!inserted) bytes_ -= Bytes(it->second);
+    const size_t add = kEntryBytes + enc->MemoryBytes();
+    if (bytes_ + add > kMaxBytes) {
       entries_.clear();
-      points_ = 0;
+      bytes_ = 0;
       it = entries_.try_emplace({mid, sid, window}).first;
     }
-    points_ += enc->count();
+    bytes_ += add;
     it->second = Entry{change, gen, std::move(enc)};
   }
   // Forgets a window.
@@ -76,7 +79,7 @@ class WindowCache {
     util::MutexLock l(&mu_);
     auto it = entries_.find({mid, sid, window});
     if (it == entries_.end()) return;
-    points_ -= it->second.enc->count();
+    bytes_ -= Bytes(it->second);
     entries_.erase(it);
   }
   // Forgets the windows of a series that start before `limit` (closed, or past retention).
@@ -85,7 +88,7 @@ class WindowCache {
     auto it = entries_.lower_bound({mid, sid, INT64_MIN});
     const auto end = entries_.lower_bound({mid, sid, limit});
     while (it != end) {
-      points_ -= it->second.enc->count();
+      bytes_ -= Bytes(it->second);
       it = entries_.erase(it);
     }
   }
@@ -94,7 +97,7 @@ class WindowCache {
     util::MutexLock l(&mu_);
     auto it = entries_.lower_bound({mid, 0, INT64_MIN});
     while (it != entries_.end() && std::get<0>(it->first) == mid) {
-      points_ -= it->second.enc->count();
+      bytes_ -= Bytes(it->second);
       it = entries_.erase(it);
     }
   }
@@ -104,7 +107,7 @@ class WindowCache {
     auto it = entries_.lower_bound({mid, 0, INT64_MIN});
     while (it != entries_.end() && std::get<0>(it->first) == mid) {
       if (std::get<2>(it->first) < limit) {
-        points_ -= it->second.enc->count();
+        bytes_ -= Bytes(it->second);
         it = entries_.erase(it);
       } else {
         ++it;
@@ -113,9 +116,11 @@ class WindowCache {
   }
 
  private:
+  static size_t Bytes(const Entry& e) { return kEntryBytes + e.enc->MemoryBytes(); }
+
   util::Mutex mu_;
   std::map<std::tuple<uint64_t, uint64_t, int64_t>, Entry> entries_ ABSL_GUARDED_BY(mu_);
-  size_t points_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of the entries, as Bytes counts them
 };
 
 }  // namespace tessera::ts
