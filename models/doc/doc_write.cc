@@ -301,6 +301,15 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
       }
     }
   }
+  // A direct write (callers take it only when no index covers a changed field) has no index work;
+  // checked before step 2, which may commit a flag.
+  if (direct) {
+    for (const IndexWork& w : work) {
+      if (!w.removed.empty() || !w.added.empty() || w.multikey) {
+        return absl::InternalError("a direct document write needs index maintenance");
+      }
+    }
+  }
   // 2. Flag indexes that became multikey before anything is committed, so that a reader that can
   //    see these documents also sees the flag.
   bool flag = false;
@@ -316,13 +325,6 @@ absl::Status DocStoreImpl::ApplyChanges(TxnImpl& txn, const CollCtx& ctx,
     }));
   }
   // 3. Write.
-  if (direct) {
-    for (const IndexWork& w : work) {
-      if (!w.removed.empty() || !w.added.empty() || w.multikey) {
-        return absl::InternalError("a direct document write needs index maintenance");
-      }
-    }
-  }
   for (size_t i = 0; i < ctx.meta->indexes.size(); ++i) {
     const IndexDef& def = ctx.meta->indexes[i];
     for (const auto& [entry, pk] : work[i].removed) {

@@ -462,6 +462,24 @@ TEST_F(KvStoreTest, DirectPutWaitsForTheLockOfATransaction) {
   EXPECT_EQ(v, "d");
 }
 
+TEST_F(KvStoreTest, DirectPutCannotWriteAKeyATransactionHoldsLocked) {
+  // The deterministic half of the test above: while a live transaction holds k's lock, an
+  // auto-commit put (on this very thread, so it cannot wait the transaction out) must give up
+  // with Aborted after its lock timeouts and retries, and write nothing.
+  ASSERT_OK(kv_->Put("ns", "k", "v0"));
+  ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
+  ASSERT_OK(kv_->Put(*txn, "ns", "k", "t"));
+  absl::Status put = kv_->Put("ns", "k", "d");
+  EXPECT_TRUE(absl::IsAborted(put)) << put;
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "k"));
+  EXPECT_EQ(v, "t");
+  const std::vector<EventView> events = EventsOf(*db_, "ns");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].before, "v0");
+  EXPECT_EQ(events[1].after, "t");
+}
+
 TEST_F(KvStoreTest, ConcurrentDirectPutsAndTransactionsChainBeforeImages) {
   // Two threads put (direct writes), two increment in transactions that read at a snapshot
   // and compare-and-set (retried on conflicts). In sequence order every event's before-image

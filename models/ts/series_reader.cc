@@ -305,6 +305,8 @@ absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t 
     PickPointsAt(pts, times, i, end, bits, found);
     i = end;
   }
+  // A window of a fast series can hold millions of points: the thread keeps at most 1 MiB.
+  if (pts.capacity() * sizeof(RawPoint) > (size_t{1} << 20)) std::vector<RawPoint>().swap(pts);
   return absl::OkStatus();
 }
 
