@@ -50,6 +50,15 @@ TEST_F(KvTtlTest, ExpiredKeyIsInvisibleAtOnceEverywhere) {
   // An expired key counts as absent for delete, CAS and increment.
   ASSERT_OK_AND_ASSIGN(bool deleted, kv_->Delete("ns", "short"));
   EXPECT_FALSE(deleted);
+  // That auto-commit delete (a direct write) removed the expired record and recorded no event:
+  // the key was already gone.
+  EXPECT_FALSE(RawExists("ns", "short"));
+  ChangeReadOptions all;
+  all.limit = 1000;
+  ASSERT_OK_AND_ASSIGN(auto events, db_->ReadChanges(all));
+  for (const ChangeEvent& e : events) {
+    EXPECT_FALSE(e.key == "short" && e.op == ChangeOp::kDelete) << "seq " << e.seq;
+  }
   ASSERT_OK(kv_->Put("ns", "short2", "v", {.ttl_seconds = 1}));
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   ASSERT_OK_AND_ASSIGN(bool swapped, kv_->CompareAndSet("ns", "short2", std::nullopt, "new"));
