@@ -20,8 +20,8 @@ namespace tessera::ts {
 class BitWriter {
  public:
   explicit BitWriter(std::string* out) : out_(out) {}
-  // Resumes a writer whose whole words are in *out and whose pending bits were `pending()` and
-  // `pending_bits()` (ChunkEncoder keeps them between appends).
+  // Resumes a writer whose whole words are in *out and whose last `pending_bits` written bits
+  // are the low bits of `pending` (ChunkEncoder keeps them between appends).
   BitWriter(std::string* out, uint64_t pending, int pending_bits)
       : out_(out), acc_(pending), used_(pending_bits) {}
 
@@ -45,10 +45,6 @@ class BitWriter {
 
   // Bits written so far since *out was empty (appended and pending).
   size_t bits() const { return out_->size() * 8 + static_cast<size_t>(used_); }
-
-  // The bits written and not yet appended (the last `pending_bits()` of `pending()`).
-  uint64_t pending() const { return acc_; }
-  int pending_bits() const { return used_; }
 
   // Appends the bits not yet appended, zero-padded to a whole byte.
   void Finish() {

@@ -41,7 +41,9 @@ int64_t SignExtend(uint64_t v, int bits) {
 // can write (ChunkEncoder::Append reserves it), so that no word checks a string's capacity.
 class StreamWriter {
  public:
-  // `base_bits`: the stream's bits before buf; `pending`/`pending_bits` as BitWriter's.
+  // `base_bits`: the stream's bits before buf; `pending`/`pending_bits` as BitWriter's resuming
+  // constructor takes them. Write repeats BitWriter::Write with a raw pointer for the words: a
+  // shared helper measured 6% slower on BM_EncodeChunk (session 8).
   StreamWriter(char* buf, size_t base_bits, uint64_t pending, int pending_bits)
       : buf_(buf), p_(buf), base_bits_(base_bits), acc_(pending), used_(pending_bits) {}
 

@@ -126,7 +126,7 @@ class ChunkEncoder {
   uint64_t count_ = 0;
   RawPoint last_;
   std::string stream_;    // the bit stream's whole 64-bit words
-  uint64_t pending_ = 0;  // and its bits after them (BitWriter::pending)
+  uint64_t pending_ = 0;  // and its last pending_bits_ bits after them
   int pending_bits_ = 0;
   uint64_t ts_delta_ = 0;  // timestamp delta to the previous point
   uint64_t iv_prev_ = 0;   // kInt/kBool: previous value and delta

@@ -138,6 +138,19 @@ TEST(ChunkCodecTest, ExtremeTimestampsAndDeltas) {
   ExpectRoundTrip(ValueType::kInt, pts);
 }
 
+// A random value of `type` as stored bits: mostly small (compressible), a quarter arbitrary.
+uint64_t RandomBits(std::mt19937_64& rng, ValueType type) {
+  switch (type) {
+    case ValueType::kFloat:
+      return (rng() % 4 == 0) ? rng() : DoubleBits(static_cast<double>(rng() % 1000) / 8);
+    case ValueType::kInt:
+      return (rng() % 4 == 0) ? rng() : rng() % 100;
+    case ValueType::kBool:
+      return rng() % 2;
+  }
+  return 0;
+}
+
 TEST(ChunkCodecTest, RandomIrregularSeriesRoundTrip) {
   std::mt19937_64 rng(7);
   for (int round = 0; round < 200; ++round) {
@@ -146,20 +159,7 @@ TEST(ChunkCodecTest, RandomIrregularSeriesRoundTrip) {
     std::vector<RawPoint> pts;
     int64_t t = static_cast<int64_t>(rng());
     for (size_t i = 0; i < n; ++i) {
-      RawPoint p;
-      p.ts = t;
-      switch (type) {
-        case ValueType::kFloat:
-          p.bits = (rng() % 4 == 0) ? rng() : DoubleBits(static_cast<double>(rng() % 1000) / 8);
-          break;
-        case ValueType::kInt:
-          p.bits = (rng() % 4 == 0) ? rng() : rng() % 100;
-          break;
-        case ValueType::kBool:
-          p.bits = rng() % 2;
-          break;
-      }
-      pts.push_back(p);
+      pts.push_back({t, RandomBits(rng, type)});
       const uint64_t step = (rng() % 3 == 0) ? rng() % (1ULL << 50) + 1 : 10'000'000'000ULL;
       if (t > kMax - static_cast<int64_t>(step)) break;
       t += static_cast<int64_t>(step);
@@ -191,19 +191,7 @@ std::vector<RawPoint> RandomPoints(std::mt19937_64& rng, ValueType type, size_t 
   int64_t t = high ? kMax - static_cast<int64_t>(rng() % (3 * kIndexWidthNs))
                    : static_cast<int64_t>(rng() >> 2) - (int64_t{1} << 61);
   for (size_t i = 0; i < n; ++i) {
-    RawPoint p{t, 0};
-    switch (type) {
-      case ValueType::kFloat:
-        p.bits = (rng() % 4 == 0) ? rng() : DoubleBits(static_cast<double>(rng() % 1000) / 8);
-        break;
-      case ValueType::kInt:
-        p.bits = (rng() % 4 == 0) ? rng() : rng() % 100;
-        break;
-      case ValueType::kBool:
-        p.bits = rng() % 2;
-        break;
-    }
-    pts.push_back(p);
+    pts.push_back({t, RandomBits(rng, type)});
     const uint64_t r = rng() % 8;
     const uint64_t step = r == 0   ? rng() % (uint64_t{1} << 44) + 1
                           : r == 1 ? rng() % 1000 + 1
