@@ -9,6 +9,11 @@
 //                                                            the engine's counter merge operator
 //   edge:          | G | 'E' | edge id (8 B BE) |         -> msgpack {"s": src, "d": dst,
 //                                                            "t": type, "w": weight, "p": props}
+//   load guard:    | G | 'L' |                            -> empty; locked shared by every
+//                                                            DeleteVertex, exclusively by each
+//                                                            bulk-loaded batch; written (a
+//                                                            conflict marker) only after a batch
+//                                                            that older snapshots may predate
 //   next edge id:  | G | 'N' |                            -> 8 B BE, the next id to hand out
 //
 // adj column family (one entry per direction of every edge):
@@ -59,6 +64,12 @@ inline std::string EdgeKey(uint64_t g, uint64_t eid) {
   std::string k = GraphPrefix(g);
   k.push_back('E');
   codec::PutFixed64BE(&k, eid);
+  return k;
+}
+// The lock that keeps a DeleteVertex and a bulk-loaded batch apart (graph_ingest.h).
+inline std::string LoadGuardKey(uint64_t g) {
+  std::string k = GraphPrefix(g);
+  k.push_back('L');
   return k;
 }
 inline std::string NextEdgeIdKey(uint64_t g) {

@@ -425,15 +425,21 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     return absl::OkStatus();
   };
 
-  // 1. Lock every endpoint (held until the end of the batch), in byte order so that two loads
-  // into one graph cannot deadlock on each other; then learn which exist, by one batched read
-  // (a locked key cannot change until we unlock it) of those the memo does not vouch for. This
-  // runs while the helper thread builds the files that do not depend on it (adjacency, edges,
+  // 1. Take the graph's load guard exclusively (held until the end of the batch): no
+  // DeleteVertex of the graph runs meanwhile (each holds it shared until its transaction ends),
+  // so a vertex found existing stays so without a lock of its own. Then learn which exist: those
+  // the memo vouches for need no read; the others are locked (a lock without a read, in byte
+  // order, so that two writers cannot deadlock on each other) and read by one batched read (a
+  // locked key cannot change until we unlock it): a vertex the batch creates stays locked until
+  // its record is in, so a concurrent AddVertex either precedes the read or waits. This runs
+  // while the helper thread builds the files that do not depend on it (adjacency, edges,
   // degrees); the new vertices and the events wait for it (the gate). The locks are spread over
   // lock transactions of kLockChunk vertices each: RocksDB tracks a transaction's locked keys in
   // one hash map, whose lookups miss the cache once it holds tens of thousands of keys.
+  // locks[0] holds the guard; locks[1 + c] the vertices locked[c * kLockChunk ...].
   constexpr size_t kLockChunk = 4096;
   std::vector<std::unique_ptr<internal::TxnImpl>> locks;
+  std::vector<uint32_t> locked_vertices;  // in byte order
   std::vector<uint8_t> exists(nv, 0);
   Gate locked;
   absl::Status lock_status;  // written before locked.Open(), read after Wait()
@@ -441,20 +447,15 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     // The previous batch's unlocking ran until now; its vertices may be among ours.
     if (memo != nullptr) memo->WaitUnlock();
     constexpr size_t kChunk = 4096;
-    std::string key = VertexKey(g, "");
-    const size_t vprefix = key.size();
-    for (size_t i = 0; i < nv; ++i) {
-      if (i % kLockChunk == 0) {
-        ASSIGN_OR_RETURN(std::unique_ptr<internal::TxnImpl> txn,
-                         engine->BeginTxn("graph.load", /*snapshot=*/false));
-        locks.push_back(std::move(txn));
-      }
-      internal::TxnImpl* lock = locks.back().get();
-      key.resize(vprefix);
-      key.append(vnames[by_bytes[i]]);
-      RETURN_IF_ERROR(Retry([&] { return lock->Lock(Cf::kData, key); }));
+    {
+      ASSIGN_OR_RETURN(std::unique_ptr<internal::TxnImpl> txn,
+                       engine->BeginTxn("graph.load", /*snapshot=*/false));
+      const std::string guard = LoadGuardKey(g);
+      RETURN_IF_ERROR(Retry([&] { return txn->Lock(Cf::kData, guard); }));
+      locks.push_back(std::move(txn));
     }
-    // Taken after the locks: a change of one of our vertices after this point waits for them.
+    // Taken under the guard: no vertex is deleted until we release it, and any other change of
+    // the graph since the memo's batch shows in the change log.
     const bool memo_current = memo != nullptr && memo->graph_seq != 0 &&
                               engine->options().change_log &&
                               engine->change_log().LastSeqOf(g) == memo->graph_seq;
@@ -462,23 +463,35 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
       memo->vertices.clear();
       memo->graph_seq = 0;
     }
-    std::vector<uint32_t> unknown;
     for (uint32_t v : by_bytes) {
       if (memo_current &&
           memo->vertices.contains(absl::string_view(vnames[v].data(), vnames[v].size()))) {
         exists[v] = 1;
       } else {
-        unknown.push_back(v);
+        locked_vertices.push_back(v);
       }
+    }
+    std::string key = VertexKey(g, "");
+    const size_t vprefix = key.size();
+    for (size_t i = 0; i < locked_vertices.size(); ++i) {
+      if (i % kLockChunk == 0) {
+        ASSIGN_OR_RETURN(std::unique_ptr<internal::TxnImpl> txn,
+                         engine->BeginTxn("graph.load", /*snapshot=*/false));
+        locks.push_back(std::move(txn));
+      }
+      internal::TxnImpl* lock = locks.back().get();
+      key.resize(vprefix);
+      key.append(vnames[locked_vertices[i]]);
+      RETURN_IF_ERROR(Retry([&] { return lock->Lock(Cf::kData, key); }));
     }
     std::vector<std::string> keys, values;
     std::vector<bool> found;
-    for (size_t from = 0; from < unknown.size(); from += kChunk) {
-      const size_t end = std::min(unknown.size(), from + kChunk);
+    for (size_t from = 0; from < locked_vertices.size(); from += kChunk) {
+      const size_t end = std::min(locked_vertices.size(), from + kChunk);
       keys.clear();
-      for (size_t j = from; j < end; ++j) keys.push_back(VertexKey(g, vnames[unknown[j]]));
+      for (size_t j = from; j < end; ++j) keys.push_back(VertexKey(g, vnames[locked_vertices[j]]));
       RETURN_IF_ERROR(engine->latest().MultiGet(Cf::kData, keys, &values, &found));
-      for (size_t j = from; j < end; ++j) exists[unknown[j]] = found[j - from] ? 1 : 0;
+      for (size_t j = from; j < end; ++j) exists[locked_vertices[j]] = found[j - from] ? 1 : 0;
     }
     return absl::OkStatus();
   };
@@ -574,10 +587,10 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     memo->graph_seq = bulk.last_seq();
   }
 
-  // 4. A newer version of every endpoint's record (see graph_ingest.h), then unlock; only needed
-  // when a snapshot older than the batch is live. The records are read again (they are locked,
-  // so they are what the batch left: new vertices empty); the writes need no lock and no
-  // conflict check.
+  // 4. A newer version of the load guard and of every locked vertex's record (see
+  // graph_ingest.h), then unlock; only needed when a snapshot older than the batch is live. The
+  // records are read again (they are locked, so they are what the batch left: new vertices
+  // empty); the writes need no lock and no conflict check.
   auto unlock = [](std::vector<std::unique_ptr<internal::TxnImpl>>* txns) {
     for (std::unique_ptr<internal::TxnImpl>& txn : *txns) {
       absl::Status s = txn->Rollback();  // unlocks; it wrote nothing
@@ -594,19 +607,27 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     }
     return created;
   }
-  // Each lock transaction writes the markers of the vertices it locked (a write of a key that
-  // another transaction holds would wait for its lock) and commits, which unlocks them.
+  // The guard's transaction writes the guard (a DeleteVertex with an older snapshot then fails
+  // its shared lock as a conflict instead of missing the batch's edges of an existing vertex);
+  // each vertex lock transaction writes the markers of the vertices it locked (a write of a key
+  // that another transaction holds would wait for its lock). Each commit unlocks.
   std::vector<std::string> keys, values;
   std::vector<bool> found;
   for (size_t c = 0; c < locks.size(); ++c) {
     internal::TxnImpl* lock = locks[c].get();
-    const size_t from = c * kLockChunk, end = std::min(nv, from + kLockChunk);
-    keys.clear();
-    for (size_t i = from; i < end; ++i) keys.push_back(VertexKey(g, vnames[by_bytes[i]]));
-    absl::Status touched = engine->latest().MultiGet(Cf::kData, keys, &values, &found);
+    absl::Status touched;
     lock->SetIndexing(false);
-    for (size_t j = 0; j < keys.size() && touched.ok(); ++j) {
-      if (found[j]) touched = lock->PutUnlocked(Cf::kData, keys[j], values[j]);
+    if (c == 0) {
+      touched = lock->PutUnlocked(Cf::kData, LoadGuardKey(g), "");
+    } else {
+      const size_t from = (c - 1) * kLockChunk;
+      const size_t end = std::min(locked_vertices.size(), from + kLockChunk);
+      keys.clear();
+      for (size_t i = from; i < end; ++i) keys.push_back(VertexKey(g, vnames[locked_vertices[i]]));
+      touched = engine->latest().MultiGet(Cf::kData, keys, &values, &found);
+      for (size_t j = 0; j < keys.size() && touched.ok(); ++j) {
+        if (found[j]) touched = lock->PutUnlocked(Cf::kData, keys[j], values[j]);
+      }
     }
     lock->SetIndexing(true);
     if (touched.ok()) touched = lock->Commit();

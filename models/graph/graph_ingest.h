@@ -6,26 +6,29 @@
 // A batch, start to end:
 //   1. a short transaction reserves the batch's edge ids and commits (ids are never reused, so a
 //      batch that fails later only leaves a gap);
-//   2. lock transactions L (4096 vertices each) lock every endpoint (a lock without a read, in
-//      byte order), then one batched read learns which exist (skipping those an IngestMemo
-//      vouches for); meanwhile a second thread already builds the files of step 3 that do not
-//      depend on it (the edge records from step 1 on, while this thread interns the batch);
+//   2. a lock transaction takes the graph's load guard (LoadGuardKey) exclusively: each
+//      DeleteVertex holds it shared until its transaction ends, so while the batch holds it no
+//      vertex of the graph is deleted; then lock transactions L (4096 vertices each) lock the
+//      endpoints an IngestMemo does not vouch for (a lock without a read, in byte order) and one
+//      batched read learns which of those exist (the absent ones are the batch's to create and
+//      stay locked until their records are in); meanwhile a second thread already builds the
+//      files of step 3 that do not depend on it (the edge records from step 1 on, while this
+//      thread interns the batch);
 //   3. the data keys (degree merges, edges, new vertices: three files), the adjacency keys (two
 //      files split by vertex; laid out by a counting sort on degrees, no string comparisons) and
 //      the events (vertex creates, then each edge's create, in row order, as the transactional
 //      path orders them) are built on two threads, each file finished (and synced) on a thread
 //      of its own as soon as it is complete, and ingested in one atomic step;
-//   4. only if a snapshot older than the ingestion is still live, each L rewrites the vertex
-//      records it locked with the bytes they have (a no-op) and commits; otherwise they roll back
-//      (on the memo's thread while the loader prepares the next batch). Either unlocks them.
-//      The rewrite's only effect: a transaction with an older snapshot that later locks one of
-//      these vertices sees a newer version and aborts (RocksDB checks write conflicts against
-//      the memtable, which ingested files bypass). Every graph write that
-//      depends on an endpoint's edges or existence (DeleteVertex, AddEdge, AddVertex) locks the
-//      vertex first, so a DeleteVertex that started before the batch retries instead of missing
-//      its new edges; a transaction without such a snapshot reads the latest data after it
-//      locks, which includes the batch. Degree counters need no marker: they change by merge
-//      operands, which commute.
+//   4. only if a snapshot older than the ingestion is still live, the guard's transaction
+//      writes the guard key and each L rewrites the vertex records it locked with the bytes they
+//      have (no-ops) and commits; otherwise they roll back (on the memo's thread while the loader
+//      prepares the next batch). Either unlocks them. The writes' only effect: a transaction
+//      with an older snapshot that later takes the guard (DeleteVertex, which reads edges at its
+//      snapshot) or locks a created vertex sees a newer version and aborts (RocksDB checks write
+//      conflicts against the memtable, which ingested files bypass). Existing vertices' records
+//      are not written by a batch, and their edges matter only to DeleteVertex, so the guard
+//      covers them; degree counters need no marker: they change by merge operands, which
+//      commute. The argument in full: docs/models/graph.md, "Bulk load".
 // A crash at any point leaves the batch wholly in or wholly out (the no-op of step 4 aside).
 #pragma once
 
@@ -44,11 +47,10 @@ namespace tessera::graph {
 // What one load remembers from batch to batch: the vertices its batches left existing, and the
 // sequence number of its last batch's last event. While the change log shows no later change of
 // the graph (ChangeLog::LastSeqOf equals it: every graph write records an event), those vertices
-// still exist, so the next batch locks them but does not read them again. Cleared when stale,
-// and bounded (kMaxIngestMemoVertices).
-// It also carries the previous batch's unlocking (a rollback of its lock transaction), which
-// runs on a thread of its own while the loader reads the next batch; IngestEdgeBatch, WaitUnlock
-// and the destructor wait for it.
+// still exist, so the next batch (which holds the load guard) neither locks nor reads them. Cleared
+// when stale, and bounded (kMaxIngestMemoVertices). It also carries the previous batch's unlocking
+// (a rollback of its lock transaction), which runs on a thread of its own while the loader reads
+// the next batch; IngestEdgeBatch, WaitUnlock and the destructor wait for it.
 struct IngestMemo {
   IngestMemo() = default;
   IngestMemo(const IngestMemo&) = delete;

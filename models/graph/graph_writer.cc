@@ -141,6 +141,10 @@ absl::StatusOr<bool> GraphWriter::RemoveEdge(uint64_t eid, std::string_view skip
 
 absl::StatusOr<VertexDeletion> GraphWriter::RemoveVertex(std::string_view id) {
   VertexDeletion out;
+  // Shared with other deletes, exclusive with a bulk-loaded batch, which adds edges to existing
+  // vertices without locking them (graph_ingest.h); held until this transaction ends. With a
+  // snapshot, the lock also fails (a conflict: retry) if a batch wrote its marker since.
+  RETURN_IF_ERROR(txn_->Lock(Cf::kData, LoadGuardKey(graph_.id), /*exclusive=*/false));
   ASSIGN_OR_RETURN(std::optional<VertexRecord> before, LockVertex(id));
   if (!before) return out;
   // The vertex is locked, so no edge can be added to it concurrently: its adjacency as read now
