@@ -181,6 +181,14 @@ absl::Status TxnImpl::Lock(Cf cf, std::string_view key, bool exclusive) {
   return FromRocks(s, "transaction lock");
 }
 
+absl::Status TxnImpl::LockWaiting(Cf cf, std::string_view key, bool exclusive, int64_t timeout_ms) {
+  RETURN_IF_ERROR(CheckActive());
+  txn_->SetLockTimeout(timeout_ms);
+  absl::Status s = Lock(cf, key, exclusive);
+  txn_->SetLockTimeout(engine_->options().lock_timeout_ms);
+  return s;
+}
+
 absl::Status TxnImpl::CheckWriteKind(bool direct) const {
   const bool ok = direct ? txn_->GetWriteBatch()->GetWriteBatch()->Count() == 0
                          : direct_ == nullptr || direct_->Count() == 0;

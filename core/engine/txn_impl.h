@@ -52,6 +52,9 @@ class TxnImpl final : public Transaction, public ReadSource {
                             bool exclusive = true);
   // GetForUpdate without the read: only locks `key` (and checks it against the snapshot).
   absl::Status Lock(Cf cf, std::string_view key, bool exclusive = true);
+  // Lock, waiting up to `timeout_ms` for a holder instead of Options::lock_timeout_ms (for a
+  // lock known to be held for long stretches, such as a graph's load guard).
+  absl::Status LockWaiting(Cf cf, std::string_view key, bool exclusive, int64_t timeout_ms);
   // Writes. Each counts against Options::max_transaction_bytes (ResourceExhausted past it).
   absl::Status Put(Cf cf, std::string_view key, std::string_view value);
   // Put without a row lock or conflict check, for keys no other transaction can write (a key

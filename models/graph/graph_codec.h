@@ -72,6 +72,9 @@ inline std::string LoadGuardKey(uint64_t g) {
   k.push_back('L');
   return k;
 }
+// How long DeleteVertex waits for the load guard (a batch holds it for tens to hundreds of
+// milliseconds) before it reports a conflict.
+inline constexpr int64_t kLoadGuardWaitMs = 1000;
 inline std::string NextEdgeIdKey(uint64_t g) {
   std::string k = GraphPrefix(g);
   k.push_back('N');

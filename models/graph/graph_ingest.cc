@@ -113,7 +113,7 @@ absl::Status Retry(absl::FunctionRef<absl::Status()> fn) {
   int backoff_us = 200;
   for (int attempt = 0; attempt < 20; ++attempt) {
     s = fn();
-    if (!IsConflict(s)) return s;
+    if (!IsConflict(s) || attempt == 19) return s;
     std::this_thread::sleep_for(std::chrono::microseconds(backoff_us));
     backoff_us = std::min(backoff_us * 2, 50000);
   }
@@ -425,20 +425,30 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     return absl::OkStatus();
   };
 
-  // 1. Take the graph's load guard exclusively (held until the end of the batch): no
-  // DeleteVertex of the graph runs meanwhile (each holds it shared until its transaction ends),
-  // so a vertex found existing stays so without a lock of its own. Then learn which exist: those
-  // the memo vouches for need no read; the others are locked (a lock without a read, in byte
-  // order, so that two writers cannot deadlock on each other) and read by one batched read (a
-  // locked key cannot change until we unlock it): a vertex the batch creates stays locked until
-  // its record is in, so a concurrent AddVertex either precedes the read or waits. This runs
-  // while the helper thread builds the files that do not depend on it (adjacency, edges,
-  // degrees); the new vertices and the events wait for it (the gate). The locks are spread over
-  // lock transactions of kLockChunk vertices each: RocksDB tracks a transaction's locked keys in
-  // one hash map, whose lookups miss the cache once it holds tens of thousands of keys.
-  // locks[0] holds the guard; locks[1 + c] the vertices locked[c * kLockChunk ...].
+  // 1. Learn which endpoints exist, holding off whatever could change that until the batch is
+  // in. Two ways (the argument is in docs/models/graph.md, "Bulk load"):
+  // - Guarded: when the memo (vertices earlier batches of this load found existing) is current,
+  //   take the graph's load guard exclusively, in one attempt: no DeleteVertex of the graph runs
+  //   while we hold it (each holds it shared until its transaction ends), so a vertex the memo
+  //   vouches for stays existing without a lock or a read of its own; only the other endpoints
+  //   are locked and read.
+  // - Otherwise (a load's first batch, a stale memo, or the guard busy: an open DeleteVertex
+  //   transaction or another load), lock every endpoint, as a load without a guard must; the
+  //   memo, checked after the locks, still spares the reads. So the guard never makes a batch
+  //   wait or fail: it only saves locks when it is free.
+  // Locks are taken without a read, in byte order (two writers cannot deadlock on each other);
+  // the locked vertices are read by one batched read (a locked key cannot change until we
+  // unlock it): a vertex the batch creates stays locked until its record is in, so a concurrent
+  // AddVertex either precedes the read or waits. This runs while the helper thread builds the
+  // files that do not depend on it (adjacency, edges, degrees); the new vertices and the events
+  // wait for it (the gate). The locks are spread over lock transactions of kLockChunk vertices
+  // each: RocksDB tracks a transaction's locked keys in one hash map, whose lookups miss the
+  // cache once it holds tens of thousands of keys.
+  // When `guarded`, locks[0] holds the guard; the vertex lock transactions follow it, each with
+  // kLockChunk of locked_vertices in order.
   constexpr size_t kLockChunk = 4096;
   std::vector<std::unique_ptr<internal::TxnImpl>> locks;
+  bool guarded = false;
   std::vector<uint32_t> locked_vertices;  // in byte order
   std::vector<uint8_t> exists(nv, 0);
   Gate locked;
@@ -447,24 +457,30 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     // The previous batch's unlocking ran until now; its vertices may be among ours.
     if (memo != nullptr) memo->WaitUnlock();
     constexpr size_t kChunk = 4096;
-    {
+    auto memo_current = [&] {
+      return memo != nullptr && memo->graph_seq != 0 && engine->options().change_log &&
+             engine->change_log().LastSeqOf(g) == memo->graph_seq;
+    };
+    if (memo_current()) {
       ASSIGN_OR_RETURN(std::unique_ptr<internal::TxnImpl> txn,
                        engine->BeginTxn("graph.load", /*snapshot=*/false));
-      const std::string guard = LoadGuardKey(g);
-      RETURN_IF_ERROR(Retry([&] { return txn->Lock(Cf::kData, guard); }));
-      locks.push_back(std::move(txn));
+      // One attempt (it waits up to the lock timeout): busy means lock every endpoint instead.
+      absl::Status s = txn->Lock(Cf::kData, LoadGuardKey(g));
+      if (s.ok()) {
+        guarded = true;
+        locks.push_back(std::move(txn));
+      } else if (!IsConflict(s)) {
+        return s;
+      } else {
+        (void)txn->Rollback();  // it holds nothing
+      }
     }
-    // Taken under the guard: no vertex is deleted until we release it, and any other change of
-    // the graph since the memo's batch shows in the change log.
-    const bool memo_current = memo != nullptr && memo->graph_seq != 0 &&
-                              engine->options().change_log &&
-                              engine->change_log().LastSeqOf(g) == memo->graph_seq;
-    if (memo != nullptr && !memo_current) {
-      memo->vertices.clear();
-      memo->graph_seq = 0;
-    }
+    // Under the guard: no vertex is deleted until we release it, and any other change of the
+    // graph since the memo's batch shows in the change log. Without it, this is checked again
+    // after the locks (below).
+    const bool trusted = guarded && memo_current();
     for (uint32_t v : by_bytes) {
-      if (memo_current &&
+      if (trusted &&
           memo->vertices.contains(absl::string_view(vnames[v].data(), vnames[v].size()))) {
         exists[v] = 1;
       } else {
@@ -484,14 +500,40 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
       key.append(vnames[locked_vertices[i]]);
       RETURN_IF_ERROR(Retry([&] { return lock->Lock(Cf::kData, key); }));
     }
+    // Which locked vertices to read. Unguarded, every endpoint is locked: those the memo
+    // vouches for (checked now, after the locks: a change of one of them since then waits for
+    // us) are known to exist.
+    std::vector<uint32_t> unguarded_reads;
+    const std::vector<uint32_t>* to_read = &locked_vertices;
+    if (!guarded) {
+      const bool current = memo_current();
+      if (memo != nullptr && !current) {
+        memo->vertices.clear();
+        memo->graph_seq = 0;
+      }
+      if (current) {
+        for (uint32_t v : locked_vertices) {
+          if (memo->vertices.contains(absl::string_view(vnames[v].data(), vnames[v].size()))) {
+            exists[v] = 1;
+          } else {
+            unguarded_reads.push_back(v);
+          }
+        }
+        to_read = &unguarded_reads;
+      }
+    } else if (!trusted) {
+      memo->vertices.clear();
+      memo->graph_seq = 0;
+    }
     std::vector<std::string> keys, values;
     std::vector<bool> found;
-    for (size_t from = 0; from < locked_vertices.size(); from += kChunk) {
-      const size_t end = std::min(locked_vertices.size(), from + kChunk);
+    const std::vector<uint32_t>& reads = *to_read;
+    for (size_t from = 0; from < reads.size(); from += kChunk) {
+      const size_t end = std::min(reads.size(), from + kChunk);
       keys.clear();
-      for (size_t j = from; j < end; ++j) keys.push_back(VertexKey(g, vnames[locked_vertices[j]]));
+      for (size_t j = from; j < end; ++j) keys.push_back(VertexKey(g, vnames[reads[j]]));
       RETURN_IF_ERROR(engine->latest().MultiGet(Cf::kData, keys, &values, &found));
-      for (size_t j = from; j < end; ++j) exists[locked_vertices[j]] = found[j - from] ? 1 : 0;
+      for (size_t j = from; j < end; ++j) exists[reads[j]] = found[j - from] ? 1 : 0;
     }
     return absl::OkStatus();
   };
@@ -617,10 +659,10 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     internal::TxnImpl* lock = locks[c].get();
     absl::Status touched;
     lock->SetIndexing(false);
-    if (c == 0) {
+    if (guarded && c == 0) {
       touched = lock->PutUnlocked(Cf::kData, LoadGuardKey(g), "");
     } else {
-      const size_t from = (c - 1) * kLockChunk;
+      const size_t from = (c - (guarded ? 1 : 0)) * kLockChunk;
       const size_t end = std::min(locked_vertices.size(), from + kLockChunk);
       keys.clear();
       for (size_t i = from; i < end; ++i) keys.push_back(VertexKey(g, vnames[locked_vertices[i]]));
@@ -632,12 +674,21 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     lock->SetIndexing(true);
     if (touched.ok()) touched = lock->Commit();
     if (!touched.ok()) {
-      // The batch is committed; only conflict markers are missing. Say so in the log.
+      // The batch is committed; only conflict markers are missing: a transaction with a
+      // snapshot older than the batch may now miss its edges of those vertices (or, without
+      // the guard's marker, of any vertex it left unlocked). Say so in the log, and trust no
+      // memo for the next batch, which then locks and reads every endpoint.
       absl::Status s = lock->Rollback();  // unlocks, if the commit did not
       (void)s;
-      engine->logger().Log(LogLevel::kWarn, {engine->path(), graph.name, lock->id()},
-                           "graph.load_markers_failed",
-                           {{"error", util::ToStd(touched.message())}});
+      if (memo != nullptr) {
+        memo->vertices.clear();
+        memo->graph_seq = 0;
+      }
+      engine->logger().Log(
+          LogLevel::kWarn, {engine->path(), graph.name, lock->id()}, "graph.load_markers_failed",
+          {{"error", util::ToStd(touched.message())},
+           {"exposed", guarded && c == 0 ? "every endpoint the batch did not lock"
+                                         : "the vertices of this lock transaction"}});
     }
   }
   return created;

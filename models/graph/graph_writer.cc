@@ -142,9 +142,12 @@ absl::StatusOr<bool> GraphWriter::RemoveEdge(uint64_t eid, std::string_view skip
 absl::StatusOr<VertexDeletion> GraphWriter::RemoveVertex(std::string_view id) {
   VertexDeletion out;
   // Shared with other deletes, exclusive with a bulk-loaded batch, which adds edges to existing
-  // vertices without locking them (graph_ingest.h); held until this transaction ends. With a
-  // snapshot, the lock also fails (a conflict: retry) if a batch wrote its marker since.
-  RETURN_IF_ERROR(txn_->Lock(Cf::kData, LoadGuardKey(graph_.id), /*exclusive=*/false));
+  // vertices without locking them (graph_ingest.h); held until this transaction ends. A batch
+  // holds it for tens to hundreds of milliseconds, so this waits up to kLoadGuardWaitMs rather
+  // than the short lock timeout. With a snapshot, the lock also fails (a conflict: retry) if a
+  // batch wrote its marker since.
+  RETURN_IF_ERROR(
+      txn_->LockWaiting(Cf::kData, LoadGuardKey(graph_.id), /*exclusive=*/false, kLoadGuardWaitMs));
   ASSIGN_OR_RETURN(std::optional<VertexRecord> before, LockVertex(id));
   if (!before) return out;
   // The vertex is locked, so no edge can be added to it concurrently: its adjacency as read now
