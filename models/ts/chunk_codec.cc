@@ -9,13 +9,16 @@
 #include "core/codec/coding.h"
 #include "core/util/strings.h"
 #include "models/ts/bit_stream.h"
+#include "models/ts/chunk_frames.h"
 #include "tessera/status.h"
 
 namespace tessera::ts {
 namespace {
 
-// Version 3 adds the block index; version 2 added the last point after the count (so Last reads
-// it without decoding); version 1 chunks, written before 2026-11-30, are still read.
+// Version 4 packs int and bool points in frames (chunk_frames.h); version 3 added the block
+// index; version 2 added the last point after the count (so Last reads it without decoding);
+// version 1 chunks, written before 2026-11-30, are still read. Floats are written as version 3.
+constexpr uint8_t kChunkVersion4 = 4;
 constexpr uint8_t kChunkVersion = 3;
 constexpr uint8_t kChunkVersion2 = 2;
 constexpr uint8_t kChunkVersion1 = 1;
@@ -264,8 +267,8 @@ void SummaryAdd(ValueType type, BlockBuild* b, uint64_t bits) {
   if (b->count == 0 || v > static_cast<int64_t>(b->max_bits)) b->max_bits = bits;
 }
 
-void PutIndex(ValueType type, int64_t width, const std::vector<BlockBuild>& blocks, int64_t origin,
-              std::string* out) {
+void PutIndex(uint8_t version, ValueType type, int64_t width, const std::vector<BlockBuild>& blocks,
+              int64_t origin, std::string* out) {
   codec::PutVarint64(out, static_cast<uint64_t>(width / kNsPerSecond));
   codec::PutVarint64(out, blocks.size());
   for (size_t k = 0; k < blocks.size(); ++k) {
@@ -280,8 +283,14 @@ void PutIndex(ValueType type, int64_t width, const std::vector<BlockBuild>& bloc
       codec::PutVarint64(out, b.max_bits - b.min_bits);
     }
     if (k == 0) continue;
-    codec::PutVarint64(out, b.bit_offset - blocks[k - 1].bit_offset);
     const uint64_t start = static_cast<uint64_t>(origin) + b.sub * static_cast<uint64_t>(width);
+    if (version == kChunkVersion4) {  // byte offset, time back, previous value
+      codec::PutVarint64(out, (b.bit_offset - blocks[k - 1].bit_offset) / 8);
+      codec::PutVarint64(out, start - b.prev_ts);
+      codec::PutVarsint64(out, static_cast<int64_t>(b.prev_value));
+      continue;
+    }
+    codec::PutVarint64(out, b.bit_offset - blocks[k - 1].bit_offset);
     codec::PutVarint64(out, start - b.prev_ts);
     codec::PutVarint64(out, b.ts_delta);
     if (type == ValueType::kFloat) {
@@ -454,7 +463,14 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
   if (!codec::GetVarint64(&index, &n) || n == 0 || n > info->count || n > index.size() / 4 + 1) {
     return Corrupt("bad index block count");
   }
-  const int64_t first_ts = static_cast<int64_t>(codec::DecodeFixed64BE(info->stream.data()));
+  const bool v4 = info->version == kChunkVersion4;
+  int64_t first_ts = 0;
+  if (v4) {  // the first frame's first timestamp: zigzag(t0 - 0)
+    std::string_view s = info->stream;
+    if (!codec::GetVarsint64(&s, &first_ts)) return Corrupt("truncated first frame");
+  } else {
+    first_ts = static_cast<int64_t>(codec::DecodeFixed64BE(info->stream.data()));
+  }
   int64_t origin;
   if (!FloorWidth(first_ts, width, &origin)) return Corrupt("index sub-windows out of range");
   const uint64_t stream_bits = info->stream.size() * 8;
@@ -501,17 +517,27 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
     if (k == 0) continue;
     const ChunkBlock& prev = blocks[k - 1];
     uint64_t delta = 0, back = 0;
-    if (!codec::GetVarint64(&index, &delta) || delta == 0 ||
-        delta >= stream_bits - prev.bit_offset) {
+    // Version 4: a byte offset (each block's frames take kMinFrameBytes or more).
+    if (!codec::GetVarint64(&index, &delta) || delta < (v4 ? kMinFrameBytes : 1) ||
+        delta >= (v4 ? (stream_bits - prev.bit_offset) / 8 : stream_bits - prev.bit_offset)) {
       return Corrupt(util::StrCat("bad bit offset of index block ", k));
     }
-    b.bit_offset = prev.bit_offset + delta;
+    b.bit_offset = prev.bit_offset + (v4 ? delta * 8 : delta);
     // The previous point lies in an earlier block: in [prev.start, b.start).
     if (!codec::GetVarint64(&index, &back) || back == 0 ||
         back > static_cast<uint64_t>(b.start) - static_cast<uint64_t>(prev.start)) {
       return Corrupt(util::StrCat("bad checkpoint time of index block ", k));
     }
     b.prev_ts = static_cast<uint64_t>(b.start) - back;
+    if (v4) {
+      int64_t pv = 0;
+      if (!codec::GetVarsint64(&index, &pv)) return Corrupt("truncated index");
+      b.prev_value = static_cast<uint64_t>(pv);
+      if (info->type == ValueType::kBool && b.prev_value > 1) {
+        return Corrupt(util::StrCat("bad bool checkpoint of index block ", k));
+      }
+      continue;
+    }
     if (!codec::GetVarint64(&index, &b.ts_delta)) return Corrupt("truncated index");
     if (info->type == ValueType::kFloat) {
       if (index.size() < 10) return Corrupt("truncated index");
@@ -549,6 +575,10 @@ absl::Status ChunkEncoder::Append(const RawPoint* points, size_t n) {
   if (type_ != ValueType::kFloat && type_ != ValueType::kInt && type_ != ValueType::kBool) {
     return absl::InvalidArgumentError("unknown chunk value type");
   }
+  if (version_ != kChunkVersion && (version_ != kChunkVersion4 || type_ == ValueType::kFloat)) {
+    return absl::InvalidArgumentError(
+        util::StrCat("cannot write chunk version ", static_cast<int>(version_), " for this type"));
+  }
   // Checked first, so that a refused append leaves the state as it was.
   for (size_t j = 0; j < n; ++j) {
     const RawPoint& p = points[j];
@@ -567,6 +597,17 @@ absl::Status ChunkEncoder::Append(const RawPoint* points, size_t n) {
   }
   if (n == 0) return absl::OkStatus();
   if (count_ == 0) index_ = FloorWidth(points[0].ts, kIndexWidthNs, &origin_);
+  if (version_ == kChunkVersion4) {
+    AppendFrames(points, n);
+  } else {
+    AppendStream(points, n);
+  }
+  count_ += n;
+  last_ = points[n - 1];
+  return absl::OkStatus();
+}
+
+void ChunkEncoder::AppendStream(const RawPoint* points, size_t n) {
   // The new words go, kSlice points at a time, to a per-thread buffer with room for the most
   // they can take, then to the stream (which grows geometrically, not to that bound): the buffer
   // stays small whatever the number of points.
@@ -646,15 +687,73 @@ absl::Status ChunkEncoder::Append(const RawPoint* points, size_t n) {
   fv_prev_ = fv.prev;
   fv_lead_ = fv.lead;
   fv_trail_ = fv.trail;
-  count_ += n;
-  last_ = points[n - 1];
-  return absl::OkStatus();
+}
+
+void ChunkEncoder::FlushFrame() {
+  PutFrame(frame_.data(), frame_.size(), frame_prev_ts_, frame_prev_value_, &stream_);
+  frame_prev_ts_ = static_cast<uint64_t>(frame_.back().ts);
+  frame_prev_value_ = frame_.back().bits;
+  frame_.clear();
+}
+
+void ChunkEncoder::AppendFrames(const RawPoint* points, size_t n) {
+  constexpr uint64_t kWidth = kIndexWidthNs;
+  const uint64_t origin = static_cast<uint64_t>(origin_);
+  size_t j = 0;
+  while (j < n) {
+    // A run of points: in one block and in the open frame.
+    size_t end = std::min(n, j + (kFramePoints - frame_.size()));
+    if (index_) {
+      const uint64_t off = static_cast<uint64_t>(points[j].ts) - origin;
+      if (blocks_.empty() || off >= block_end_) {
+        const uint64_t sub = off / kWidth;
+        // (sub equal to the last block's only when that sub-window's end does not fit a uint64:
+        // the point is in it.)
+        if (blocks_.empty() || sub != blocks_.back().sub) {
+          if (!frame_.empty()) {
+            FlushFrame();  // a block starts a frame
+            end = std::min(n, j + kFramePoints);
+          }
+          BlockBuild b;
+          b.sub = sub;
+          b.bit_offset = stream_.size() * 8;
+          b.prev_ts = frame_prev_ts_;  // the previous point (0, 0: none)
+          b.prev_value = frame_prev_value_;
+          blocks_.push_back(b);
+          if (__builtin_mul_overflow(sub + 1, kWidth, &block_end_)) block_end_ = UINT64_MAX;
+        }
+      }
+      size_t k = j + 1;
+      while (k < end && static_cast<uint64_t>(points[k].ts) - origin < block_end_) ++k;
+      end = k;
+      // The block's summary: the least and greatest value.
+      BlockBuild& b = blocks_.back();
+      int64_t lo = b.count > 0 ? static_cast<int64_t>(b.min_bits) : INT64_MAX;
+      int64_t hi = b.count > 0 ? static_cast<int64_t>(b.max_bits) : INT64_MIN;
+      for (size_t i = j; i < end; ++i) {
+        lo = std::min(lo, static_cast<int64_t>(points[i].bits));
+        hi = std::max(hi, static_cast<int64_t>(points[i].bits));
+      }
+      b.min_bits = static_cast<uint64_t>(lo);
+      b.max_bits = static_cast<uint64_t>(hi);
+      b.count += end - j;
+    }
+    // The open frame's storage grows geometrically up to kFramePoints (MemoryBytes counts it).
+    const size_t need = frame_.size() + (end - j);
+    if (frame_.capacity() < need) {
+      frame_.reserve(std::min(kFramePoints, std::max(frame_.capacity() * 2, need)));
+    }
+    frame_.insert(frame_.end(), points + j, points + end);
+    if (frame_.size() == kFramePoints) FlushFrame();
+    j = end;
+  }
 }
 
 std::string ChunkEncoder::Chunk() const {
   std::string out;
-  out.reserve(3 + 10 + kLastPointBytes + 10 + blocks_.size() * 48 + stream_.size() + 8);
-  out.push_back(static_cast<char>(kChunkVersion));
+  out.reserve(3 + 10 + kLastPointBytes + 10 + blocks_.size() * 48 + stream_.size() + 8 +
+              frame_.size() * 20);
+  out.push_back(static_cast<char>(version_));
   out.push_back(static_cast<char>(type_));
   codec::PutVarint64(&out, count_);
   if (count_ == 0) return out;
@@ -662,13 +761,18 @@ std::string ChunkEncoder::Chunk() const {
   codec::PutFixed64BE(&out, last_.bits);
   if (index_ && blocks_.size() >= 2) {
     std::string idx;
-    PutIndex(type_, kIndexWidthNs, blocks_, origin_, &idx);
+    PutIndex(version_, type_, kIndexWidthNs, blocks_, origin_, &idx);
     codec::PutVarint64(&out, idx.size());
     out += idx;
   } else {
     codec::PutVarint64(&out, 0);
   }
   out += stream_;
+  if (version_ == kChunkVersion4) {
+    if (!frame_.empty())
+      PutFrame(frame_.data(), frame_.size(), frame_prev_ts_, frame_prev_value_, &out);
+    return out;
+  }
   BitWriter tail(&out, pending_, pending_bits_);
   tail.Finish();
   return out;
@@ -687,7 +791,8 @@ absl::Status ParseChunk(std::string_view chunk, ChunkInfo* info) {
   info->stream = {};
   if (chunk.size() < 3) return Corrupt(util::StrCat("only ", chunk.size(), " bytes"));
   const uint8_t version = static_cast<uint8_t>(chunk[0]);
-  if (version != kChunkVersion && version != kChunkVersion2 && version != kChunkVersion1) {
+  if (version != kChunkVersion4 && version != kChunkVersion && version != kChunkVersion2 &&
+      version != kChunkVersion1) {
     return Corrupt(util::StrCat("unknown version ", static_cast<int>(version)));
   }
   info->version = version;
@@ -696,6 +801,9 @@ absl::Status ParseChunk(std::string_view chunk, ChunkInfo* info) {
     return Corrupt(util::StrCat("unknown value type ", static_cast<int>(type_byte)));
   }
   info->type = static_cast<ValueType>(type_byte);
+  if (version == kChunkVersion4 && info->type == ValueType::kFloat) {
+    return Corrupt("version 4 holds no float values");
+  }
   std::string_view rest = chunk.substr(2);
   if (!codec::GetVarint64(&rest, &info->count)) return Corrupt("bad point count");
   if (info->count == 0) {
@@ -716,6 +824,18 @@ absl::Status ParseChunk(std::string_view chunk, ChunkInfo* info) {
     rest.remove_prefix(len);
   }
   info->stream = rest;
+  if (version == kChunkVersion4) {
+    // Frames of up to kFramePoints points: a frame of two points or more takes kMinFullFrameBytes
+    // or more, one of one point kMinFrameBytes; so the fewest bytes `count` points can take are
+    // those of full frames and one short one.
+    const uint64_t least = info->count / kFramePoints * kMinFullFrameBytes +
+                           (info->count % kFramePoints != 0 ? kMinFrameBytes : 0);
+    if (least > rest.size()) {
+      return Corrupt(util::StrCat("count ", info->count, " exceeds the data"));
+    }
+    if (!index.empty()) RETURN_IF_ERROR(ParseIndex(index, info));
+    return absl::OkStatus();
+  }
   // The first point takes at least 65 bits (128 for floats), every further one at least
   // kMinBitsPerPoint: bound the count by the input size before anything is allocated.
   const size_t bits = rest.size() * 8;
@@ -733,9 +853,26 @@ size_t FirstBlockFor(const ChunkInfo& info, int64_t min_ts) {
   return b;
 }
 
+namespace {
+// Room for `more` points after those in *out, growing geometrically: a query decodes chunk after
+// chunk into one vector, and an exact reserve per chunk would copy it once per chunk (found by
+// review, session 9).
+void ReserveMore(std::vector<RawPoint>* out, size_t more) {
+  const size_t need = out->size() + more;
+  if (out->capacity() < need) out->reserve(std::max(need, 2 * out->capacity()));
+}
+}  // namespace
+
 absl::Status DecodeChunkBlocks(const ChunkInfo& info, size_t first_block, int64_t min_ts,
                                int64_t max_ts, std::vector<RawPoint>* out) {
   if (info.count == 0) return absl::OkStatus();
+  if (info.version == kChunkVersion4) {
+    const uint64_t from = first_block > 0 && first_block < info.blocks.size()
+                              ? info.blocks[first_block].first_point
+                              : 0;
+    ReserveMore(out, static_cast<size_t>(info.count - from));
+    return DecodeFrames(info, first_block, min_ts, max_ts, out);
+  }
   BitReader r(info.stream);
   Cursor c;
   uint64_t first = 0;
@@ -748,7 +885,7 @@ absl::Status DecodeChunkBlocks(const ChunkInfo& info, size_t first_block, int64_
   }
   const uint64_t n = info.count - first;
   // At most every point left (bounded by the data in ParseChunk).
-  out->reserve(out->size() + static_cast<size_t>(n));
+  ReserveMore(out, static_cast<size_t>(n));
   bool done = false;
   switch (info.type) {
     case ValueType::kFloat:
@@ -805,19 +942,24 @@ absl::StatusOr<DecodedChunk> DecodeChunk(std::string_view chunk) {
   }
   if (!info.blocks.empty()) {
     // The index must be the one the points give: the encoder writes exactly this chunk.
-    ASSIGN_OR_RETURN(std::string again, EncodeChunk(out.type, out.points));
-    if (again != chunk) return Corrupt("the block index differs from the stream's");
+    ChunkEncoder e(out.type, info.version);  // the chunk's version, 3 or 4
+    RETURN_IF_ERROR(e.Append(out.points.data(), out.points.size()));
+    if (e.Chunk() != chunk) return Corrupt("the block index differs from the stream's");
   }
   return out;
 }
 
 absl::StatusOr<std::optional<RawPoint>> ChunkLastPoint(std::string_view chunk) {
   if (chunk.size() >= 3 && static_cast<uint8_t>(chunk[0]) >= kChunkVersion2 &&
-      static_cast<uint8_t>(chunk[0]) <= kChunkVersion &&
+      static_cast<uint8_t>(chunk[0]) <= kChunkVersion4 &&
       static_cast<uint8_t>(chunk[1]) <= static_cast<uint8_t>(ValueType::kBool)) {
     std::string_view rest = chunk.substr(2);
     uint64_t count = 0;
     if (!codec::GetVarint64(&rest, &count)) return Corrupt("bad point count");
+    if (static_cast<uint8_t>(chunk[0]) == kChunkVersion4 &&
+        static_cast<uint8_t>(chunk[1]) == static_cast<uint8_t>(ValueType::kFloat)) {
+      return Corrupt("a float chunk of version 4");  // floats are written as version 3 only
+    }
     if (count == 0) return std::optional<RawPoint>();
     if (rest.size() < kLastPointBytes) return Corrupt("truncated last point");
     return std::optional<RawPoint>(

@@ -1,21 +1,26 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 //
 // The time-series chunk codec: one series' points of one time window in one value. Pure; no
-// database. Timestamps are int64 nanoseconds coded as delta-of-delta (Gorilla, with buckets
-// widened for nanoseconds); float64 values are XOR-coded (Gorilla); int64 and bool values use the
-// same delta-of-delta coding as timestamps. All arithmetic is modulo 2^64, so the whole int64
-// range round-trips without overflow.
+// database. Version 4 (int64 and bool chunks, since 2026-11-30 session 9) packs points in frames
+// of up to 128 (chunk_frames.h): timestamp deltas and value deltas (or values) bit-packed from
+// their frame's least, so that decoding unpacks fixed-width fields. Version 3 (float64 chunks,
+// and int64/bool chunks written before) is one bit stream: timestamps coded as delta-of-delta
+// (Gorilla, with buckets widened for nanoseconds), float64 values XOR-coded (Gorilla), int64 and
+// bool values delta-of-delta. Versions 1 to 3 are still read. All arithmetic is modulo 2^64, so
+// the whole int64 range round-trips without overflow.
 //
-// Chunk layout (value of the data column family), version 3:
+// Chunk layout (value of the data column family), versions 3 and 4:
 //
 //   +-----------+---------+---------------+------------------------+---------------+--------------+
 //   | version 1B| type 1B | count         | last point (count > 0) | index length  | block index  |
-//   | = 3       | 0 f64   | (varint)      | ts 8B BE | bits 8B BE  | (varint, 0 =  | (see below)  |
-//   |           | 1 i64   |               | (the stream's last     |  no index;    |              |
-//   |           | 2 bool  |               |  point, again)         |  count > 0)   |              |
+//   | = 3 (f64) | 0 f64   | (varint)      | ts 8B BE | bits 8B BE  | (varint, 0 =  | (see below)  |
+//   | = 4 (i64, | 1 i64   |               | (the stream's last     |  no index;    |              |
+//   |    bool)  | 2 bool  |               |  point, again)         |  count > 0)   |              |
 //   +-----------+---------+---------------+------------------------+---------------+--------------+
-//   | bit stream, MSB first, zero-padded to a byte (unchanged since version 1) |
-//   +-----------------------------------------------------------------------------------------------+
+//   | v3: bit stream, MSB first, zero-padded to a byte (unchanged since version 1)         |
+//   | v4: frames (chunk_frames.h): each block's points (the whole chunk's without an      |
+//   |     index) in frames of 128, the last one shorter                                   |
+//   +--------------------------------------------------------------------------------------+
 //
 //   block index: the points grouped by aligned sub-window (blocks), each with a summary and, after
 //   the first, a decoder checkpoint (the state before its first point), so that a range decodes
@@ -29,17 +34,19 @@
 //   +----------------+-------------+------------------------------------------------------------+
 //   summary     i64/bool: zigzag(min) varint | max - min varint      f64: min 8B BE | max 8B BE
 //               (f64: NaN excluded, the earliest of equal values; an all-NaN block: its first)
-//   checkpoint  bit offset - previous block's (varint) | block start - previous ts (varint) |
-//               previous timestamp delta (varint) |
-//               i64/bool: zigzag(previous value) varint | zigzag(previous value delta) varint
-//               f64: previous bits 8B BE | XOR window lead + 1 (1B, 0: none yet) | trail (1B)
+//   checkpoint  v3: bit offset - previous block's (varint) | block start - previous ts (varint) |
+//                   previous timestamp delta (varint) |
+//                   i64/bool: zigzag(previous value) varint | zigzag(previous value delta) varint
+//                   f64: previous bits 8B BE | XOR window lead + 1 (1B, 0: none yet) | trail (1B)
+//               v4: byte offset of the block's first frame - previous block's (varint) |
+//                   block start - previous ts (varint) | zigzag(previous value) (varint)
 //
 //   Written when the points span two sub-windows or more (width kIndexWidthNs: 30 minutes).
 //   Version 2 (2026-11-30) has no index length and no index; version 1 (before) neither the last
 //   point. Both are still read. The last point lets Last answer from a chunk's first bytes
 //   (ChunkLastPoint) instead of decoding it.
 //
-//   bit stream: for each point i in ascending timestamp order:
+//   v3 bit stream: for each point i in ascending timestamp order:
 //     timestamp  i = 0: 64 bits raw;  i >= 1: dod(t_i - t_{i-1}, previous delta; delta_0 = 0)
 //     value      f64: i = 0: 64 raw bits; then xor with the previous bits:
 //                       0                          xor == 0
@@ -94,7 +101,13 @@ double BitsDouble(uint64_t bits);
 // cache keeps (ts_window_cache.h) without changing it. Not thread-safe.
 class ChunkEncoder {
  public:
-  explicit ChunkEncoder(ValueType type) : type_(type) {}
+  // Writes the current version: 4 for kInt and kBool, 3 for kFloat.
+  explicit ChunkEncoder(ValueType type) : ChunkEncoder(type, DefaultVersion(type)) {}
+  // Writes `version`: 3 (any type) or 4 (kInt and kBool; Append refuses anything else). Version
+  // 3 for kInt/kBool is kept for DecodeChunk, which checks an indexed chunk by encoding its points
+  // again in the chunk's own version, and for tests.
+  ChunkEncoder(ValueType type, uint8_t version) : type_(type), version_(version) {}
+  static uint8_t DefaultVersion(ValueType type) { return type == ValueType::kFloat ? 3 : 4; }
 
   // Appends `n` points, strictly ascending by timestamp and after every point appended before.
   // InvalidArgument (and nothing appended) otherwise, for a bool not 0/1 or an unknown type.
@@ -108,8 +121,10 @@ class ChunkEncoder {
   const RawPoint& last() const { return last_; }
   // The bytes this encoder holds, itself included (for caches that bound their memory).
   size_t MemoryBytes() const {
-    return sizeof(*this) + stream_.capacity() + blocks_.capacity() * sizeof(Block);
+    return sizeof(*this) + stream_.capacity() + blocks_.capacity() * sizeof(Block) +
+           frame_.capacity() * sizeof(RawPoint);
   }
+  uint8_t version() const { return version_; }
 
   // A block of the index being built (an implementation detail of the codec).
   struct Block {
@@ -117,15 +132,27 @@ class ChunkEncoder {
     uint64_t count = 0;
     uint64_t min_bits = 0, max_bits = 0;
     bool have_number = false;  // f64: a non-NaN value seen
+    // Checkpoint (version 4: bit_offset is the first frame's byte offset times 8; the deltas 0).
     uint64_t bit_offset = 0, prev_ts = 0, ts_delta = 0, prev_value = 0, value_delta = 0;
     int lead = -1, trail = 0;
   };
 
  private:
+  // Version 4: the frames before the open one are in stream_ and the open frame's points
+  // (fewer than kFramePoints, chunk_frames.h) in frame_; Chunk() packs them without changing
+  // the encoder.
+  void AppendFrames(const RawPoint* points, size_t n);
+  void AppendStream(const RawPoint* points, size_t n);  // version 3: the bit stream
+  void FlushFrame();
+
   ValueType type_;
+  uint8_t version_;
   uint64_t count_ = 0;
   RawPoint last_;
-  std::string stream_;    // the bit stream's whole 64-bit words
+  std::string stream_;           // v3: the bit stream's whole 64-bit words; v4: the finished frames
+  std::vector<RawPoint> frame_;  // v4: the open frame's points
+  uint64_t frame_prev_ts_ = 0;   // v4: the point before the open frame (0, 0: none)
+  uint64_t frame_prev_value_ = 0;
   uint64_t pending_ = 0;  // and its last pending_bits_ bits after them
   int pending_bits_ = 0;
   uint64_t ts_delta_ = 0;  // timestamp delta to the previous point
@@ -177,7 +204,7 @@ struct ChunkBlock {
   uint64_t min_bits = 0;
   uint64_t max_bits = 0;
   // Checkpoint: the decoder state before the block's first point.
-  uint64_t bit_offset = 0;   // into the bit stream
+  uint64_t bit_offset = 0;   // into the bit stream (version 4: the frame's byte offset * 8)
   uint64_t prev_ts = 0;      // previous point's timestamp
   uint64_t ts_delta = 0;     // previous timestamp delta
   uint64_t prev_value = 0;   // previous value bits

@@ -1,6 +1,7 @@
-// Chunk format version 3's block index: round trips of every value type and edge case, decoding
-// from every checkpoint, summaries against a naive model (NaN, ±inf, -0.0, int, bool), chunks of
-// versions 1 and 2 still read, and a corrupt index reported as DataLoss without crashing.
+// Chunk formats version 3 and 4's block index: round trips of every value type and edge case,
+// decoding from every checkpoint, summaries against a naive model (NaN, ±inf, -0.0, int, bool),
+// chunks of versions 1, 2 and 3 still read, and a corrupt index reported as DataLoss without
+// crashing.
 #include <cmath>
 #include <limits>
 #include <random>
@@ -98,14 +99,23 @@ void NaiveSummary(ValueType type, const std::vector<RawPoint>& pts, uint64_t* mi
   }
 }
 
-// Encodes, checks the round trip, every checkpoint, random ranges and the summaries.
-void CheckChunk(ValueType type, const std::vector<RawPoint>& pts, std::mt19937_64& rng) {
-  ASSERT_OK_AND_ASSIGN(std::string enc, EncodeChunk(type, pts));
+// Encodes (in `version`, 0: the current one), checks the round trip, every checkpoint, random
+// ranges and the summaries.
+void CheckChunk(ValueType type, const std::vector<RawPoint>& pts, std::mt19937_64& rng,
+                uint8_t version = 0) {
+  if (version == 0) version = ChunkEncoder::DefaultVersion(type);
+  ChunkEncoder e(type, version);
+  ASSERT_OK(e.Append(pts.data(), pts.size()));
+  const std::string enc = e.Chunk();
+  if (version == ChunkEncoder::DefaultVersion(type)) {
+    ASSERT_OK_AND_ASSIGN(std::string again, EncodeChunk(type, pts));
+    ASSERT_EQ(again, enc);
+  }
   ASSERT_OK_AND_ASSIGN(DecodedChunk dec, DecodeChunk(enc));
   ASSERT_EQ(dec.points, pts);
   ChunkInfo info;
   ASSERT_OK(ParseChunk(enc, &info));
-  EXPECT_EQ(info.version, 3);
+  EXPECT_EQ(info.version, version);
   EXPECT_EQ(info.count, pts.size());
   // An index exactly when the points span two sub-windows or more.
   auto sub = [](int64_t t) { return t / kIndexWidthNs - (t % kIndexWidthNs < 0 ? 1 : 0); };
@@ -159,6 +169,10 @@ TEST(ChunkIndexTest, RoundTripsAndDecodesFromEveryCheckpoint) {
     for (int round = 0; round < 30; ++round) {
       SCOPED_TRACE(testing::Message() << "type " << static_cast<int>(type) << " round " << round);
       CheckChunk(type, RandomSeries(type, rng, 1 + rng() % 800), rng);
+      // Version 3 ints and bools (written before version 4) still read, from every checkpoint.
+      if (type != ValueType::kFloat && round % 3 == 0) {
+        CheckChunk(type, RandomSeries(type, rng, 1 + rng() % 800), rng, 3);
+      }
     }
   }
 }
@@ -210,12 +224,24 @@ TEST(ChunkIndexTest, CostsFewBytesAndVersionsOneAndTwoStillRead) {
     v = std::clamp<int64_t>(v + static_cast<int64_t>(rng() % 5) - 2, 0, 100);
     pts.push_back({kBase + i * 10 * kSec, static_cast<uint64_t>(v)});
   }
-  ASSERT_OK_AND_ASSIGN(std::string v3, EncodeChunk(ValueType::kInt, pts));
+  // Version 4 (written today) and version 3 (ints before version 4).
+  ASSERT_OK_AND_ASSIGN(std::string v4, EncodeChunk(ValueType::kInt, pts));
   ChunkInfo info;
-  ASSERT_OK(ParseChunk(v3, &info));
+  ASSERT_OK(ParseChunk(v4, &info));
+  ASSERT_EQ(info.version, 4);
   ASSERT_EQ(info.blocks.size(), 4u);
   // After version, type, count 720 (2 bytes) and the last point: the index length and the index.
-  const size_t index_bytes = v3.size() - info.stream.size() - (4 + 16);
+  size_t index_bytes = v4.size() - info.stream.size() - (4 + 16);
+  EXPECT_LT(static_cast<double>(index_bytes) / 720, 0.15) << index_bytes;
+  // Steps of -2..2: 3 bits a value, none for the regular timestamps (v3: over 1.3 B a point).
+  EXPECT_LT(static_cast<double>(v4.size()) / 720, 0.7) << v4.size();
+  ChunkEncoder old_encoder(ValueType::kInt, 3);
+  ASSERT_OK(old_encoder.Append(pts.data(), pts.size()));
+  const std::string v3 = old_encoder.Chunk();
+  ASSERT_OK(ParseChunk(v3, &info));
+  ASSERT_EQ(info.version, 3);
+  ASSERT_EQ(info.blocks.size(), 4u);
+  index_bytes = v3.size() - info.stream.size() - (4 + 16);
   EXPECT_LT(static_cast<double>(index_bytes) / 720, 0.15) << index_bytes;
   // Version 2: no index length, no index; version 1: no last point either.
   const size_t head = 4 + 16;  // version, type, count (2 bytes), last point
@@ -223,18 +249,69 @@ TEST(ChunkIndexTest, CostsFewBytesAndVersionsOneAndTwoStillRead) {
   v2[0] = 2;
   std::string v1 = v3.substr(0, 4) + std::string(info.stream);
   v1[0] = 1;
-  for (const std::string& old : {v2, v1}) {
+  for (const std::string& old : {v3, v2, v1}) {
     ASSERT_OK_AND_ASSIGN(DecodedChunk d, DecodeChunk(old));
     EXPECT_EQ(d.points, pts);
     ChunkInfo oi;
     ASSERT_OK(ParseChunk(old, &oi));
-    EXPECT_TRUE(oi.blocks.empty());  // no index: ranges decode from the start
+    EXPECT_EQ(oi.blocks.empty(), oi.version < 3);  // no index: ranges decode from the start
     std::vector<RawPoint> got;
     ValueType t;
     ASSERT_OK(DecodeChunkRange(old, &t, &got, pts[300].ts, pts[400].ts));
     EXPECT_EQ(got, std::vector<RawPoint>(pts.begin() + 300, pts.begin() + 401));
     ASSERT_OK_AND_ASSIGN(std::optional<RawPoint> last, ChunkLastPoint(old));
     EXPECT_EQ(*last, pts.back());
+  }
+}
+
+// Chunks the version-3 encoder wrote (bytes kept from before version 4): an int chunk with an
+// index, the int64 range's ends and a jittered timestamp, and a bool chunk. They read, and the
+// version-3 encoder still writes them byte for byte (DecodeChunk checks an index that way).
+TEST(ChunkIndexTest, VersionThreeIntAndBoolChunksStillRead) {
+  const std::string int_chunk(
+      "\x03\x01\x0c\x18\x86\x75\x52\x45\x4d\xe8\x00\x00\x00\x00\x00\x00\x00\x00\x02\x31\x88\x0e"
+      "\x02\x00\x06\x05\xc3\x84\x3d\x01\x06\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\xff\xff\xff"
+      "\xff\xff\xff\xff\xff\xff\x01\x9f\x02\xef\xef\x92\xcb\xdd\x08\x91\xf0\x92\xcb\xdd\x08\x01"
+      "\x81\x89\x7a\x18\x86\x72\x51\xed\xfa\x00\x00\x80\x05\xf0\x00\x00\x04\x5d\x96\x4b\x80\x0b"
+      "\xff\x34\x00\x92\xff\xd9\xc0\x01\xe8\x47\x30\x02\x3d\xff\xc2\xf7\x0d\x7f\xbd\xc0\x01\xe8"
+      "\x48\x50\x02\x30\x05\x2f\x7f\xff\xff\xff\xff\xff\xff\xac\x7c\x00\x00\x00\x00\x00\x00\x01"
+      "\x4b\xe0\x00\x00\x00\x00\x00\x00\x01\x5e\xff\xff\xff\xff\xff\xff\xff\xf6",
+      150);
+  std::vector<RawPoint> ints;
+  const int64_t vals[] = {5, -3, 7, 7, 1000000, -1, 0, 42, INT64_MIN, INT64_MAX, 3, 2};
+  for (int i = 0; i < 12; ++i) {
+    ints.push_back(
+        {kBase + int64_t{i} * 300 * kSec + (i == 5 ? 17 : 0), static_cast<uint64_t>(vals[i])});
+  }
+  const std::string bool_chunk(
+      "\x03\x02\x03\x18\x86\x75\x98\x1e\xb2\xa0\x00\x00\x00\x00\x00\x00\x00\x00\x01\x1a\x88\x0e"
+      "\x02\x00\x02\x00\x01\x02\x01\x02\x00\x84\x01\x80\xac\xf7\xa8\xdf\x68\x80\x94\xeb\xdc\x03"
+      "\x00\x01\x18\x86\x72\x51\xed\xfa\x00\x00\x80\x01\xe3\xb9\xac\xa0\x0b\xff\xef\x00\x00\x03"
+      "\x45\xb9\x83\x0c\x00\x80\x02",
+      73);
+  const std::vector<RawPoint> bools = {
+      {kBase, 1}, {kBase + kSec, 0}, {kBase + 2 * kIndexWidthNs, 1}};
+  for (const auto& [chunk, pts] : {std::pair(int_chunk, ints), std::pair(bool_chunk, bools)}) {
+    ASSERT_OK_AND_ASSIGN(DecodedChunk d, DecodeChunk(chunk));
+    EXPECT_EQ(d.points, pts);
+    ChunkInfo info;
+    ASSERT_OK(ParseChunk(chunk, &info));
+    EXPECT_EQ(info.version, 3);
+    EXPECT_FALSE(info.blocks.empty());
+    ChunkEncoder v3(d.type, 3);
+    ASSERT_OK(v3.Append(pts.data(), pts.size()));
+    EXPECT_EQ(v3.Chunk(), chunk);
+    std::vector<RawPoint> got;
+    ValueType t;
+    ASSERT_OK(DecodeChunkRange(chunk, &t, &got, pts[1].ts, pts.back().ts));
+    EXPECT_EQ(got, std::vector<RawPoint>(pts.begin() + 1, pts.end()));
+    ASSERT_OK_AND_ASSIGN(std::optional<RawPoint> last, ChunkLastPoint(chunk));
+    EXPECT_EQ(*last, pts.back());
+    // Today's encoder writes version 4, which reads back the same.
+    ASSERT_OK_AND_ASSIGN(std::string v4, EncodeChunk(d.type, pts));
+    EXPECT_EQ(v4[0], 4);
+    ASSERT_OK_AND_ASSIGN(DecodedChunk d4, DecodeChunk(v4));
+    EXPECT_EQ(d4.points, pts);
   }
 }
 

@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
   Stored(5, *ts::EncodeChunk(ts::ValueType::kInt, pts));
   for (auto& p : pts) p.bits = p.ts % 3 == 0;
   Stored(5, *ts::EncodeChunk(ts::ValueType::kBool, pts));
-  // Version 3 with a block index: 100 points a minute apart span four 30-minute sub-windows.
+  // A block index (floats: version 3, ints: version 4): 100 points a minute apart span four
+  // 30-minute sub-windows.
   std::vector<ts::RawPoint> idx;
   for (int i = 0; i < 100; ++i) {
     idx.push_back({1700000000000000000 + i * 60000000000LL, ts::DoubleBits(0.25 * (i % 7))});
