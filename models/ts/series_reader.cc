@@ -217,42 +217,70 @@ absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint6
 }
 
 void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& times, size_t first,
-                  size_t end, std::vector<uint64_t>* bits, std::vector<uint8_t>* found) {
-  size_t j = 0;
+                  size_t end, uint64_t* bits, std::vector<uint8_t>* found) {
+  // Raw pointers: stores through `bits` (uint64_t) may alias a RawPoint's fields as far as the
+  // compiler knows, so indexing the vectors would reload their data and sizes on every step.
+  const RawPoint* p = pts.data();
+  const RawPoint* const p_end = p + pts.size();
+  const int64_t* const t = times.data();
+  uint64_t* const b = bits;
+  uint8_t* const fnd = found->data();
   for (size_t k = first; k < end; ++k) {
-    const int64_t t = times[k];
-    while (j < pts.size() && pts[j].ts < t) ++j;
-    if (j == pts.size()) return;
-    if (pts[j].ts == t) {
-      (*bits)[k] = pts[j].bits;
-      (*found)[k] = 1;
-      ++j;
+    const int64_t tk = t[k];
+    if (p != p_end && p->ts < tk) {
+      // Galloping: matched times are often far apart (rows of a condition), so a gap of g
+      // points costs ~2 log2(g) steps rather than g.
+      const RawPoint* below = p;  // below->ts < tk
+      size_t step = 1;
+      while (static_cast<size_t>(p_end - below) > step && below[step].ts < tk) {
+        below += step;
+        step *= 2;
+      }
+      const RawPoint* const bound =
+          static_cast<size_t>(p_end - below) > step ? below + step : p_end;
+      p = std::partition_point(below + 1, bound, [tk](const RawPoint& x) { return x.ts < tk; });
+    }
+    if (p == p_end) return;
+    if (p->ts == tk) {
+      b[k] = p->bits;
+      fnd[k] = 1;
+      ++p;
     }
   }
 }
 
 absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
-                          const std::vector<int64_t>& times, std::vector<uint64_t>* bits,
+                          const std::vector<int64_t>& times, uint64_t* bits,
                           std::vector<uint8_t>* found) {
-  bits->assign(times.size(), 0);
   found->assign(times.size(), 0);
   thread_local ChunkInfo info;
   thread_local std::vector<RawPoint> pts;
   std::string key = SeriesPrefix(mid, sid);
   const size_t prefix = key.size();
   WindowAccumulator acc;
+  bool positioned = false;  // the iterator was moved by this call (else by an earlier read)
   size_t i = 0;
   while (i < times.size()) {
     const int64_t w = FloorTo(times[i], kWindowNs);
-    size_t end = i + 1;  // times[i, end) lie in window w
-    // (Unsigned: times[end] >= w, and the difference may not fit an int64.)
-    while (end < times.size() &&
-           static_cast<uint64_t>(times[end]) - static_cast<uint64_t>(w) < kWindowNs) {
-      ++end;
-    }
+    // times[i, end) lie in window w: a binary search (a window holds hundreds of times).
+    // (Unsigned: times[k] >= w, and the difference may not fit an int64.)
+    const size_t end = static_cast<size_t>(
+        std::partition_point(times.begin() + static_cast<std::ptrdiff_t>(i) + 1, times.end(),
+                             [w](int64_t t) {
+                               return static_cast<uint64_t>(t) - static_cast<uint64_t>(w) <
+                                      static_cast<uint64_t>(kWindowNs);
+                             }) -
+        times.begin());
     key.resize(prefix);
     PutTime(&key, w);
-    it->Seek(key);
+    // The iterator stopped at the first key after the previous window's keys (all of them less
+    // than `key`): when that key is `key` or after it, a Seek would land on it again (a Seek costs
+    // several thousand instructions; consecutive windows are the common case).
+    if (!positioned || !it->Valid() ||
+        it->key().compare(rocksdb::Slice(key.data(), key.size())) < 0) {
+      it->Seek(key);
+    }
+    positioned = true;
     auto in_window = [&] {
       if (!it->Valid()) return false;
       const rocksdb::Slice k = it->key();
@@ -268,13 +296,23 @@ absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t 
         size_t s = r + 1;
         if (info.width > 0) {
           // Times in the run's last block or the one after it extend the run (one division
-          // per block, not per time).
+          // and one binary search per block, not per time).
           int64_t last = FloorTo(times[r], info.width);
+          const uint64_t width = static_cast<uint64_t>(info.width);
           while (s < end) {
+            // Past the times in the block starting at `last` (all of times[s, end) are >= last).
+            s = static_cast<size_t>(
+                std::partition_point(
+                    times.begin() + static_cast<std::ptrdiff_t>(s),
+                    times.begin() + static_cast<std::ptrdiff_t>(end),
+                    [last, width](int64_t t) {
+                      return static_cast<uint64_t>(t) - static_cast<uint64_t>(last) < width;
+                    }) -
+                times.begin());
+            if (s == end) break;
             const uint64_t d = static_cast<uint64_t>(times[s]) - static_cast<uint64_t>(last);
-            const uint64_t width = static_cast<uint64_t>(info.width);
             if (d >= 2 * width) break;
-            if (d >= width) last += info.width;
+            last += info.width;
             ++s;
           }
         } else {

@@ -55,19 +55,22 @@ absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint6
                               std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries);
 
 // The values of series `sid` at `times` (strictly ascending): for each k, (*found)[k] is 1 and
-// (*bits)[k] the value's bits when the series has a point at times[k], else 0 (both resized to
-// times.size()). Reads through `it` (as ReadSeriesWith: one Seek per window holding a time) and
-// decodes only around the times: per run of adjacent index blocks holding one of them, from the
-// checkpoint before the run's first time to its last. A window with head blocks is merged as
-// ReadSeriesWith merges it (the latest write wins). Nothing is copied out but the values asked.
+// bits[k] the value's bits when the series has a point at times[k], else (*found)[k] is 0 and
+// bits[k] left as it was (`found` is resized to times.size(); `bits` holds times.size() values
+// and need not be initialized: a query allocates it without zero-filling). Reads through `it`
+// (as ReadSeriesWith: one Seek per window holding a time, none when the iterator already stands
+// at the window's first key) and decodes only around the times: per run of adjacent index blocks
+// holding one of them, from the checkpoint before the run's first time to its last. A window
+// with head blocks is merged as ReadSeriesWith merges it (the latest write wins). Nothing is
+// copied out but the values asked.
 absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
-                          const std::vector<int64_t>& times, std::vector<uint64_t>* bits,
+                          const std::vector<int64_t>& times, uint64_t* bits,
                           std::vector<uint8_t>* found);
 
-// Sets (*bits)[k] and (*found)[k] to 1 for each times[k] (k in [first, end), times ascending)
+// Sets bits[k] and (*found)[k] to 1 for each times[k] (k in [first, end), times ascending)
 // at which `pts` (ascending, unique times) has a point; leaves the others as they are.
 void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& times, size_t first,
-                  size_t end, std::vector<uint64_t>* bits, std::vector<uint8_t>* found);
+                  size_t end, uint64_t* bits, std::vector<uint8_t>* found);
 
 // The latest point with lo <= ts <= hi, or nullopt.
 absl::StatusOr<std::optional<RawPoint>> ReadLastPoint(internal::ReadSource& src, uint64_t mid,

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "models/ts/series_reader.h"
 #include "models/ts/ts_test_util.h"
 #include "tessera/ts.h"
 #include "tests/util/test_util.h"
@@ -745,6 +746,98 @@ TEST_F(TsRowsTest, ValueConditionsReadAtMatchesEqualThePlainRows) {
   ASSERT_OK(ts_->Flush("m"));
   check("resealed");
   EXPECT_GT(nonempty, 12);
+}
+
+// A condition matching in windows 0, 2 and 4 of five (none in 1 and 3): the other fields are read
+// at the matches window by window (ReadSeriesAt moves on without a Seek when the iterator already
+// stands at the next window's first key, and must Seek past the windows without a match); rows
+// equal the plain rows filtered, sealed, with head blocks, and resealed.
+TEST_F(TsRowsTest, ValueConditionsOverWindowsWithoutMatchesEqualThePlainRows) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const int64_t window = 2 * kHour;
+  const int64_t start = (now - 12 * kHour) / window * window;
+  std::mt19937_64 rng(53);
+  auto points = [&](int64_t from, int64_t to, int64_t step) {
+    std::vector<TsPoint> pts;
+    for (int64_t t = from; t < to; t += step) {
+      TsPoint p{"m", {{"host", "a"}}, {}, t};
+      const int64_t w = (t - start) / window;
+      p.fields.emplace_back("c", w % 2 == 0 && rng() % 3 != 0 ? int64_t{1} : int64_t{0});
+      p.fields.emplace_back("i", static_cast<int64_t>(rng() % 1000) - 500);
+      if (rng() % 2 == 0) p.fields.emplace_back("b", rng() % 2 == 0);
+      pts.push_back(std::move(p));
+    }
+    return pts;
+  };
+  const std::vector<std::string> fields = {"i", "b", "c"};
+  auto check = [&](const std::string& what) {
+    TsQuery plain{.measurement = "m", .from = start, .to = start + 5 * window};
+    ASSERT_OK_AND_ASSIGN(auto full, ts_->QueryRows(plain, fields));
+    std::vector<TsFieldsRow> want;
+    for (TsFieldsRow& r : full) {
+      if (r.values[2] && std::get<int64_t>(*r.values[2]) > 0) want.push_back(std::move(r));
+    }
+    TsQuery q = plain;
+    q.value_where = {{"c", TsValueFilter::Op::kGt, 0.5}};
+    ASSERT_OK_AND_ASSIGN(auto got, ts_->QueryRows(q, fields));
+    ASSERT_EQ(got.size(), want.size()) << what;
+    ASSERT_GT(got.size(), 100u) << what;
+    for (size_t k = 0; k < got.size(); ++k) {
+      EXPECT_EQ(got[k].time, want[k].time) << what << " row " << k;
+      EXPECT_EQ(got[k].values, want[k].values) << what << " row " << k;
+      EXPECT_EQ(got[k].tags, want[k].tags) << what << " row " << k;
+    }
+  };
+  ASSERT_OK(ts_->Write(points(start, start + 5 * window, 60 * kSec)));
+  ASSERT_OK(ts_->Flush("m"));
+  check("sealed");
+  // Late writes into windows 1 and 2 (head blocks): replaced values and new times.
+  ASSERT_OK(ts_->Write(points(start + window + kHour, start + 2 * window + kHour, 120 * kSec)));
+  ASSERT_OK(ts_->Write(points(start + 2 * window + 30 * kSec, start + 3 * window, 600 * kSec)));
+  check("head blocks");
+  ASSERT_OK(ts_->Flush("m"));
+  check("resealed");
+}
+
+// PickPointsAt (a galloping merge) against a map lookup on random points and times: dense and
+// sparse times, times before, between and after the points, an empty side, a sub-range
+// [first, end); the entries of times without a point keep what they held.
+TEST(PickPointsAtTest, EqualsAMapLookup) {
+  std::mt19937_64 rng(97);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<ts::RawPoint> pts;
+    std::map<int64_t, uint64_t> by_time;
+    const int64_t gap = 1 + static_cast<int64_t>(rng() % 20);
+    int64_t t = static_cast<int64_t>(rng() % 50) - 25;
+    for (size_t n = rng() % 400; n > 0; --n) {
+      t += 1 + static_cast<int64_t>(rng() % gap);
+      pts.push_back({t, rng()});
+      by_time[t] = pts.back().bits;
+    }
+    std::vector<int64_t> times;
+    const int64_t step = 1 + static_cast<int64_t>(rng() % 200);
+    for (int64_t u = static_cast<int64_t>(rng() % 100) - 60; u < t + 40 && times.size() < 500;
+         u += 1 + static_cast<int64_t>(rng() % static_cast<uint64_t>(step))) {
+      times.push_back(u);
+    }
+    const size_t first = times.empty() ? 0 : rng() % (times.size() + 1);
+    const size_t end = first + (times.size() == first ? 0 : rng() % (times.size() - first + 1));
+    std::vector<uint64_t> bits(times.size(), 7);
+    std::vector<uint8_t> found(times.size(), 2);
+    ts::PickPointsAt(pts, times, first, end, bits.data(), &found);
+    for (size_t k = 0; k < times.size(); ++k) {
+      auto it = by_time.find(times[k]);
+      if (k >= first && k < end && it != by_time.end()) {
+        ASSERT_EQ(found[k], 1) << round << " " << k;
+        ASSERT_EQ(bits[k], it->second) << round << " " << k;
+      } else {
+        ASSERT_EQ(found[k], 2) << round << " " << k;
+        ASSERT_EQ(bits[k], 7u) << round << " " << k;
+      }
+    }
+  }
 }
 
 }  // namespace
