@@ -507,10 +507,7 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
     const std::vector<uint32_t>* to_read = &locked_vertices;
     if (!guarded) {
       const bool current = memo_current();
-      if (memo != nullptr && !current) {
-        memo->vertices.clear();
-        memo->graph_seq = 0;
-      }
+      if (memo != nullptr && !current) memo->Forget();
       if (current) {
         for (uint32_t v : locked_vertices) {
           if (memo->vertices.contains(absl::string_view(vnames[v].data(), vnames[v].size()))) {
@@ -522,8 +519,7 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
         to_read = &unguarded_reads;
       }
     } else if (!trusted) {
-      memo->vertices.clear();
-      memo->graph_seq = 0;
+      memo->Forget();
     }
     std::vector<std::string> keys, values;
     std::vector<bool> found;
@@ -681,8 +677,7 @@ absl::StatusOr<int64_t> IngestEdgeBatch(internal::Engine* engine, const ObjectIn
       absl::Status s = lock->Rollback();  // unlocks, if the commit did not
       (void)s;
       if (memo != nullptr) {
-        memo->vertices.clear();
-        memo->graph_seq = 0;
+        memo->Forget();
       }
       engine->logger().Log(
           LogLevel::kWarn, {engine->path(), graph.name, lock->id()}, "graph.load_markers_failed",

@@ -63,6 +63,11 @@ struct IngestMemo {
   void WaitUnlock() {
     if (unlock.joinable()) unlock.join();
   }
+  // Trusts nothing remembered any more (stale, or a batch's conflict markers failed).
+  void Forget() {
+    vertices.clear();
+    graph_seq = 0;
+  }
 
   absl::flat_hash_set<std::string> vertices;
   uint64_t graph_seq = 0;  // 0: nothing remembered
