@@ -450,24 +450,42 @@ absl::Status DecodeLoop(BitReader& r, const Cursor& c, bool from_start, uint64_t
   return absl::OkStatus();
 }
 
+// codec::GetVarint64 with the one-byte case first (an index is mostly one-byte varints: parsed
+// once per chunk read, ~35 varints for a 2-hour window of 30-minute blocks).
+inline bool GetVarint(std::string_view* in, uint64_t* v) {
+  if (!in->empty() && static_cast<uint8_t>(in->front()) < 0x80) {
+    *v = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    return true;
+  }
+  return codec::GetVarint64(in, v);
+}
+
+inline bool GetVarsint(std::string_view* in, int64_t* v) {
+  uint64_t u;
+  if (!GetVarint(in, &u)) return false;
+  *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  return true;
+}
+
 // Parses the block index `index` of a chunk whose stream is `stream` into info->blocks.
 absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
   auto& blocks = info->blocks;
   uint64_t width_s = 0, n = 0;
-  if (!codec::GetVarint64(&index, &width_s) || width_s == 0 ||
+  if (!GetVarint(&index, &width_s) || width_s == 0 ||
       width_s > static_cast<uint64_t>(INT64_MAX / kNsPerSecond)) {
     return Corrupt("bad index width");
   }
   const int64_t width = static_cast<int64_t>(width_s) * kNsPerSecond;
   // Every block takes at least 4 bytes: bound the number before allocating.
-  if (!codec::GetVarint64(&index, &n) || n == 0 || n > info->count || n > index.size() / 4 + 1) {
+  if (!GetVarint(&index, &n) || n == 0 || n > info->count || n > index.size() / 4 + 1) {
     return Corrupt("bad index block count");
   }
   const bool v4 = info->version == kChunkVersion4;
   int64_t first_ts = 0;
   if (v4) {  // the first frame's first timestamp: zigzag(t0 - 0)
     std::string_view s = info->stream;
-    if (!codec::GetVarsint64(&s, &first_ts)) return Corrupt("truncated first frame");
+    if (!GetVarsint(&s, &first_ts)) return Corrupt("truncated first frame");
   } else {
     first_ts = static_cast<int64_t>(codec::DecodeFixed64BE(info->stream.data()));
   }
@@ -480,7 +498,7 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
     ChunkBlock& b = blocks[k];
     b = ChunkBlock();
     uint64_t gap = 0;
-    if (!codec::GetVarint64(&index, &gap) || (k == 0) != (gap == 0) ||
+    if (!GetVarint(&index, &gap) || (k == 0) != (gap == 0) ||
         __builtin_add_overflow(sub, gap, &sub)) {
       return Corrupt(util::StrCat("bad sub-window of index block ", k));
     }
@@ -491,7 +509,7 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
     }
     b.start = static_cast<int64_t>(static_cast<uint64_t>(origin) + off);
     if (__builtin_add_overflow(b.start, width - 1, &b.last)) b.last = INT64_MAX;
-    if (!codec::GetVarint64(&index, &b.count) || b.count == 0 || b.count > info->count - points) {
+    if (!GetVarint(&index, &b.count) || b.count == 0 || b.count > info->count - points) {
       return Corrupt(util::StrCat("bad point count of index block ", k));
     }
     b.first_point = points;
@@ -504,7 +522,7 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
     } else {
       int64_t lo = 0;
       uint64_t span = 0;
-      if (!codec::GetVarsint64(&index, &lo) || !codec::GetVarint64(&index, &span) ||
+      if (!GetVarsint(&index, &lo) || !GetVarint(&index, &span) ||
           span > static_cast<uint64_t>(INT64_MAX) - static_cast<uint64_t>(lo)) {
         return Corrupt(util::StrCat("bad summary of index block ", k));
       }
@@ -518,27 +536,27 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
     const ChunkBlock& prev = blocks[k - 1];
     uint64_t delta = 0, back = 0;
     // Version 4: a byte offset (each block's frames take kMinFrameBytes or more).
-    if (!codec::GetVarint64(&index, &delta) || delta < (v4 ? kMinFrameBytes : 1) ||
+    if (!GetVarint(&index, &delta) || delta < (v4 ? kMinFrameBytes : 1) ||
         delta >= (v4 ? (stream_bits - prev.bit_offset) / 8 : stream_bits - prev.bit_offset)) {
       return Corrupt(util::StrCat("bad bit offset of index block ", k));
     }
     b.bit_offset = prev.bit_offset + (v4 ? delta * 8 : delta);
     // The previous point lies in an earlier block: in [prev.start, b.start).
-    if (!codec::GetVarint64(&index, &back) || back == 0 ||
+    if (!GetVarint(&index, &back) || back == 0 ||
         back > static_cast<uint64_t>(b.start) - static_cast<uint64_t>(prev.start)) {
       return Corrupt(util::StrCat("bad checkpoint time of index block ", k));
     }
     b.prev_ts = static_cast<uint64_t>(b.start) - back;
     if (v4) {
       int64_t pv = 0;
-      if (!codec::GetVarsint64(&index, &pv)) return Corrupt("truncated index");
+      if (!GetVarsint(&index, &pv)) return Corrupt("truncated index");
       b.prev_value = static_cast<uint64_t>(pv);
       if (info->type == ValueType::kBool && b.prev_value > 1) {
         return Corrupt(util::StrCat("bad bool checkpoint of index block ", k));
       }
       continue;
     }
-    if (!codec::GetVarint64(&index, &b.ts_delta)) return Corrupt("truncated index");
+    if (!GetVarint(&index, &b.ts_delta)) return Corrupt("truncated index");
     if (info->type == ValueType::kFloat) {
       if (index.size() < 10) return Corrupt("truncated index");
       b.prev_value = codec::DecodeFixed64BE(index.data());
@@ -550,7 +568,7 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
       }
     } else {
       int64_t pv = 0, pd = 0;
-      if (!codec::GetVarsint64(&index, &pv) || !codec::GetVarsint64(&index, &pd)) {
+      if (!GetVarsint(&index, &pv) || !GetVarsint(&index, &pd)) {
         return Corrupt("truncated index");
       }
       b.prev_value = static_cast<uint64_t>(pv);
@@ -909,6 +927,23 @@ absl::Status DecodeChunkBlocks(const ChunkInfo& info, size_t first_block, int64_
   if (left >= 8) return Corrupt(util::StrCat(left / 8, " trailing bytes"));
   if (left > 0 && r.Read(static_cast<int>(left)) != 0) return Corrupt("non-zero padding");
   return absl::OkStatus();
+}
+
+absl::Status VisitChunkBlocks(const ChunkInfo& info, size_t first_block, int64_t min_ts,
+                              int64_t max_ts,
+                              absl::FunctionRef<bool(const RawPoint*, size_t)> visit) {
+  if (info.count == 0) return absl::OkStatus();
+  if (info.version == kChunkVersion4) return VisitFrames(info, first_block, min_ts, max_ts, visit);
+  // A bit stream (version 3 and before): decoded into the thread's buffer, then visited whole.
+  // (Taken out of the thread_local during the call, so that `visit` may decode too.)
+  thread_local std::vector<RawPoint> buffer;
+  std::vector<RawPoint> pts;
+  pts.swap(buffer);
+  pts.clear();
+  absl::Status s = DecodeChunkBlocks(info, first_block, min_ts, max_ts, &pts);
+  if (s.ok() && !pts.empty()) visit(pts.data(), pts.size());
+  if (pts.capacity() * sizeof(RawPoint) <= (size_t{1} << 20)) pts.swap(buffer);  // keep <= 1 MiB
+  return s;
 }
 
 absl::Status DecodeChunkRange(std::string_view chunk, ValueType* type, std::vector<RawPoint>* out,

@@ -70,6 +70,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
@@ -237,6 +238,14 @@ struct ChunkInfo {
 [[nodiscard]] absl::Status DecodeChunkBlocks(const ChunkInfo& info, size_t first_block,
                                              int64_t min_ts, int64_t max_ts,
                                              std::vector<RawPoint>* out);
+
+// DecodeChunkBlocks, except that the points go to visit(points, n) in ascending runs (n >= 1,
+// valid only during the call) instead of a vector: version 4 a frame's part at a time, straight
+// from the decoder's stack buffer; older versions decoded first and visited in one run. A
+// version-4 decode stops when visit returns false.
+[[nodiscard]] absl::Status VisitChunkBlocks(const ChunkInfo& info, size_t first_block,
+                                            int64_t min_ts, int64_t max_ts,
+                                            absl::FunctionRef<bool(const RawPoint*, size_t)> visit);
 
 // The block to start decoding from for points at or after `min_ts`: the last block starting at or
 // before it (0 without an index).

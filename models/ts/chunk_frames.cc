@@ -342,12 +342,13 @@ absl::Status Corrupt(std::string_view what) {
 }
 
 // Version 4: decodes the frames of a parsed chunk from block `first_block` (no index: from the
-// start) and appends the points with min_ts <= ts <= max_ts; stops after max_ts. Checks the
-// frames, the timestamps' order, bools, each later block's checkpoint against the stream, and
-// that the frames take exactly the stream.
-template <ValueType kType>
+// start) and passes the points with min_ts <= ts <= max_ts to sink(points, n), a frame's part at
+// a time; stops after max_ts, or when the sink returns false. Checks the frames, the timestamps'
+// order, bools, each later block's checkpoint against the stream, and that the frames take
+// exactly the stream.
+template <ValueType kType, class Sink>
 absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t min_ts,
-                            int64_t max_ts, std::vector<RawPoint>* out) {
+                            int64_t max_ts, Sink&& sink) {
   const char* data = info.stream.data();
   const size_t size = info.stream.size();
   const size_t blocks = info.blocks.size();
@@ -406,7 +407,7 @@ absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t m
                                  [&](const RawPoint& p) { return p.ts <= max_ts; }) -
             buf);
       }
-      out->insert(out->end(), buf + lo, buf + hi);
+      if (lo < hi && !sink(buf + lo, hi - lo)) return absl::OkStatus();
       if (hi < n) return absl::OkStatus();  // past max_ts
     }
     if (blocks == 0 || k + 1 >= blocks) break;
@@ -419,10 +420,22 @@ absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t m
 
 absl::Status DecodeFrames(const ChunkInfo& info, size_t first_block, int64_t min_ts, int64_t max_ts,
                           std::vector<RawPoint>* out) {
+  auto append = [out](const RawPoint* p, size_t n) {
+    out->insert(out->end(), p, p + n);
+    return true;
+  };
   if (info.type == ValueType::kBool) {
-    return DecodeFramesOf<ValueType::kBool>(info, first_block, min_ts, max_ts, out);
+    return DecodeFramesOf<ValueType::kBool>(info, first_block, min_ts, max_ts, append);
   }
-  return DecodeFramesOf<ValueType::kInt>(info, first_block, min_ts, max_ts, out);
+  return DecodeFramesOf<ValueType::kInt>(info, first_block, min_ts, max_ts, append);
+}
+
+absl::Status VisitFrames(const ChunkInfo& info, size_t first_block, int64_t min_ts, int64_t max_ts,
+                         absl::FunctionRef<bool(const RawPoint*, size_t)> visit) {
+  if (info.type == ValueType::kBool) {
+    return DecodeFramesOf<ValueType::kBool>(info, first_block, min_ts, max_ts, visit);
+  }
+  return DecodeFramesOf<ValueType::kInt>(info, first_block, min_ts, max_ts, visit);
 }
 
 }  // namespace tessera::ts

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 
 #include "models/ts/chunk_codec.h"
@@ -60,5 +61,13 @@ const char* GetFrame(const char* data, size_t size, size_t* pos, size_t n, bool 
 // not end exactly at the value's end.
 [[nodiscard]] absl::Status DecodeFrames(const ChunkInfo& info, size_t first_block, int64_t min_ts,
                                         int64_t max_ts, std::vector<RawPoint>* out);
+
+// The same, except that the points in range go to visit(points, n), a frame's part at a time
+// (n >= 1, ascending, each call after the last), straight from a stack buffer (valid only during
+// the call): no vector. Decoding stops after max_ts or when visit returns false (the rest is then
+// neither decoded nor checked).
+[[nodiscard]] absl::Status VisitFrames(const ChunkInfo& info, size_t first_block, int64_t min_ts,
+                                       int64_t max_ts,
+                                       absl::FunctionRef<bool(const RawPoint*, size_t)> visit);
 
 }  // namespace tessera::ts

@@ -1,7 +1,8 @@
 // Chunk formats version 3 and 4's block index: round trips of every value type and edge case,
 // decoding from every checkpoint, summaries against a naive model (NaN, ±inf, -0.0, int, bool),
-// chunks of versions 1, 2 and 3 still read, and a corrupt index reported as DataLoss without
-// crashing.
+// chunks of versions 1, 2 and 3 still read, VisitChunkBlocks against DecodeChunkBlocks, and a
+// corrupt index reported as DataLoss without crashing.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -160,6 +161,33 @@ void CheckChunk(ValueType type, const std::vector<RawPoint>& pts, std::mt19937_6
     std::vector<RawPoint> want = {{-1, 7}};
     for (const RawPoint& p : Filter(pts, lo, hi)) want.push_back(p);
     EXPECT_EQ(got, want) << lo << " " << hi;
+    // VisitChunkBlocks (the rows path, session 10): the same points in ascending runs, each
+    // after the last; and a visitor that stops after its first run sees a prefix of them.
+    std::vector<RawPoint> visited;
+    size_t runs = 0;
+    ASSERT_OK(
+        VisitChunkBlocks(info, FirstBlockFor(info, lo), lo, hi, [&](const RawPoint* p, size_t n) {
+          EXPECT_GE(n, 1u);
+          if (!visited.empty()) {
+            EXPECT_LT(visited.back().ts, p[0].ts);
+          }
+          visited.insert(visited.end(), p, p + n);
+          ++runs;
+          return true;
+        }));
+    want.erase(want.begin());
+    EXPECT_EQ(visited, want) << lo << " " << hi;
+    if (version == 4 && want.size() > 128) {
+      EXPECT_GT(runs, 1u);  // a frame's part at a time
+    }
+    std::vector<RawPoint> first_run;
+    ASSERT_OK(
+        VisitChunkBlocks(info, FirstBlockFor(info, lo), lo, hi, [&](const RawPoint* p, size_t n) {
+          first_run.assign(p, p + n);
+          return false;
+        }));
+    ASSERT_LE(first_run.size(), want.size());
+    EXPECT_TRUE(std::equal(first_run.begin(), first_run.end(), want.begin())) << lo << " " << hi;
   }
 }
 

@@ -216,20 +216,103 @@ absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint6
   return absl::OkStatus();
 }
 
-void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& times, size_t first,
-                  size_t end, uint64_t* bits, std::vector<uint8_t>* found) {
-  // Raw pointers: stores through `bits` (uint64_t) may alias a RawPoint's fields as far as the
-  // compiler knows, so indexing the vectors would reload their data and sizes on every step.
-  const RawPoint* p = pts.data();
-  const RawPoint* const p_end = p + pts.size();
-  const int64_t* const t = times.data();
-  uint64_t* const b = bits;
-  uint8_t* const fnd = found->data();
-  for (size_t k = first; k < end; ++k) {
+absl::Status ReadSeriesVisit(internal::BoundedIterator& it, uint64_t mid, uint64_t sid, int64_t lo,
+                             int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
+                             absl::FunctionRef<void(const RawPoint*, size_t)> visit) {
+  if (lo > hi) return absl::OkStatus();
+  const std::string first = ChunkKey(mid, sid, FloorTo(lo, kWindowNs));
+  const int64_t last_window = FloorTo(hi, kWindowNs);
+  thread_local ChunkInfo info;
+  // A copy of the window's chunk: the iterator moves on to see whether head blocks follow before
+  // the chunk is decoded (a visited point cannot be taken back), and the value it pointed at is
+  // then no longer valid. (Version-4 int chunks of a 2-hour window are a few hundred bytes.)
+  thread_local std::string chunk;
+  thread_local std::vector<RawPoint> pts;  // a merged window's points
+  WindowAccumulator acc;
+  int64_t current = 0;
+  bool merging = false;  // reading `current` the general way (it has head blocks)
+  auto flush = [&] {
+    pts.clear();
+    acc.TakeInto(&pts);
+    const RawPoint* const all_end = pts.data() + pts.size();
+    const RawPoint* b = std::partition_point(static_cast<const RawPoint*>(pts.data()), all_end,
+                                             [lo](const RawPoint& p) { return p.ts < lo; });
+    const RawPoint* e =
+        std::partition_point(b, all_end, [hi](const RawPoint& p) { return p.ts <= hi; });
+    if (b != e) visit(b, static_cast<size_t>(e - b));
+  };
+  auto pass = [&](const RawPoint* p, size_t n) {
+    visit(p, n);
+    return true;
+  };
+  it->Seek(first);
+  while (it->Valid()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() < 16 || std::memcmp(k.data(), first.data(), 16) != 0) break;
+    if (k.size() < kChunkKeyBytes) return absl::DataLossError("time-series: malformed data key");
+    const int64_t w = DecodeTime(k.data() + 16);
+    if (w > last_window) break;
+    if (!acc.empty() && w != current) flush();
+    if (w != current) merging = false;
+    current = w;
+    if (k.size() == kChunkKeyBytes && !merging) {
+      char chunk_key[kChunkKeyBytes];
+      std::memcpy(chunk_key, k.data(), kChunkKeyBytes);
+      chunk.assign(it->value().data(), it->value().size());
+      it->Next();
+      if (it->Valid() && it->key().size() > kChunkKeyBytes &&
+          std::memcmp(it->key().data(), chunk_key, kChunkKeyBytes) == 0) {
+        // Head blocks follow: their points may replace the chunk's. The window merged.
+        merging = true;
+        it->Seek(rocksdb::Slice(chunk_key, kChunkKeyBytes));
+        continue;
+      }
+      RETURN_IF_ERROR(ParseChunk(chunk, &info));
+      if (info.blocks.empty()) {  // no index: decoded whole, as ReadSeriesWith does
+        RETURN_IF_ERROR(
+            acc.Add(std::string_view(chunk_key, kChunkKeyBytes), chunk, nullptr, hi, lo));
+        continue;
+      }
+      const std::vector<ChunkBlock>& blocks = info.blocks;
+      for (size_t b = FirstBlockFor(info, lo); b < blocks.size() && blocks[b].start <= hi; ++b) {
+        const ChunkBlock& x = blocks[b];
+        if (x.start >= lo && x.last <= hi &&
+            policy(BlockSummary{x.start, x.last, x.count, info.type, x.min_bits, x.max_bits}) ==
+                BlockUse::kSkip) {
+          continue;
+        }
+        RETURN_IF_ERROR(VisitChunkBlocks(info, b, lo, std::min(hi, x.last), pass));
+      }
+      continue;
+    }
+    RETURN_IF_ERROR(acc.Add(std::string_view(k.data(), k.size()),
+                            std::string_view(it->value().data(), it->value().size()), nullptr, hi,
+                            lo));
+    it->Next();
+  }
+  RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
+  if (!acc.empty()) flush();
+  // A window of a fast series can hold millions of points: the thread keeps at most 1 MiB.
+  if (pts.capacity() * sizeof(RawPoint) > (size_t{1} << 20)) std::vector<RawPoint>().swap(pts);
+  if (chunk.capacity() > (size_t{1} << 20)) std::string().swap(chunk);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// PickPointsAt over the points [p, p_end) (ascending, unique times, not empty) for times t[k, end):
+// returns the first k whose time is after the last point (those are left for later points).
+// Raw pointers: stores through `b` (uint64_t) may alias a RawPoint's fields as far as the
+// compiler knows, so indexing vectors would reload their data and sizes on every step.
+inline size_t PickFrom(const RawPoint* p, const RawPoint* const p_end, const int64_t* const t,
+                       size_t k, size_t end, uint64_t* const b, uint8_t* const fnd) {
+  const int64_t last = p_end[-1].ts;
+  for (; k < end; ++k) {
     const int64_t tk = t[k];
-    if (p != p_end && p->ts < tk) {
+    if (tk > last) return k;
+    if (p->ts < tk) {
       // Galloping: matched times are often far apart (rows of a condition), so a gap of g
-      // points costs ~2 log2(g) steps rather than g.
+      // points costs ~2 log2(g) steps rather than g. (p_end[-1].ts >= tk: p stays inside.)
       const RawPoint* below = p;  // below->ts < tk
       size_t step = 1;
       while (static_cast<size_t>(p_end - below) > step && below[step].ts < tk) {
@@ -240,13 +323,21 @@ void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& 
           static_cast<size_t>(p_end - below) > step ? below + step : p_end;
       p = std::partition_point(below + 1, bound, [tk](const RawPoint& x) { return x.ts < tk; });
     }
-    if (p == p_end) return;
     if (p->ts == tk) {
       b[k] = p->bits;
       fnd[k] = 1;
-      ++p;
+      if (++p == p_end) return k + 1;
     }
   }
+  return k;
+}
+
+}  // namespace
+
+void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& times, size_t first,
+                  size_t end, uint64_t* bits, std::vector<uint8_t>* found) {
+  if (pts.empty()) return;
+  PickFrom(pts.data(), pts.data() + pts.size(), times.data(), first, end, bits, found->data());
 }
 
 absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
@@ -318,14 +409,26 @@ absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t 
         } else {
           s = end;  // no index: one decode from the chunk's start
         }
-        RETURN_IF_ERROR(
-            DecodeChunkBlocks(info, FirstBlockFor(info, times[r]), times[r], times[s - 1], &pts));
+        // The values straight out of each decoded frame (no point vector).
+        size_t k = r;
+        RETURN_IF_ERROR(VisitChunkBlocks(info, FirstBlockFor(info, times[r]), times[r],
+                                         times[s - 1], [&](const RawPoint* p, size_t n) {
+                                           k = PickFrom(p, p + n, times.data(), k, s, bits,
+                                                        found->data());
+                                           // Never stops early: decoding on to max_ts keeps
+                                           // the stream's checks (a corrupt next frame or
+                                           // trailing bytes), as DecodeChunkBlocks did.
+                                           return true;
+                                         }));
         r = s;
       }
       it->Next();
       merge = in_window();  // head blocks follow: their points may replace the chunk's
       if (merge) {
-        pts.clear();
+        // Picked again from the merged window (a head block never removes a chunk's point, so
+        // this only overwrites; cleared all the same).
+        std::fill(found->begin() + static_cast<std::ptrdiff_t>(i),
+                  found->begin() + static_cast<std::ptrdiff_t>(end), uint8_t{0});
         it->Seek(key);
       }
     }
@@ -338,9 +441,9 @@ absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t 
       }
       RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
       acc.TakeInto(&pts);
+      PickPointsAt(pts, times, i, end, bits, found);
     }
     RETURN_IF_ERROR(internal::FromRocks(it->status(), "time-series read"));
-    PickPointsAt(pts, times, i, end, bits, found);
     i = end;
   }
   // A window of a fast series can hold millions of points: the thread keeps at most 1 MiB.

@@ -54,15 +54,22 @@ absl::Status ReadSeriesBlocks(internal::BoundedIterator& it, uint64_t mid, uint6
                               int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
                               std::vector<RawPoint>* out, std::vector<BlockSummary>* summaries);
 
+// ReadSeriesBlocks, except that the points go to visit(points, n) in ascending runs (n >= 1, valid
+// only during the call; a sealed chunk's a frame's part at a time, straight from the decoder) and
+// no block is taken as a summary (kSummary is taken as kDecode).
+absl::Status ReadSeriesVisit(internal::BoundedIterator& it, uint64_t mid, uint64_t sid, int64_t lo,
+                             int64_t hi, absl::FunctionRef<BlockUse(const BlockSummary&)> policy,
+                             absl::FunctionRef<void(const RawPoint*, size_t)> visit);
+
 // The values of series `sid` at `times` (strictly ascending): for each k, (*found)[k] is 1 and
 // bits[k] the value's bits when the series has a point at times[k], else (*found)[k] is 0 and
-// bits[k] left as it was (`found` is resized to times.size(); `bits` holds times.size() values
+// bits[k] unspecified (`found` is resized to times.size(); `bits` holds times.size() values
 // and need not be initialized: a query allocates it without zero-filling). Reads through `it`
 // (as ReadSeriesWith: one Seek per window holding a time, none when the iterator already stands
 // at the window's first key) and decodes only around the times: per run of adjacent index blocks
-// holding one of them, from the checkpoint before the run's first time to its last. A window
-// with head blocks is merged as ReadSeriesWith merges it (the latest write wins). Nothing is
-// copied out but the values asked.
+// holding one of them, from the checkpoint before the run's first time to its last, the values
+// picked out of each decoded frame (VisitChunkBlocks: no point vector). A window with head
+// blocks is merged as ReadSeriesWith merges it (the latest write wins).
 absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
                           const std::vector<int64_t>& times, uint64_t* bits,
                           std::vector<uint8_t>* found);
