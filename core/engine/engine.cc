@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "core/catalog/meta_keys.h"
@@ -188,6 +189,49 @@ absl::Status Engine::RunInTxn(std::string_view label, bool snapshot, const Retry
   }
   return absl::AbortedError(util::StrCat("transaction still conflicting after ", attempts,
                                          " attempts: ", last.message()));
+}
+
+absl::Status Engine::RunDirect(std::string_view label, const RetryOptions& retry,
+                               absl::FunctionRef<absl::Status(TxnImpl&)> body) {
+  RETURN_IF_ERROR(CheckOpen());
+  // A hint only (the gate decides): while a transaction holds locks, a direct attempt would be
+  // refused at its first lock, so go straight to the transaction.
+  if (lockers_.load(std::memory_order_relaxed) == 0) {
+    TxnImpl txn(this, nullptr, NextTxnId(), std::string(label));
+    absl::Status s = body(txn);
+    if (!txn.needs_transaction()) {
+      if (s.ok() && txn.active()) s = txn.Commit();
+      if (!s.ok() && txn.active()) txn.Rollback().IgnoreError();
+      return s;
+    }
+    // The direct attempt wrote nothing; its destructor releases what it holds.
+  } else {
+    fast_refused_.fetch_add(1, std::memory_order_relaxed);  // counted as a refusal
+  }
+  return RunInTxn(label, /*snapshot=*/false, retry, body);
+}
+
+std::unique_ptr<TxnImpl> Engine::BeginDirect(std::string_view label) {
+  return std::make_unique<TxnImpl>(this, nullptr, NextTxnId(), std::string(label));
+}
+
+void Engine::EnterLocker() {
+  lockers_.fetch_add(1);
+  // Fast writers in flight finish without waiting for anything a locker holds (they wait only
+  // for each other's stripes and the commit mutex); new ones see lockers_ and step back.
+  for (int spins = 0; fast_writers_.load() != 0; ++spins) {
+    if (spins < 1000) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(10));
+    }
+  }
+}
+
+size_t Engine::StripeOf(Cf cf, std::string_view key) {
+  const size_t h =
+      std::hash<std::string_view>()(key) ^ (static_cast<size_t>(cf) * size_t{0x9E3779B97F4A7C15});
+  return h % kLockStripes;
 }
 
 void Engine::RecycleTxn(rocksdb::Transaction* txn) {

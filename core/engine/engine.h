@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -74,9 +75,59 @@ class Engine {
   absl::Status RunInTxn(std::string_view label, bool snapshot, const RetryOptions& retry,
                         absl::FunctionRef<absl::Status(TxnImpl&)> body);
 
+  // Runs `body` as an auto-commit operation, first in direct mode (a TxnImpl without a RocksDB
+  // transaction: txn_impl.h "Direct mode"; no begin, no RocksDB lock, no rollback) when no
+  // transaction is in the gate below; when one is, or when the body needs more than direct mode
+  // offers (TxnImpl::NeedTransaction), the body runs again, from the start, as
+  // RunInTxn(label, /*snapshot=*/false, retry, body) would run it. Only for bodies that can run
+  // twice (like every auto-commit body, which RunInTxn already retries on conflicts).
+  absl::Status RunDirect(std::string_view label, const RetryOptions& retry,
+                         absl::FunctionRef<absl::Status(TxnImpl&)> body);
+  // A transaction in direct mode (RunDirect's first attempt; for tests). It must be finished and
+  // destroyed on the thread that created it (it may hold a stripe's std::mutex).
+  std::unique_ptr<TxnImpl> BeginDirect(std::string_view label);
+
   // Returns a finished RocksDB transaction object for reuse by a later BeginTxn (saves the
   // allocation of its write batch and index). Takes ownership.
   void RecycleTxn(rocksdb::Transaction* txn);
+
+  // The gate between the two ways of excluding writers of a key (docs/architecture.md "How one
+  // write flows"). Fast writers (direct-mode transactions) lock keys in the striped table below;
+  // lockers (transactions that take or may take locks) lock them in RocksDB's lock manager.
+  // The two never run at once: a fast writer counts itself in `fast_writers_` and then checks
+  // that `lockers_` is zero (else it steps back out and the operation takes a RocksDB
+  // transaction); a locker counts itself in `lockers_` before its first lock and then waits for
+  // `fast_writers_` to drain. Both sides are sequentially consistent, so at least one of the two
+  // sees the other. A fast writer never waits for a locker, so the wait ends.
+  // TryEnterFast: true when the caller is now a fast writer (LeaveFast when done).
+  bool TryEnterFast() {
+    fast_writers_.fetch_add(1);
+    if (lockers_.load() == 0) return true;
+    fast_writers_.fetch_sub(1);
+    fast_refused_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  void LeaveFast() { fast_writers_.fetch_sub(1); }
+  // Counts the caller as a locker and waits until no fast writer is in flight (LeaveLocker after
+  // the caller's RocksDB locks are released). Not bounded by Options::lock_timeout_ms: a fast
+  // writer in flight waits for nothing but other fast writers' stripes and the commit mutex (which
+  // a graph bulk load's ingestion can hold for its fsyncs), so the wait always ends.
+  void EnterLocker();
+  void LeaveLocker() { lockers_.fetch_sub(1); }
+  // The fast writers' lock table: a key's stripe, and the stripe's mutex.
+  static constexpr size_t kLockStripes = 1024;
+  static size_t StripeOf(Cf cf, std::string_view key);
+  std::mutex& stripe(size_t i) { return stripes_[i].mu; }
+  // For tests: the gate's counters now, and how often an auto-commit write found a locker in
+  // (at RunDirect's hint or in TryEnterFast) and took a transaction instead.
+  struct GateCounts {
+    int64_t fast_writers = 0;
+    int64_t lockers = 0;
+    int64_t refused = 0;
+  };
+  GateCounts gate_counts() const {
+    return {fast_writers_.load(), lockers_.load(), fast_refused_.load()};
+  }
 
   // Live transactions and snapshots; Close refuses while any exist.
   std::atomic<int64_t>& live_handles() { return live_handles_; }
@@ -151,6 +202,14 @@ class Engine {
   std::atomic<size_t> no_before_count_{0};
   mutable util::Mutex hooks_mu_;
   std::array<std::shared_ptr<const ModelCompactionHook>, 8> hooks_ ABSL_GUARDED_BY(hooks_mu_);
+  // The gate (see TryEnterFast).
+  std::atomic<int64_t> fast_writers_{0};
+  std::atomic<int64_t> lockers_{0};
+  std::atomic<int64_t> fast_refused_{0};
+  struct alignas(64) Stripe {
+    std::mutex mu;
+  };
+  std::unique_ptr<Stripe[]> stripes_{new Stripe[kLockStripes]};
 };
 
 }  // namespace tessera::internal

@@ -22,12 +22,19 @@ namespace {
 // batch's allocation and its buffer's growth on every single-key write).
 thread_local std::unique_ptr<rocksdb::WriteBatch> spare_direct_batch;
 
+// Direct-mode transactions of this thread in the gate as fast writers (0 or 1). A thread inside
+// one must not wait for the gate as a locker (it would wait for itself), nor hold two stripes.
+thread_local int fast_sections = 0;
+
 }  // namespace
 
 TxnImpl::~TxnImpl() {
   // Close refuses while transactions are alive, so the database is open here.
-  if (state_ == State::kActive) txn_->Rollback().PermitUncheckedError();
-  engine_->RecycleTxn(txn_.release());
+  if (txn_ != nullptr) {
+    if (state_ == State::kActive) txn_->Rollback().PermitUncheckedError();
+    engine_->RecycleTxn(txn_.release());
+  }
+  LeaveGate();  // after the rollback released the locks
   engine_->live_handles().fetch_sub(1);
   // Commit and Rollback clear the batch, which keeps its buffer: what the thread would keep is
   // that buffer's capacity, not the data size.
@@ -55,8 +62,64 @@ absl::Status TxnImpl::CheckActive() const {
 
 rocksdb::ReadOptions TxnImpl::ReadOpts() const {
   rocksdb::ReadOptions ro;
-  ro.snapshot = txn_->GetSnapshot();
+  if (txn_ != nullptr) ro.snapshot = txn_->GetSnapshot();
   return ro;
+}
+
+absl::Status TxnImpl::NeedTransaction(std::string_view what) {
+  needs_txn_ = true;
+  return absl::AbortedError(util::StrCat("transaction ", id_, " (", label_, "): ", what,
+                                         " needs a RocksDB transaction (direct mode)"));
+}
+
+absl::Status TxnImpl::EnterAsLocker() {
+  if (gate_ == Gate::kLocker) return absl::OkStatus();
+  if (fast_sections > 0) {
+    return absl::InternalError(
+        util::StrCat("transaction ", id_, " (", label_,
+                     ") would take a lock on a thread inside an auto-commit direct write"));
+  }
+  engine_->EnterLocker();
+  gate_ = Gate::kLocker;
+  return absl::OkStatus();
+}
+
+absl::Status TxnImpl::EnterAsFastWriter() {
+  if (gate_ == Gate::kFastWriter) return absl::OkStatus();
+  if (fast_sections > 0 || !engine_->TryEnterFast()) return NeedTransaction("a lock");
+  gate_ = Gate::kFastWriter;
+  ++fast_sections;
+  return absl::OkStatus();
+}
+
+void TxnImpl::LeaveGate() {
+  if (stripe_ >= 0) {
+    engine_->stripe(static_cast<size_t>(stripe_)).unlock();
+    stripe_ = -1;
+  }
+  if (gate_ == Gate::kFastWriter) {
+    --fast_sections;
+    engine_->LeaveFast();
+  } else if (gate_ == Gate::kLocker) {
+    engine_->LeaveLocker();
+  }
+  gate_ = Gate::kOut;
+}
+
+absl::Status TxnImpl::CheckStripe(Cf cf, std::string_view key) const {
+  if (txn_ != nullptr || (stripe_ >= 0 && Engine::StripeOf(cf, key) == size_t(stripe_))) {
+    return absl::OkStatus();
+  }
+  return absl::InternalError(util::StrCat("transaction ", id_, " (", label_,
+                                          "): a direct write of a key it has not locked"));
+}
+
+rocksdb::WriteBatch* TxnImpl::DirectBatch() {
+  if (direct_ == nullptr) {
+    direct_ = spare_direct_batch != nullptr ? std::move(spare_direct_batch)
+                                            : std::make_unique<rocksdb::WriteBatch>();
+  }
+  return direct_.get();
 }
 
 absl::Status TxnImpl::Account(size_t bytes) {
@@ -73,6 +136,7 @@ absl::Status TxnImpl::Account(size_t bytes) {
 
 absl::Status TxnImpl::Get(Cf cf, std::string_view key, std::string* value, bool* found) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return engine_->latest().Get(cf, key, value, found);
   rocksdb::Status s = txn_->Get(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value);
   *found = s.ok();
   if (s.IsNotFound()) return absl::OkStatus();
@@ -81,6 +145,10 @@ absl::Status TxnImpl::Get(Cf cf, std::string_view key, std::string* value, bool*
 
 absl::Status TxnImpl::MultiGet(Cf cf, const std::vector<std::string>& keys,
                                std::vector<std::string>* values, std::vector<bool>* found) {
+  if (txn_ == nullptr) {
+    RETURN_IF_ERROR(CheckActive());
+    return engine_->latest().MultiGet(cf, keys, values, found);
+  }
   values->assign(keys.size(), std::string());
   found->assign(keys.size(), false);
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -154,6 +222,7 @@ class BoundsCheckingIterator final : public rocksdb::Iterator {
 }  // namespace
 
 std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower, std::string upper) {
+  if (txn_ == nullptr) return engine_->latest().NewIterator(cf, std::move(lower), std::move(upper));
   auto it = std::make_unique<BoundedIterator>(std::move(lower), std::move(upper));
   rocksdb::ReadOptions ro = ReadOpts();
   it->SetBounds(&ro);
@@ -165,6 +234,8 @@ std::unique_ptr<BoundedIterator> TxnImpl::NewIterator(Cf cf, std::string lower, 
 absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* value, bool* found,
                                    bool exclusive) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return NeedTransaction("GetForUpdate");
+  RETURN_IF_ERROR(EnterAsLocker());
   rocksdb::Status s =
       txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), value, exclusive);
   *found = s.ok();
@@ -174,6 +245,13 @@ absl::Status TxnImpl::GetForUpdate(Cf cf, std::string_view key, std::string* val
 
 absl::Status TxnImpl::Lock(Cf cf, std::string_view key, bool exclusive) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) {
+    // A shared lock of a meta key (a schema lock): only lockers take those exclusively, and none
+    // is in the gate while this fast writer is.
+    if (exclusive || cf != Cf::kMeta) return NeedTransaction("this lock");
+    return EnterAsFastWriter();
+  }
+  RETURN_IF_ERROR(EnterAsLocker());
   // A null value makes RocksDB take the lock without reading the key.
   rocksdb::Status s = txn_->GetForUpdate(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key),
                                          static_cast<std::string*>(nullptr), exclusive);
@@ -183,6 +261,7 @@ absl::Status TxnImpl::Lock(Cf cf, std::string_view key, bool exclusive) {
 
 absl::Status TxnImpl::LockWaiting(Cf cf, std::string_view key, bool exclusive, int64_t timeout_ms) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return NeedTransaction("LockWaiting");
   txn_->SetLockTimeout(timeout_ms);
   absl::Status s = Lock(cf, key, exclusive);
   txn_->SetLockTimeout(engine_->options().lock_timeout_ms);
@@ -190,7 +269,7 @@ absl::Status TxnImpl::LockWaiting(Cf cf, std::string_view key, bool exclusive, i
 }
 
 absl::Status TxnImpl::CheckWriteKind(bool direct) const {
-  const bool ok = direct ? txn_->GetWriteBatch()->GetWriteBatch()->Count() == 0
+  const bool ok = direct ? txn_ == nullptr || txn_->GetWriteBatch()->GetWriteBatch()->Count() == 0
                          : direct_ == nullptr || direct_->Count() == 0;
   if (ok) return absl::OkStatus();
   return absl::FailedPreconditionError(
@@ -200,11 +279,29 @@ absl::Status TxnImpl::CheckWriteKind(bool direct) const {
 
 absl::Status TxnImpl::LockAndRead(Cf cf, std::string_view key, std::string* value, bool* found) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) {
+    // Meta keys are locked shared by fast writers (Lock): never exclusively here.
+    if (cf == Cf::kMeta) return NeedTransaction("an exclusive lock of a meta key");
+    RETURN_IF_ERROR(EnterAsFastWriter());
+    const size_t s = Engine::StripeOf(cf, key);
+    if (stripe_ < 0) {
+      engine_->stripe(s).lock();
+      stripe_ = static_cast<int>(s);
+    } else if (size_t(stripe_) != s) {
+      return NeedTransaction("a second stripe");  // ordered stripes are not needed yet
+    }
+    // Under the stripe, with no locker in the gate: no one else writes `key` until this ends.
+    return ReadCommitted(cf, key, value, found);
+  }
   RETURN_IF_ERROR(CheckWriteKind(/*direct=*/true));
   RETURN_IF_ERROR(Lock(cf, key));
   // Under the lock: the committed value cannot change until this transaction ends. With a
   // snapshot, Lock has checked that the key has not changed since it, so reading at the
   // snapshot reads the latest committed value.
+  return ReadCommitted(cf, key, value, found);
+}
+
+absl::Status TxnImpl::ReadCommitted(Cf cf, std::string_view key, std::string* value, bool* found) {
   rocksdb::PinnableSlice pinned;
   rocksdb::Status s = engine_->db()->Get(ReadOpts(), engine_->cf(cf), rocksdb::Slice(key), &pinned);
   *found = s.ok();
@@ -219,44 +316,54 @@ absl::Status TxnImpl::LockAndRead(Cf cf, std::string_view key, std::string* valu
 absl::Status TxnImpl::PutDirect(Cf cf, std::string_view key, std::string_view value) {
   RETURN_IF_ERROR(CheckActive());
   RETURN_IF_ERROR(CheckWriteKind(/*direct=*/true));
+  RETURN_IF_ERROR(CheckStripe(cf, key));
   RETURN_IF_ERROR(Account(key.size() + value.size()));
-  if (direct_ == nullptr) {
-    direct_ = spare_direct_batch != nullptr ? std::move(spare_direct_batch)
-                                            : std::make_unique<rocksdb::WriteBatch>();
-  }
-  return FromRocks(direct_->Put(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
+  return FromRocks(DirectBatch()->Put(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
                    "transaction write");
 }
 
 absl::Status TxnImpl::DeleteDirect(Cf cf, std::string_view key) {
   RETURN_IF_ERROR(CheckActive());
   RETURN_IF_ERROR(CheckWriteKind(/*direct=*/true));
+  RETURN_IF_ERROR(CheckStripe(cf, key));
   RETURN_IF_ERROR(Account(key.size()));
-  if (direct_ == nullptr) {
-    direct_ = spare_direct_batch != nullptr ? std::move(spare_direct_batch)
-                                            : std::make_unique<rocksdb::WriteBatch>();
-  }
-  return FromRocks(direct_->Delete(engine_->cf(cf), rocksdb::Slice(key)), "transaction delete");
+  return FromRocks(DirectBatch()->Delete(engine_->cf(cf), rocksdb::Slice(key)),
+                   "transaction delete");
+}
+
+absl::Status TxnImpl::MergeDirect(Cf cf, std::string_view key, std::string_view operand) {
+  RETURN_IF_ERROR(CheckActive());
+  RETURN_IF_ERROR(CheckWriteKind(/*direct=*/true));
+  RETURN_IF_ERROR(CheckStripe(cf, key));
+  RETURN_IF_ERROR(Account(key.size() + operand.size()));
+  return FromRocks(
+      DirectBatch()->Merge(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(operand)),
+      "transaction merge");
 }
 
 absl::Status TxnImpl::Put(Cf cf, std::string_view key, std::string_view value) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return NeedTransaction("Put");
   RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size() + value.size()));
+  RETURN_IF_ERROR(EnterAsLocker());
   return FromRocks(txn_->Put(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
                    "transaction write");
 }
 
 absl::Status TxnImpl::PutUnlocked(Cf cf, std::string_view key, std::string_view value) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return NeedTransaction("PutUnlocked");
   RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size() + value.size()));
+  // PutUntracked skips the conflict check, but a pessimistic transaction still locks the key.
+  RETURN_IF_ERROR(EnterAsLocker());
   return FromRocks(txn_->PutUntracked(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(value)),
                    "transaction write");
 }
 
 void TxnImpl::SetIndexing(bool on) {
-  if (txn_ == nullptr) return;
+  if (txn_ == nullptr) return;  // direct mode has no indexed batch
   if (on) {
     txn_->EnableIndexing();
   } else {
@@ -266,15 +373,19 @@ void TxnImpl::SetIndexing(bool on) {
 
 absl::Status TxnImpl::Delete(Cf cf, std::string_view key) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return NeedTransaction("Delete");
   RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size()));
+  RETURN_IF_ERROR(EnterAsLocker());
   return FromRocks(txn_->Delete(engine_->cf(cf), rocksdb::Slice(key)), "transaction delete");
 }
 
 absl::Status TxnImpl::Merge(Cf cf, std::string_view key, std::string_view operand) {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return NeedTransaction("Merge");
   RETURN_IF_ERROR(CheckWriteKind(/*direct=*/false));
   RETURN_IF_ERROR(Account(key.size() + operand.size()));
+  RETURN_IF_ERROR(EnterAsLocker());
   return FromRocks(txn_->Merge(engine_->cf(cf), rocksdb::Slice(key), rocksdb::Slice(operand)),
                    "transaction merge");
 }
@@ -290,12 +401,14 @@ absl::Status TxnImpl::AddEvent(ChangeEvent event) {
 
 absl::Status TxnImpl::Commit() {
   RETURN_IF_ERROR(CheckActive());
+  if (txn_ == nullptr) return CommitFast();
   absl::Status s;
   if (direct_ != nullptr && direct_->Count() > 0) {
     // Written while this transaction still holds the locks of the batch's keys; the rollback
     // below (the transaction's own batch is empty) then releases them.
     s = engine_->change_log().CommitDirect(direct_.get(), id_, &events_);
     txn_->Rollback().PermitUncheckedError();
+    LeaveGate();
     direct_->Clear();
     if (s.ok()) {
       state_ = State::kCommitted;
@@ -305,10 +418,39 @@ absl::Status TxnImpl::Commit() {
     s = events_.empty() ? engine_->change_log().CommitPlain(txn_.get())
                         : engine_->change_log().Commit(txn_.get(), id_, &events_);
     if (s.ok()) {
+      LeaveGate();  // RocksDB's commit released the locks
       state_ = State::kCommitted;
       return s;
     }
     txn_->Rollback().PermitUncheckedError();
+    LeaveGate();
+  }
+  state_ = State::kFailed;
+  engine_->logger().Log(
+      LogLevel::kWarn, {engine_->path(), {}, id_}, "txn.commit_failed",
+      {{"error", util::ToStd(s.message())}, {"events", uint64_t{events_.size()}}});
+  return s;
+}
+
+absl::Status TxnImpl::CommitFast() {
+  if (needs_txn_) {
+    // Refused: nothing was written; give up the stripe and the gate at once.
+    state_ = State::kFailed;
+    events_.clear();
+    if (direct_ != nullptr) direct_->Clear();
+    LeaveGate();
+    return NeedTransaction("commit");
+  }
+  absl::Status s;
+  if ((direct_ != nullptr && direct_->Count() > 0) || !events_.empty()) {
+    // Written while the stripe is held and this fast writer keeps lockers out of the gate.
+    s = engine_->change_log().CommitDirect(DirectBatch(), id_, &events_);
+    direct_->Clear();
+  }
+  LeaveGate();
+  if (s.ok()) {
+    state_ = State::kCommitted;
+    return s;
   }
   state_ = State::kFailed;
   engine_->logger().Log(
@@ -322,7 +464,9 @@ absl::Status TxnImpl::Rollback() {
   state_ = State::kRolledBack;
   events_.clear();
   if (direct_ != nullptr) direct_->Clear();
-  return FromRocks(txn_->Rollback(), "rollback");
+  absl::Status s = txn_ != nullptr ? FromRocks(txn_->Rollback(), "rollback") : absl::OkStatus();
+  LeaveGate();
+  return s;
 }
 
 }  // namespace tessera::internal

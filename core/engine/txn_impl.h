@@ -5,6 +5,25 @@
 // snapshot, or locked by a live transaction, fails with Aborted); the auto-commit transactions of
 // single operations take none and read the latest values under their locks. Models write through it
 // and record change events; Commit appends the events to the change log in the same atomic write.
+//
+// Direct mode (Engine::RunDirect; `txn` null): the auto-commit fast path of single-key writes,
+// with no RocksDB transaction at all. It stands in Engine's gate as a fast writer (engine.h
+// TryEnterFast) from its first lock until it ends, so no transaction holds or takes a RocksDB
+// lock meanwhile; among themselves fast writers lock keys in the engine's striped lock table.
+// There, LockAndRead takes the key's stripe (one stripe per transaction) and reads the latest
+// committed value; a shared Lock of a meta key (a schema lock) is the gate itself, since only
+// lockers take such keys exclusively; PutDirect / DeleteDirect / MergeDirect write keys under
+// the held stripe; Get / MultiGet / NewIterator read the latest committed state; Commit writes
+// the batch and events through ChangeLog::CommitDirect (same atomicity, event order and stored
+// bytes as Commit) and then releases the stripe and leaves the gate. Anything else (an exclusive
+// lock of a second stripe, GetForUpdate, Put, Delete, Merge, ...), or a locker in the gate,
+// makes the call fail with Aborted and needs_transaction() true: nothing has been written, and
+// RunDirect runs the body again in a RocksDB transaction.
+//
+// A transaction with a RocksDB transaction enters the gate as a locker before its first lock
+// (GetForUpdate, Lock, LockWaiting, LockAndRead, Put, Delete, Merge, PutUnlocked: RocksDB's
+// PutUntracked skips the conflict check but still locks the key) and leaves it once its locks are
+// released (commit, rollback, failed commit or destruction). Reads never enter it.
 #pragma once
 
 #include <memory>
@@ -57,8 +76,8 @@ class TxnImpl final : public Transaction, public ReadSource {
   absl::Status LockWaiting(Cf cf, std::string_view key, bool exclusive, int64_t timeout_ms);
   // Writes. Each counts against Options::max_transaction_bytes (ResourceExhausted past it).
   absl::Status Put(Cf cf, std::string_view key, std::string_view value);
-  // Put without a row lock or conflict check, for keys no other transaction can write (a key
-  // under an id this transaction allocated). Still read back by this transaction.
+  // Put without a conflict check (RocksDB still locks the key), for keys no other transaction
+  // can write (a key under an id this transaction allocated). Still read back by this transaction.
   absl::Status PutUnlocked(Cf cf, std::string_view key, std::string_view value);
   // Bulk loads: while indexing is off, writes skip the transaction's write index, so this
   // transaction does not read them back (until commit). Only for keys it will not read again.
@@ -79,6 +98,15 @@ class TxnImpl final : public Transaction, public ReadSource {
   absl::Status LockAndRead(Cf cf, std::string_view key, std::string* value, bool* found);
   absl::Status PutDirect(Cf cf, std::string_view key, std::string_view value);
   absl::Status DeleteDirect(Cf cf, std::string_view key);
+  absl::Status MergeDirect(Cf cf, std::string_view key, std::string_view operand);
+
+  // Direct mode (see the top of this file): whether this transaction is in it, and whether its
+  // body asked for more than it offers (then the operation must run in a RocksDB transaction).
+  bool direct_mode() const { return txn_ == nullptr; }
+  bool needs_transaction() const { return needs_txn_; }
+  // In direct mode: gives up the direct attempt (needs_transaction() becomes true) and returns
+  // the Aborted status for the body to return. Nothing may have been written.
+  absl::Status NeedTransaction(std::string_view what);
   // Records a change event; its seq, time and transaction fields are filled at commit.
   absl::Status AddEvent(ChangeEvent event);
   // The recorded events (after a successful Commit, with their sequence numbers).
@@ -95,6 +123,17 @@ class TxnImpl final : public Transaction, public ReadSource {
   // writes (`direct` true): the two kinds cannot be mixed.
   absl::Status CheckWriteKind(bool direct) const;
   rocksdb::ReadOptions ReadOpts() const;
+  // The committed value of `key` (at the snapshot, if any), without this transaction's writes.
+  absl::Status ReadCommitted(Cf cf, std::string_view key, std::string* value, bool* found);
+  // The gate (engine.h): enters as a locker (before a RocksDB lock) or as a fast writer (direct
+  // mode), and leaves (releasing a held stripe) once done.
+  absl::Status EnterAsLocker();
+  absl::Status EnterAsFastWriter();
+  void LeaveGate();
+  // A direct-mode write must be of a key under the held stripe.
+  absl::Status CheckStripe(Cf cf, std::string_view key) const;
+  absl::Status CommitFast();
+  rocksdb::WriteBatch* DirectBatch();
 
   Engine* const engine_;
   std::unique_ptr<rocksdb::Transaction> txn_;
@@ -105,6 +144,11 @@ class TxnImpl final : public Transaction, public ReadSource {
   std::vector<ChangeEvent> events_;
   // The direct writes (null until the first); see PutDirect.
   std::unique_ptr<rocksdb::WriteBatch> direct_;
+  // Where this transaction stands in the engine's gate, and the stripe it holds (direct mode).
+  enum class Gate : uint8_t { kOut, kFastWriter, kLocker };
+  Gate gate_ = Gate::kOut;
+  int stripe_ = -1;
+  bool needs_txn_ = false;
 };
 
 }  // namespace tessera::internal

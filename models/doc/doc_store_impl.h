@@ -6,6 +6,9 @@
 // Concurrency: every write locks the collection's schema key (meta CF, ObjectLockKey) shared and
 // only then reads the index definitions; an index build or drop locks it exclusively while it
 // changes them. So a writer always maintains exactly the indexes that exist when it commits.
+// An auto-commit $set by _id in direct mode (Engine::RunDirect) takes that shared lock as the
+// engine's write gate (txn_impl.h), which the build's or drop's transaction cannot enter while
+// the write is in flight: the same exclusion without a RocksDB lock.
 #pragma once
 
 #include <memory>
@@ -126,13 +129,16 @@ class DocStoreImpl final : public DocStore {
                                                  const std::vector<Document>& docs);
   // `autocommit`: `txn` is the update's own transaction (Update without a transaction), so the
   // $set-by-_id shortcut may write its one document as a direct write (TxnImpl::PutDirect).
+  // `set_by_id`: MatchSetById(filter, update) when the caller has it already (null: computed).
   absl::StatusOr<DocUpdateResult> UpdateIn(internal::TxnImpl& txn, std::string_view coll,
                                            const Document& filter, const Document& update,
-                                           const DocUpdateOptions& options,
-                                           bool autocommit = false);
+                                           const DocUpdateOptions& options, bool autocommit = false,
+                                           const std::optional<SetById>* set_by_id = nullptr);
   // UpdateIn's shortcut for $set by _id (doc_set_by_id.h); nullopt, having written nothing, when
   // the general path must run instead. `direct`: lock, read and write the document as direct
-  // writes (TxnImpl::LockAndRead, PutDirect).
+  // writes (TxnImpl::LockAndRead, PutDirect). In a direct-mode transaction (Engine::RunDirect),
+  // where the general path cannot run, it returns TxnImpl::NeedTransaction's error instead of
+  // nullopt (the update then runs again in a RocksDB transaction).
   absl::StatusOr<std::optional<DocUpdateResult>> SetByIdIn(internal::TxnImpl& txn,
                                                            std::string_view coll,
                                                            const SetById& set, bool direct);

@@ -448,6 +448,13 @@ absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& 
                                                                        const SetById& set,
                                                                        bool direct) {
   using Result = std::optional<DocUpdateResult>;
+  // The general path, which a direct-mode transaction cannot run (see doc_store_impl.h).
+  auto general = [&txn]() -> absl::StatusOr<Result> {
+    if (txn.direct_mode()) return txn.NeedTransaction("a document update off the $set path");
+    return Result();
+  };
+  // In direct mode the schema lock (shared) is the engine's gate: DDL, which takes it exclusively
+  // in a transaction, waits for this update to finish and keeps later ones out until it ends.
   ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/false));
   DocUpdateResult result;
   if (!ctx) return Result(result);
@@ -456,9 +463,9 @@ absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& 
   for (const auto& field : set.fields) touched.push_back(*field.first);
   // UpdateIn's condition for splicing: no partial index, no index on a touched field.
   for (const IndexDef& def : ctx->meta->indexes) {
-    if (def.partial_filter != nullptr) return Result();
+    if (def.partial_filter != nullptr) return general();
     for (const IndexField& f : def.fields) {
-      if (std::binary_search(touched.begin(), touched.end(), f.path.parts[0])) return Result();
+      if (std::binary_search(touched.begin(), touched.end(), f.path.parts[0])) return general();
     }
   }
   std::string pk = EncodeComponent(*set.id);
@@ -469,7 +476,7 @@ absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& 
                          : txn.GetForUpdate(Cf::kData, key, &stored, &found));
   if (!found) return Result(result);
   std::optional<SetByIdResult> applied = ApplySetById(set, stored);
-  if (!applied) return Result();
+  if (!applied) return general();
   result.matched = 1;
   if (!applied->changed) return Result(result);
   result.modified = 1;
@@ -484,15 +491,19 @@ absl::StatusOr<std::optional<DocUpdateResult>> DocStoreImpl::SetByIdIn(TxnImpl& 
   return Result(result);
 }
 
-absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(TxnImpl& txn, std::string_view coll,
-                                                       const Document& filter,
-                                                       const Document& update,
-                                                       const DocUpdateOptions& options,
-                                                       bool autocommit) {
+absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(
+    TxnImpl& txn, std::string_view coll, const Document& filter, const Document& update,
+    const DocUpdateOptions& options, bool autocommit, const std::optional<SetById>* set_by_id) {
   // $set of existing top-level fields by _id: on the stored bytes (doc_set_by_id.h).
   if (!options.upsert) {
-    if (std::optional<SetById> set = MatchSetById(filter, update)) {
-      ASSIGN_OR_RETURN(std::optional<DocUpdateResult> r, SetByIdIn(txn, coll, *set, autocommit));
+    std::optional<SetById> own;
+    if (set_by_id == nullptr) {
+      own = MatchSetById(filter, update);
+      set_by_id = &own;
+    }
+    if (*set_by_id) {
+      ASSIGN_OR_RETURN(std::optional<DocUpdateResult> r,
+                       SetByIdIn(txn, coll, **set_by_id, autocommit));
       if (r) return *r;
     }
   }
@@ -685,10 +696,16 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::Update(std::string_view coll, cons
                                                      const DocUpdateOptions& options) {
   ScopedOpTimer t(h_update_);
   DocUpdateResult result;
-  absl::Status s = Autocommit("doc.update", false, [&](TxnImpl& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(result, UpdateIn(txn, coll, filter, update, options, /*autocommit=*/true));
+  // A $set by _id runs without a RocksDB transaction when it can (Engine::RunDirect).
+  std::optional<SetById> set;
+  if (!options.upsert) set = MatchSetById(filter, update);
+  auto body = [&](TxnImpl& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(result,
+                     UpdateIn(txn, coll, filter, update, options, /*autocommit=*/true, &set));
     return absl::OkStatus();
-  });
+  };
+  absl::Status s = set ? engine_->RunDirect("doc.update", RetryOptions(), body)
+                       : Autocommit("doc.update", false, body);
   if (!s.ok()) {
     t.Fail();
     return s;

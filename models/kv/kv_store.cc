@@ -111,7 +111,7 @@ class KvStoreImpl final : public KvStore {
   absl::Status Put(std::string_view ns, std::string_view key, std::string_view value,
                    const KvPutOptions& options) override {
     ScopedOpTimer t(h_put_);
-    return Fail(t, Autocommit("kv.put", [&](TxnImpl& txn) {
+    return Fail(t, Direct("kv.put", [&](TxnImpl& txn) {
                   return PutIn(txn, ns, key, value, options.ttl_seconds, /*direct=*/true);
                 }));
   }
@@ -124,7 +124,7 @@ class KvStoreImpl final : public KvStore {
   absl::StatusOr<bool> Delete(std::string_view ns, std::string_view key) override {
     ScopedOpTimer t(h_delete_);
     bool existed = false;
-    RETURN_IF_ERROR(Fail(t, Autocommit("kv.delete", [&](TxnImpl& txn) -> absl::Status {
+    RETURN_IF_ERROR(Fail(t, Direct("kv.delete", [&](TxnImpl& txn) -> absl::Status {
                            ASSIGN_OR_RETURN(existed, DeleteIn(txn, ns, key, /*direct=*/true));
                            return absl::OkStatus();
                          })));
@@ -152,8 +152,8 @@ class KvStoreImpl final : public KvStore {
                                     int64_t delta) override {
     ScopedOpTimer t(h_incr_);
     int64_t result = 0;
-    RETURN_IF_ERROR(Fail(t, Autocommit("kv.incr", [&](TxnImpl& txn) -> absl::Status {
-                           ASSIGN_OR_RETURN(result, IncrementIn(txn, ns, key, delta));
+    RETURN_IF_ERROR(Fail(t, Direct("kv.incr", [&](TxnImpl& txn) -> absl::Status {
+                           ASSIGN_OR_RETURN(result, IncrementIn(txn, ns, key, delta, true));
                            return absl::OkStatus();
                          })));
     return result;
@@ -172,9 +172,9 @@ class KvStoreImpl final : public KvStore {
                                      const KvPutOptions& options) override {
     ScopedOpTimer t(h_cas_);
     bool swapped = false;
-    RETURN_IF_ERROR(Fail(t, Autocommit("kv.cas", [&](TxnImpl& txn) -> absl::Status {
+    RETURN_IF_ERROR(Fail(t, Direct("kv.cas", [&](TxnImpl& txn) -> absl::Status {
                            ASSIGN_OR_RETURN(swapped, CasIn(txn, ns, key, expected, desired,
-                                                           options.ttl_seconds));
+                                                           options.ttl_seconds, true));
                            return absl::OkStatus();
                          })));
     return swapped;
@@ -199,6 +199,13 @@ class KvStoreImpl final : public KvStore {
   // snapshot: the body reads only keys it locks first, so it sees their latest values.
   absl::Status Autocommit(std::string_view label, absl::FunctionRef<absl::Status(TxnImpl&)> body) {
     return engine_->RunInTxn(label, /*snapshot=*/false, RetryOptions(), body);
+  }
+
+  // Autocommit for a body that locks one key (ReadCurrent with `direct`) and writes only it with
+  // direct writes: Engine::RunDirect, i.e. without a RocksDB transaction when no transaction
+  // holds locks (txn_impl.h "Direct mode"), else as Autocommit.
+  absl::Status Direct(std::string_view label, absl::FunctionRef<absl::Status(TxnImpl&)> body) {
+    return engine_->RunDirect(label, RetryOptions(), body);
   }
 
   // The namespace's id for a read, or nullopt when it does not exist.
@@ -380,13 +387,14 @@ class KvStoreImpl final : public KvStore {
     return absl::OkStatus();
   }
 
+  // `direct`: as for PutIn.
   absl::StatusOr<int64_t> IncrementIn(TxnImpl& txn, std::string_view ns, std::string_view key,
-                                      int64_t delta) {
+                                      int64_t delta, bool direct = false) {
     RETURN_IF_ERROR(ValidateKey(key));
     ASSIGN_OR_RETURN(ObjectInfo info, ResolveForWrite(ns));
     std::string k = kv::EncodeKey(info.id, key);
     Current cur;
-    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur));
+    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur, direct));
     int64_t result = delta;
     if (cur.exists) {
       auto old = codec::ParseDecimalInt64(cur.env.payload);
@@ -400,9 +408,11 @@ class KvStoreImpl final : public KvStore {
                                                        delta, " overflows a 64-bit integer"));
       }
       // The merge operator applies the delta; the expiry of the key is kept.
-      RETURN_IF_ERROR(txn.Merge(Cf::kData, k, codec::EncodeCounterAdd(delta, cur.env.expiry_us)));
+      const std::string add = codec::EncodeCounterAdd(delta, cur.env.expiry_us);
+      RETURN_IF_ERROR(direct ? txn.MergeDirect(Cf::kData, k, add) : txn.Merge(Cf::kData, k, add));
     } else {
-      RETURN_IF_ERROR(txn.Put(Cf::kData, k, codec::EncodeEnvelope(std::to_string(delta), 0)));
+      const std::string stored = codec::EncodeEnvelope(std::to_string(delta), 0);
+      RETURN_IF_ERROR(direct ? txn.PutDirect(Cf::kData, k, stored) : txn.Put(Cf::kData, k, stored));
     }
     std::string after = std::to_string(result);
     RETURN_IF_ERROR(Event(txn, info, key, &cur, after));
@@ -411,21 +421,23 @@ class KvStoreImpl final : public KvStore {
 
   absl::StatusOr<bool> CasIn(TxnImpl& txn, std::string_view ns, std::string_view key,
                              const std::optional<std::string>& expected,
-                             const std::optional<std::string>& desired, int64_t ttl_seconds) {
+                             const std::optional<std::string>& desired, int64_t ttl_seconds,
+                             bool direct = false) {
     RETURN_IF_ERROR(ValidateKey(key));
     if (desired) RETURN_IF_ERROR(ValidateValue(*desired));
     ASSIGN_OR_RETURN(int64_t expiry, ExpiryFor(ttl_seconds));
     ASSIGN_OR_RETURN(ObjectInfo info, ResolveForWrite(ns));
     std::string k = kv::EncodeKey(info.id, key);
     Current cur;
-    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur));
+    RETURN_IF_ERROR(ReadCurrent(txn, k, &cur, direct));
     bool matches = expected ? (cur.exists && cur.env.payload == *expected) : !cur.exists;
     if (!matches) return false;
     if (desired) {
-      RETURN_IF_ERROR(txn.Put(Cf::kData, k, codec::EncodeEnvelope(*desired, expiry)));
+      const std::string stored = codec::EncodeEnvelope(*desired, expiry);
+      RETURN_IF_ERROR(direct ? txn.PutDirect(Cf::kData, k, stored) : txn.Put(Cf::kData, k, stored));
       RETURN_IF_ERROR(Event(txn, info, key, &cur, std::string_view(*desired)));
     } else if (cur.exists) {
-      RETURN_IF_ERROR(txn.Delete(Cf::kData, k));
+      RETURN_IF_ERROR(direct ? txn.DeleteDirect(Cf::kData, k) : txn.Delete(Cf::kData, k));
       RETURN_IF_ERROR(Event(txn, info, key, &cur, std::nullopt));
     }
     return true;

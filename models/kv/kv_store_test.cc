@@ -20,6 +20,7 @@
 extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
+#include "core/engine/engine.h"
 #include "tests/util/kv_test_util.h"
 
 namespace tessera {
@@ -446,8 +447,12 @@ TEST_F(KvStoreTest, DirectPutWaitsForTheLockOfATransaction) {
   ASSERT_OK(kv_->Put("ns", "k", "v0"));
   ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin({}));
   ASSERT_OK(kv_->Put(*txn, "ns", "k", "t"));  // holds k's lock until it commits
+  const int64_t refused = db_->engine().gate_counts().refused;
   absl::Status put;
   std::thread writer([&] { put = kv_->Put("ns", "k", "d"); });
+  // The put found the transaction in the engine's gate (so it left its fast path for a RocksDB
+  // transaction, which waits for k's lock) before the transaction commits.
+  while (db_->engine().gate_counts().refused == refused) std::this_thread::yield();
   ASSERT_OK(txn->Commit());
   writer.join();
   ASSERT_OK(put);
@@ -519,6 +524,64 @@ TEST_F(KvStoreTest, ConcurrentDirectPutsAndTransactionsChainBeforeImages) {
   }
   ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", "k"));
   EXPECT_EQ(v, events.back().after);
+}
+
+TEST_F(KvStoreTest, ConcurrentFastIncrementsCasAndTransactionsLoseNothingAndChainImages) {
+  // Auto-commit increments and compare-and-sets (direct mode while no transaction holds locks)
+  // race transactional read-modify-writes of the same keys: every increment lands, and each
+  // key's events chain (before-image == the previous event's after-image).
+  const std::vector<std::string> keys = {"c0", "c1", "c2"};
+  for (const std::string& k : keys) ASSERT_OK(kv_->Put("ns", k, "0"));
+  constexpr int kEach = 30;
+  const RetryOptions retry{.max_attempts = 1000, .initial_backoff_us = 10, .max_backoff_us = 200};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        EXPECT_OK(kv_->Increment("ns", keys[(i + t) % 3], 1).status());
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < kEach; ++i) {
+      for (;;) {
+        ASSERT_OK_AND_ASSIGN(auto cur, kv_->Get("ns", keys[i % 3]));
+        const std::string next = std::to_string(std::stoll(cur.value_or("0")) + 1);
+        ASSERT_OK_AND_ASSIGN(bool swapped, kv_->CompareAndSet("ns", keys[i % 3], cur, next));
+        if (swapped) break;
+      }
+    }
+  });
+  threads.emplace_back([&] {
+    for (int i = 0; i < kEach; ++i) {
+      EXPECT_OK(db_->RunTransaction(
+          [&](Transaction& txn) -> absl::Status {
+            ASSIGN_OR_RETURN(auto cur, kv_->Get(txn, "ns", keys[(i + 2) % 3]));
+            return kv_->Put(txn, "ns", keys[(i + 2) % 3],
+                            std::to_string(std::stoll(cur.value_or("0")) + 1));
+          },
+          retry));
+    }
+  });
+  for (auto& t : threads) t.join();
+  int64_t total = 0;
+  for (const std::string& k : keys) {
+    ASSERT_OK_AND_ASSIGN(auto v, kv_->Get("ns", k));
+    total += std::stoll(v.value_or("0"));
+  }
+  EXPECT_EQ(total, 4 * kEach);
+  std::map<std::string, std::optional<std::string>> last;
+  size_t n = 0;
+  for (const EventView& e : EventsOf(*db_, "ns")) {
+    if (last.count(e.key)) {
+      ASSERT_EQ(e.before, last[e.key]) << e.key << " event " << n;
+    }
+    last[e.key] = e.after;
+    ++n;
+  }
+  EXPECT_EQ(n, keys.size() + 4 * kEach);
+  EXPECT_EQ(db_->engine().gate_counts().fast_writers, 0);
+  EXPECT_EQ(db_->engine().gate_counts().lockers, 0);
 }
 
 TEST_F(KvStoreTest, DirectAndTransactionalWritesDoNotMix) {
