@@ -3,6 +3,8 @@
 // Transactions (see txn_impl.h).
 #include "core/engine/txn_impl.h"
 
+#include <utility>
+
 #include "core/changelog/event_codec.h"
 #include "core/engine/engine.h"
 #include "core/util/rocks_status.h"
@@ -425,6 +427,10 @@ absl::Status TxnImpl::Commit() {
     txn_->Rollback().PermitUncheckedError();
     LeaveGate();
   }
+  return CommitFailed(std::move(s));
+}
+
+absl::Status TxnImpl::CommitFailed(absl::Status s) {
   state_ = State::kFailed;
   engine_->logger().Log(
       LogLevel::kWarn, {engine_->path(), {}, id_}, "txn.commit_failed",
@@ -452,11 +458,7 @@ absl::Status TxnImpl::CommitFast() {
     state_ = State::kCommitted;
     return s;
   }
-  state_ = State::kFailed;
-  engine_->logger().Log(
-      LogLevel::kWarn, {engine_->path(), {}, id_}, "txn.commit_failed",
-      {{"error", util::ToStd(s.message())}, {"events", uint64_t{events_.size()}}});
-  return s;
+  return CommitFailed(std::move(s));
 }
 
 absl::Status TxnImpl::Rollback() {

@@ -133,6 +133,8 @@ class TxnImpl final : public Transaction, public ReadSource {
   // A direct-mode write must be of a key under the held stripe.
   absl::Status CheckStripe(Cf cf, std::string_view key) const;
   absl::Status CommitFast();
+  // Marks the transaction failed, logs `s` (txn.commit_failed) and returns it.
+  absl::Status CommitFailed(absl::Status s);
   rocksdb::WriteBatch* DirectBatch();
 
   Engine* const engine_;
