@@ -2,7 +2,9 @@
 
 set(TESSERA_MODULE_TARGETS "" CACHE INTERNAL "Module library targets")
 
-set(TESSERA_WARNINGS -Wall -Wextra -Wno-unused-parameter)
+# -Wno-missing-field-initializers: C++20 designated initializers that leave members to their
+# in-class defaults (`TsQuery{.measurement = "cpu"}`) are the idiom of our options structs.
+set(TESSERA_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)
 if(TESSERA_WERROR)
   list(APPEND TESSERA_WARNINGS -Werror)
 endif()

@@ -132,7 +132,7 @@ class Renderer : public MsgpackInput {
 
   bool Value(int depth) {
     if (depth > kMaxDepth) return Fail("nesting too deep");
-    uint8_t b;
+    uint8_t b = 0;
     if (!Byte(&b)) return false;
     if (b <= 0x7F) {
       AppendInt(static_cast<unsigned>(b), out_);

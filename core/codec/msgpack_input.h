@@ -59,15 +59,15 @@ class MsgpackInput {
   // A length of 1 << width bytes (width 0: uint8, 1: uint16, 2: uint32).
   bool Length(int width, uint64_t* n) {
     if (width == 0) {
-      uint8_t v;
+      uint8_t v = 0;
       if (!Number(&v)) return false;
       *n = v;
     } else if (width == 1) {
-      uint16_t v;
+      uint16_t v = 0;
       if (!Number(&v)) return false;
       *n = v;
     } else {
-      uint32_t v;
+      uint32_t v = 0;
       if (!Number(&v)) return false;
       *n = v;
     }

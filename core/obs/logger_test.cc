@@ -320,7 +320,7 @@ TEST(LoggerTest, FileDestinationWritesAndRotates) {
   EXPECT_EQ(json::parse(lines.back())["i"], 199);
   for (const char* old : {"tessera.1.log", "tessera.2.log"}) {
     for (const std::string& line : ReadLines(base / old)) {
-      EXPECT_NO_THROW(json::parse(line)) << line;
+      EXPECT_TRUE(json::accept(line)) << line;
     }
   }
 }

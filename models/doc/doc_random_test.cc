@@ -156,7 +156,9 @@ TEST_F(DocRandomTest, IndexedQueriesReturnWhatAScanReturns) {
           << " limit " << o.limit;
       auto count = docs_->Count("indexed", filter);
       ASSERT_TRUE(count.ok());
-      if (o.limit == 0) EXPECT_EQ(*count, got->size());
+      if (o.limit == 0) {
+        EXPECT_EQ(*count, got->size());
+      }
       auto explain = docs_->Explain("indexed", filter, o);
       ASSERT_TRUE(explain.ok());
       if (explain->index) ++used_index;
@@ -223,7 +225,9 @@ TEST_F(DocRandomTest, ProjectedFindsReturnTheFullDocumentsProjected) {
     }
     auto count = docs_->Count("people", filter);
     ASSERT_TRUE(count.ok());
-    if (whole.limit == 0) EXPECT_EQ(*count, want->size());
+    if (whole.limit == 0) {
+      EXPECT_EQ(*count, want->size());
+    }
   }
 }
 

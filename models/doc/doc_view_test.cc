@@ -254,7 +254,9 @@ class FindViewsTest : public test::DocDbTest {
         EXPECT_TRUE(value.ok() && SameTyped(*value, it.value())) << it.key();
         std::optional<std::string_view> text = v.string_value(i);
         EXPECT_EQ(text.has_value(), it->is_string()) << it.key();
-        if (text) EXPECT_EQ(*text, it->get_ref<const std::string&>());
+        if (text) {
+          EXPECT_EQ(*text, it->get_ref<const std::string&>());
+        }
       }
       EXPECT_EQ(v.find("no such field"), std::nullopt);
       out.push_back(std::move(*d));

@@ -158,7 +158,7 @@ class Reader : public codec::MsgpackInput {
   // Decodes the next value into `*out`.
   bool Value(Json* out, int depth) {
     if (depth > kMaxDepth) return Fail("nesting too deep");
-    uint8_t b;
+    uint8_t b = 0;
     if (!Byte(&b)) return false;
     if (b <= 0x7F) {
       *out = static_cast<uint64_t>(b);
@@ -260,7 +260,7 @@ class Reader : public codec::MsgpackInput {
   // Skips the next value (checking its framing).
   bool Skip(int depth) {
     if (depth > kMaxDepth) return Fail("nesting too deep");
-    uint8_t b;
+    uint8_t b = 0;
     if (!Byte(&b)) return false;
     if (b <= 0x7F || b >= 0xE0 || b == 0xC0 || b == 0xC2 || b == 0xC3) return true;
     uint64_t n = 0;
@@ -323,7 +323,7 @@ class Reader : public codec::MsgpackInput {
 
   // The top-level object (map header already expected next).
   bool TopObject(Json* out, const FieldSet* only) {
-    uint8_t b;
+    uint8_t b = 0;
     if (!Byte(&b)) return false;
     uint64_t n;
     if (b >= 0x80 && b <= 0x8F) {
@@ -338,7 +338,7 @@ class Reader : public codec::MsgpackInput {
 
   // The top-level object's fields, located without decoding their values.
   bool TopIndex(std::vector<MsgpackField>* out) {
-    uint8_t b;
+    uint8_t b = 0;
     if (!Byte(&b)) return false;
     uint64_t n;
     if (b >= 0x80 && b <= 0x8F) {
@@ -390,7 +390,7 @@ class Reader : public codec::MsgpackInput {
     return true;
   }
   bool KeyView(std::string_view* key) {
-    uint8_t b;
+    uint8_t b = 0;
     if (!Byte(&b)) return false;
     uint64_t n;
     if (b >= 0xA0 && b <= 0xBF) {

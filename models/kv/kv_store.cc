@@ -58,7 +58,7 @@ struct Current {
 
 class KvStoreImpl final : public KvStore {
  public:
-  explicit KvStoreImpl(DB* db) : db_(db), engine_(&db->engine()) {
+  explicit KvStoreImpl(DB* db) : engine_(&db->engine()) {
     auto& m = engine_->metrics();
     h_get_ = m.GetHistogram("kv.get");
     h_multiget_ = m.GetHistogram("kv.multiget");
@@ -443,7 +443,6 @@ class KvStoreImpl final : public KvStore {
     return true;
   }
 
-  DB* const db_;
   Engine* const engine_;
   internal::Histogram* h_get_;
   internal::Histogram* h_multiget_;

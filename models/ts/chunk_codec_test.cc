@@ -217,7 +217,9 @@ TEST(ChunkEncoderTest, AppendsInPiecesGiveTheBytesOfOneEncode) {
       ASSERT_OK_AND_ASSIGN(std::string want, EncodeChunk(type, prefix));
       ASSERT_EQ(enc.Chunk(), want) << "round " << round << " after " << done << " points";
       ASSERT_EQ(enc.count(), done);
-      if (done > 0) ASSERT_EQ(enc.last(), pts[done - 1]);
+      if (done > 0) {
+        ASSERT_EQ(enc.last(), pts[done - 1]);
+      }
       if (done == pts.size()) break;
       const size_t n = std::min(pts.size() - done, rng() % 3 == 0 ? size_t{1} : rng() % 90);
       ChunkEncoder next = enc;  // resumed from a copy; the original must not change

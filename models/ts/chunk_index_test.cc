@@ -147,7 +147,9 @@ void CheckChunk(ValueType type, const std::vector<RawPoint>& pts, std::mt19937_6
     EXPECT_EQ(one, in) << b;
     first += k.count;
   }
-  if (!info.blocks.empty()) ASSERT_EQ(first, pts.size());
+  if (!info.blocks.empty()) {
+    ASSERT_EQ(first, pts.size());
+  }
   // Random ranges (and ranges on block edges): equal to the full decode filtered.
   for (int r = 0; r < 20; ++r) {
     int64_t lo = kBase - kSec + static_cast<int64_t>(rng() % (kWindow / kSec + 2)) * kSec;

@@ -106,7 +106,9 @@ TEST_F(ChangeLogTest, ConcurrentWritersGetStrictOrderNoGapsExactlyOnce) {
     int t = events[i].key[1] - '0';
     int idx = std::stoi(events[i].key.substr(events[i].key.find('-') + 1));
     auto it = last_index_per_thread.find(t);
-    if (it != last_index_per_thread.end()) EXPECT_GT(idx, it->second);
+    if (it != last_index_per_thread.end()) {
+      EXPECT_GT(idx, it->second);
+    }
     last_index_per_thread[t] = idx;
   }
   EXPECT_EQ(seen.size(), expected);

@@ -27,7 +27,9 @@ class ValueIsOptionsHook : public internal::ModelCompactionHook {
                 std::string_view value) override {
       hook_->offered++;
       EXPECT_EQ(codec::DecodeFixed64BE(key.data()), id);
-      if (!last_key_.empty()) EXPECT_LT(last_key_, std::string(key));  // key order
+      if (!last_key_.empty()) {
+        EXPECT_LT(last_key_, std::string(key));  // key order
+      }
       last_key_ = std::string(key);
       return value == options;
     }
