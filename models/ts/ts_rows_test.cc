@@ -32,6 +32,33 @@ using test::kSec;
 
 class TsRowsTest : public test::TsDbTest {};
 
+// The test's own reading of a value condition (the oracle the queries are checked against): a
+// value as the number conditions compare (bools 0 and 1), and whether it meets condition c.
+double NumberOf(const TsValue& v) {
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+  return std::get<bool>(v) ? 1.0 : 0.0;
+}
+
+bool Holds(const TsValueFilter& c, double x) {
+  using Op = TsValueFilter::Op;
+  switch (c.op) {
+    case Op::kLt:
+      return x < c.value;
+    case Op::kLe:
+      return x <= c.value;
+    case Op::kGt:
+      return x > c.value;
+    case Op::kGe:
+      return x >= c.value;
+    case Op::kEq:
+      return x == c.value;
+    case Op::kNe:
+      return x != c.value;
+  }
+  return false;
+}
+
 // (host, field) -> time -> value.
 using Model = std::map<std::pair<std::string, std::string>, std::map<int64_t, double>>;
 
@@ -564,28 +591,6 @@ TEST_F(TsRowsTest, ValueConditionsEqualFilteringTheFullResult) {
   ASSERT_OK(ts_->Write(RandomHosts(rng, 200)));
   using Op = TsValueFilter::Op;
   const std::vector<Op> ops = {Op::kLt, Op::kLe, Op::kGt, Op::kGe, Op::kEq, Op::kNe};
-  auto holds = [](const TsValueFilter& c, double x) {
-    switch (c.op) {
-      case Op::kLt:
-        return x < c.value;
-      case Op::kLe:
-        return x <= c.value;
-      case Op::kGt:
-        return x > c.value;
-      case Op::kGe:
-        return x >= c.value;
-      case Op::kEq:
-        return x == c.value;
-      case Op::kNe:
-        return x != c.value;
-    }
-    return false;
-  };
-  auto number = [](const TsValue& v) {
-    if (auto* d = std::get_if<double>(&v)) return *d;
-    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-    return std::get<bool>(v) ? 1.0 : 0.0;
-  };
   const std::vector<std::string> all = {"x", "y", "z"};
   int nonempty = 0;
   for (int round = 0; round < 40; ++round) {
@@ -609,7 +614,7 @@ TEST_F(TsRowsTest, ValueConditionsEqualFilteringTheFullResult) {
       bool keep = true;
       for (const TsValueFilter& c : q.value_where) {
         const auto& v = r.values[c.field == "x" ? 0 : 1];
-        keep = keep && v && holds(c, number(*v));
+        keep = keep && v && Holds(c, NumberOf(*v));
       }
       if (!keep) continue;
       TsFieldsRow w{r.time, r.tags, {}};
@@ -626,7 +631,8 @@ TEST_F(TsRowsTest, ValueConditionsEqualFilteringTheFullResult) {
     ASSERT_OK_AND_ASSIGN(auto filtered, ts_->Query(one));
     one.value_where.clear();
     ASSERT_OK_AND_ASSIGN(auto rows, ts_->Query(one));
-    std::erase_if(rows, [&](const TsRow& r) { return !holds(q.value_where[0], number(r.value)); });
+    std::erase_if(rows,
+                  [&](const TsRow& r) { return !Holds(q.value_where[0], NumberOf(r.value)); });
     ASSERT_EQ(filtered.size(), rows.size()) << "round " << round;
     for (size_t i = 0; i < rows.size(); ++i) {
       EXPECT_EQ(filtered[i].time, rows[i].time);
@@ -844,29 +850,7 @@ TEST_F(TsRowsTest, ValueConditionsOnUnalignedFieldsEqualThePlainRows) {
     if (auto* i = std::get_if<int64_t>(&*v)) return {1, static_cast<uint64_t>(*i)};
     return {2, std::get<bool>(*v) ? 1u : 0u};
   };
-  auto number = [](const std::optional<TsValue>& v) {
-    if (auto* d = std::get_if<double>(&*v)) return *d;
-    if (auto* i = std::get_if<int64_t>(&*v)) return static_cast<double>(*i);
-    return std::get<bool>(*v) ? 1.0 : 0.0;
-  };
   using Op = TsValueFilter::Op;
-  auto holds = [](const TsValueFilter& c, double x) {
-    switch (c.op) {
-      case Op::kLt:
-        return x < c.value;
-      case Op::kLe:
-        return x <= c.value;
-      case Op::kGt:
-        return x > c.value;
-      case Op::kGe:
-        return x >= c.value;
-      case Op::kEq:
-        return x == c.value;
-      case Op::kNe:
-        return x != c.value;
-    }
-    return false;
-  };
   const std::vector<std::string> all = {"c", "f", "i", "b"};
   const std::vector<Op> ops = {Op::kLt, Op::kLe, Op::kGt, Op::kGe, Op::kEq, Op::kNe};
   int nonempty = 0;
@@ -901,7 +885,7 @@ TEST_F(TsRowsTest, ValueConditionsOnUnalignedFieldsEqualThePlainRows) {
         bool keep = true;
         for (const TsValueFilter& c : q.value_where) {
           const auto& x = r.values[std::find(all.begin(), all.end(), c.field) - all.begin()];
-          keep = keep && x && holds(c, number(x));
+          keep = keep && x && Holds(c, NumberOf(*x));
         }
         if (!keep) continue;
         TsFieldsRow w{r.time, r.tags, {}};

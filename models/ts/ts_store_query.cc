@@ -53,35 +53,51 @@ absl::Status NoAggregateConditions() {
       "time-series query: value conditions apply to raw points, not to an aggregate");
 }
 
-// A stored value as a double (bools 0 and 1), as value conditions compare it.
-double NumberOf(ValueType type, uint64_t bits) {
+// Calls f with the conversion of a stored value of `type` to the number value conditions compare
+// (bools 0 and 1), as a callable uint64_t -> double: one switch for a single value (NumberOf)
+// and for a run of points (FilterPoints, which takes it once per run).
+template <class F>
+decltype(auto) WithNumber(ValueType type, F&& f) {
   switch (type) {
     case ValueType::kFloat:
-      return BitsDouble(bits);
+      return f([](uint64_t b) { return BitsDouble(b); });
     case ValueType::kInt:
-      return static_cast<double>(static_cast<int64_t>(bits));
+      return f([](uint64_t b) { return static_cast<double>(static_cast<int64_t>(b)); });
     case ValueType::kBool:
-      return bits != 0 ? 1.0 : 0.0;
+      return f([](uint64_t b) { return b != 0 ? 1.0 : 0.0; });
   }
-  return 0;
+  return f([](uint64_t) { return 0.0; });
+}
+
+// Calls f with the test of condition `op` against v, as a callable double -> bool (shared by
+// Holds and FilterPoints as WithNumber is).
+template <class F>
+decltype(auto) WithComparison(TsValueFilter::Op op, double v, F&& f) {
+  using Op = TsValueFilter::Op;
+  switch (op) {
+    case Op::kLt:
+      return f([v](double x) { return x < v; });
+    case Op::kLe:
+      return f([v](double x) { return x <= v; });
+    case Op::kGt:
+      return f([v](double x) { return x > v; });
+    case Op::kGe:
+      return f([v](double x) { return x >= v; });
+    case Op::kEq:
+      return f([v](double x) { return x == v; });
+    case Op::kNe:
+      return f([v](double x) { return x != v; });
+  }
+  return f([](double) { return false; });
+}
+
+// A stored value as a double (bools 0 and 1), as value conditions compare it.
+double NumberOf(ValueType type, uint64_t bits) {
+  return WithNumber(type, [bits](auto num) { return num(bits); });
 }
 
 bool Holds(const TsValueFilter& c, double x) {
-  switch (c.op) {
-    case TsValueFilter::Op::kLt:
-      return x < c.value;
-    case TsValueFilter::Op::kLe:
-      return x <= c.value;
-    case TsValueFilter::Op::kGt:
-      return x > c.value;
-    case TsValueFilter::Op::kGe:
-      return x >= c.value;
-    case TsValueFilter::Op::kEq:
-      return x == c.value;
-    case TsValueFilter::Op::kNe:
-      return x != c.value;
-  }
-  return false;
+  return WithComparison(c.op, c.value, [x](auto test) { return test(x); });
 }
 
 // Whether a value of the queried field meets every condition (all name that field).
@@ -118,38 +134,10 @@ void FilterPoints(ValueType type, const std::vector<TsValueFilter>& where, const
         [&](uint64_t b) { return ValueMatches(where, type, b); }, times, bits);
     return;
   }
-  const double v = where[0].value;
-  auto by_op = [&](auto num) {
-    using Op = TsValueFilter::Op;
-    switch (where[0].op) {
-      case Op::kLt:
-        return FilterRun(
-            p, n, num, [v](double x) { return x < v; }, times, bits);
-      case Op::kLe:
-        return FilterRun(
-            p, n, num, [v](double x) { return x <= v; }, times, bits);
-      case Op::kGt:
-        return FilterRun(
-            p, n, num, [v](double x) { return x > v; }, times, bits);
-      case Op::kGe:
-        return FilterRun(
-            p, n, num, [v](double x) { return x >= v; }, times, bits);
-      case Op::kEq:
-        return FilterRun(
-            p, n, num, [v](double x) { return x == v; }, times, bits);
-      case Op::kNe:
-        return FilterRun(
-            p, n, num, [v](double x) { return x != v; }, times, bits);
-    }
-  };
-  switch (type) {
-    case ValueType::kFloat:
-      return by_op([](uint64_t b) { return BitsDouble(b); });
-    case ValueType::kInt:
-      return by_op([](uint64_t b) { return static_cast<double>(static_cast<int64_t>(b)); });
-    case ValueType::kBool:
-      return by_op([](uint64_t b) { return b != 0 ? 1.0 : 0.0; });
-  }
+  WithNumber(type, [&](auto num) {
+    WithComparison(where[0].op, where[0].value,
+                   [&](auto test) { FilterRun(p, n, num, test, times, bits); });
+  });
 }
 
 }  // namespace
