@@ -24,6 +24,9 @@ namespace {
 // batch's allocation and its buffer's growth on every single-key write).
 thread_local std::unique_ptr<rocksdb::WriteBatch> spare_direct_batch;
 
+// Likewise a finished transaction's (emptied) event vector: its buffer, for the next one.
+thread_local std::vector<ChangeEvent> spare_events;
+
 // Direct-mode transactions of this thread in the gate as fast writers (0 or 1). A thread inside
 // one must not wait for the gate as a locker (it would wait for itself), nor hold two stripes.
 thread_local int fast_sections = 0;
@@ -43,6 +46,10 @@ TxnImpl::~TxnImpl() {
   if (direct_ != nullptr && direct_->Data().capacity() <= (64 << 10)) {
     direct_->Clear();
     spare_direct_batch = std::move(direct_);
+  }
+  if (events_.capacity() != 0 && events_.capacity() <= 16 && spare_events.capacity() == 0) {
+    events_.clear();
+    spare_events = std::move(events_);
   }
 }
 
@@ -397,6 +404,7 @@ absl::Status TxnImpl::AddEvent(ChangeEvent event) {
   if (!engine_->options().change_log) return absl::OkStatus();
   if (event.before && engine_->BeforeImagesOff(event.object_id)) event.before.reset();
   RETURN_IF_ERROR(Account(EstimateEventBytes(event)));
+  if (events_.capacity() == 0) events_.swap(spare_events);
   events_.push_back(std::move(event));
   return absl::OkStatus();
 }

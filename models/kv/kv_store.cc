@@ -348,10 +348,23 @@ class KvStoreImpl final : public KvStore {
     RETURN_IF_ERROR(ValidateValue(value));
     ASSIGN_OR_RETURN(int64_t expiry, ExpiryFor(ttl_seconds));
     ASSIGN_OR_RETURN(ObjectInfo info, ResolveForWrite(ns));
-    std::string k = kv::EncodeKey(info.id, key);
+    // The stored key and value built in buffers this thread reuses (the writes below copy them
+    // into the transaction's batch): no allocation per put. A buffer a large value grew is
+    // released when the put ends.
+    thread_local std::string k;
+    thread_local std::string stored;
+    struct Trim {
+      ~Trim() {
+        if (stored.capacity() > (64 << 10)) std::string().swap(stored);
+      }
+    } trim;
+    k.clear();
+    codec::PutFixed64BE(&k, info.id);
+    k.append(key.data(), key.size());
     Current cur;
     RETURN_IF_ERROR(ReadCurrent(txn, k, &cur, direct));
-    const std::string stored = codec::EncodeEnvelope(value, expiry);
+    stored.clear();
+    codec::EncodeEnvelope(&stored, value, expiry);
     RETURN_IF_ERROR(direct ? txn.PutDirect(Cf::kData, k, stored) : txn.Put(Cf::kData, k, stored));
     return Event(txn, info, key, &cur, value);
   }

@@ -618,6 +618,37 @@ int64_t HeapBytesInUse() {
 #endif
 }
 
+// The auto-commit put builds the stored key and value in buffers its thread reuses (kv_store.cc
+// PutIn): a put after a longer key and a much larger value, and one under another namespace,
+// must store and log only their own bytes.
+TEST_F(KvStoreTest, PutsReusingTheThreadsBuffersStoreAndLogOnlyTheirOwnBytes) {
+  const std::string big(100 << 10, 'b');
+  const std::string long_key(200, 'k');
+  ASSERT_OK(kv_->Put("ns", long_key, big));
+  ASSERT_OK(kv_->Put("ns", "k", "small"));
+  ASSERT_OK(kv_->Put("other", "k", ""));
+  ASSERT_OK(kv_->Put("ns", "k", "again"));
+  ASSERT_OK_AND_ASSIGN(auto v1, kv_->Get("ns", long_key));
+  EXPECT_EQ(v1, big);
+  ASSERT_OK_AND_ASSIGN(auto v2, kv_->Get("ns", "k"));
+  EXPECT_EQ(v2, "again");
+  ASSERT_OK_AND_ASSIGN(auto v3, kv_->Get("other", "k"));
+  EXPECT_EQ(v3, "");
+  EXPECT_EQ(Keys("ns", {}), (Strings{"k", long_key}));
+  ASSERT_OK_AND_ASSIGN(std::vector<ChangeEvent> events, db_->ReadChanges({}));
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].key, long_key);
+  EXPECT_EQ(events[0].after, big);
+  EXPECT_EQ(events[1].key, "k");
+  EXPECT_EQ(events[1].op, ChangeOp::kCreate);
+  EXPECT_EQ(events[1].after, "small");
+  EXPECT_EQ(events[2].object, "other");
+  EXPECT_EQ(events[2].after, "");
+  EXPECT_EQ(events[3].op, ChangeOp::kUpdate);
+  EXPECT_EQ(events[3].before, "small");
+  EXPECT_EQ(events[3].after, "again");
+}
+
 // A thread keeps its last direct-write batch for its next one (txn_impl.cc), but not one that
 // grew past 64 KiB: a 2 MiB put must not leave the thread holding megabytes until it exits.
 TEST_F(KvStoreTest, ThreadDoesNotKeepALargeDirectWriteBatch) {
