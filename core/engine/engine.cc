@@ -13,9 +13,32 @@
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
+#include "rocksdb/perf_level.h"
 
 namespace tessera::internal {
 namespace {
+
+// RocksDB's perf context counts, per thread, what each call did (key comparisons, bytes, block
+// reads...) unless the thread's perf level is kDisable; the default level counts. Tessera never
+// reads those counters, and counting them is not free: every memtable key comparison adds one,
+// through two thread-local lookups in the shared library (~2k instructions of a 42k kv.fill put,
+// docs/benchmark-log.md "Key-value fill, session 11"). Tessera's write operations turn the
+// calling thread's level off while they run and restore it after, so an application thread
+// that uses RocksDB's perf context itself keeps its own setting. Counting has no other effect.
+class PerfCountingOff {
+ public:
+  PerfCountingOff() : saved_(rocksdb::GetPerfLevel()) {
+    if (saved_ != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  }
+  ~PerfCountingOff() {
+    if (saved_ != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(saved_);
+  }
+  PerfCountingOff(const PerfCountingOff&) = delete;
+  PerfCountingOff& operator=(const PerfCountingOff&) = delete;
+
+ private:
+  const rocksdb::PerfLevel saved_;
+};
 
 // Reads of the latest committed state, or of a RocksDB snapshot when one is given.
 class DbReadSource final : public ReadSource {
@@ -172,6 +195,7 @@ absl::StatusOr<std::unique_ptr<TxnImpl>> Engine::BeginTxn(std::string_view label
 
 absl::Status Engine::RunInTxn(std::string_view label, bool snapshot, const RetryOptions& retry,
                               absl::FunctionRef<absl::Status(TxnImpl&)> body) {
+  PerfCountingOff no_perf_counting;
   const int attempts = std::max(1, retry.max_attempts);
   int64_t backoff = retry.initial_backoff_us;
   absl::Status last;
@@ -194,6 +218,7 @@ absl::Status Engine::RunInTxn(std::string_view label, bool snapshot, const Retry
 absl::Status Engine::RunDirect(std::string_view label, const RetryOptions& retry,
                                absl::FunctionRef<absl::Status(TxnImpl&)> body) {
   RETURN_IF_ERROR(CheckOpen());
+  PerfCountingOff no_perf_counting;
   // A hint only (the gate decides): while a transaction holds locks, a direct attempt would be
   // refused at its first lock, so go straight to the transaction.
   if (lockers_.load(std::memory_order_relaxed) == 0) {

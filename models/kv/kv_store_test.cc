@@ -21,6 +21,8 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 #include "core/engine/engine.h"
+#include "rocksdb/perf_context.h"
+#include "rocksdb/perf_level.h"
 #include "tests/util/kv_test_util.h"
 
 namespace tessera {
@@ -647,6 +649,28 @@ TEST_F(KvStoreTest, PutsReusingTheThreadsBuffersStoreAndLogOnlyTheirOwnBytes) {
   EXPECT_EQ(events[3].op, ChangeOp::kUpdate);
   EXPECT_EQ(events[3].before, "small");
   EXPECT_EQ(events[3].after, "again");
+}
+
+// Tessera's writes run with RocksDB's perf counting off (engine.cc PerfCountingOff) and give the
+// calling thread its own perf level back afterwards.
+TEST_F(KvStoreTest, WritesDoNotCountIntoRocksPerfContextAndRestoreTheThreadsPerfLevel) {
+  ASSERT_OK(kv_->Put("ns", "a", "1"));  // the namespace exists before counting starts
+  for (auto level : {rocksdb::PerfLevel::kEnableCount, rocksdb::PerfLevel::kEnableTime}) {
+    rocksdb::SetPerfLevel(level);
+    rocksdb::get_perf_context()->Reset();
+    ASSERT_OK(kv_->Put("ns", "b", "2"));
+    ASSERT_OK_AND_ASSIGN(int64_t n, kv_->Increment("ns", "n", 1));
+    EXPECT_EQ(n, level == rocksdb::PerfLevel::kEnableCount ? 1 : 2);
+    ASSERT_OK(kv_->Delete("ns", "b").status());
+    EXPECT_EQ(rocksdb::get_perf_context()->user_key_comparison_count, 0u);
+    EXPECT_EQ(rocksdb::GetPerfLevel(), level);
+  }
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  ASSERT_OK(kv_->Put("ns", "c", "3"));
+  EXPECT_EQ(rocksdb::GetPerfLevel(), rocksdb::PerfLevel::kDisable);
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);  // RocksDB's default
+  ASSERT_OK_AND_ASSIGN(auto c, kv_->Get("ns", "c"));
+  EXPECT_EQ(c, "3");
 }
 
 // A thread keeps its last direct-write batch for its next one (txn_impl.cc), but not one that
