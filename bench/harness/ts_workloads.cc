@@ -6,9 +6,10 @@
 // ts.groupby-orderby-limit, with the semantics of tsbs's code (see
 // shared/reference/benchmarks.md). Default: 8 hosts x 12 hours at 10 s (34,560 rows, 345,600
 // values); --scale sets the hosts. ts.ingest leaves its database for the queries.
-// - tessera-ts: WriteLineProtocol; queries through TsStore::Query / QueryRows / LastRows
-//   (one call for the fields of a multi-field query, rows of all fields; high-cpu's
-//   usage_user > 90 as a value condition, as SQLite's WHERE).
+// - tessera-ts: WriteLineProtocol; queries through TsStore::Query / QueryRows and, for
+//   high-cpu-1 and lastpoint, the row cursors QueryRowViews / LastRowViews (one call for the
+//   fields of a multi-field query, rows of all fields; high-cpu's usage_user > 90 as a value
+//   condition, as SQLite's WHERE).
 // - sqlite: the harness parses the line protocol (ts_data.cc) and inserts into
 //   tags(id, hostname, tagset) and cpu(host_id, t, usage_user, ...) with PRIMARY KEY (host_id,
 //   t) WITHOUT ROWID; queries in SQL.
@@ -191,27 +192,31 @@ class TesseraTsEngine : public TsEngine {
         q.from = s.from;
         q.to = s.to;
         q.value_where = {{kTsFieldNames[0], TsValueFilter::Op::kGt, 90}};
-        ASSIGN_OR_RETURN(auto rows, ts_->QueryRows(q, Fields(kTsFields)));
-        for (const auto& row : rows) {
+        ASSIGN_OR_RETURN(auto rows, ts_->QueryRowViews(q, all_fields_));
+        for (; rows->Valid(); rows->Next()) {
+          const TsRowView& row = rows->entry();
           out.push_back(static_cast<double>(row.time));
           for (const auto& v : row.values) {
             if (!v) return absl::DataLossError("high-cpu: a row lacks fields");
             out.push_back(AsDouble(*v));
           }
         }
+        RETURN_IF_ERROR(rows->status());
         return out;
       }
       case Q::kLastpoint: {
         // The latest row of every host, ordered by hostname (LastRows orders groups by tags).
         TsQuery q = base;
         q.by = {"hostname"};
-        ASSIGN_OR_RETURN(auto rows, ts_->LastRows(q, Fields(kTsFields)));
-        for (const auto& row : rows) {
+        ASSIGN_OR_RETURN(auto rows, ts_->LastRowViews(q, all_fields_));
+        for (; rows->Valid(); rows->Next()) {
+          const TsRowView& row = rows->entry();
           out.push_back(static_cast<double>(row.time));
           for (const auto& v : row.values) {
             if (v) out.push_back(AsDouble(*v));
           }
         }
+        RETURN_IF_ERROR(rows->status());
         return out;
       }
       case Q::kGroupbyOrderbyLimit: {
@@ -240,6 +245,7 @@ class TesseraTsEngine : public TsEngine {
  private:
   std::unique_ptr<DB> db_;
   std::unique_ptr<TsStore> ts_;
+  const std::vector<std::string> all_fields_ = Fields(kTsFields);  // every TSBS field, made once
 };
 
 class SqliteTsEngine : public TsEngine {

@@ -29,6 +29,7 @@
 #include "models/ts/ts_aggregate.h"
 #include "models/ts/ts_batch.h"
 #include "models/ts/ts_query_cache.h"
+#include "models/ts/ts_rows.h"
 #include "models/ts/ts_window_cache.h"
 #include "tessera/ts.h"
 
@@ -59,6 +60,14 @@ class TsStoreImpl final : public TsStore {
   absl::StatusOr<std::vector<TsFieldsRow>> QueryRows(
       const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) override;
   absl::StatusOr<std::vector<TsFieldsRow>> LastRows(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> QueryRowViews(
+      const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> LastRowViews(
+      const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> QueryRowViews(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) override;
+  absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> LastRowViews(
       const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) override;
   absl::StatusOr<std::vector<TsRow>> Query(const ReadView& view, const TsQuery& query) override;
   absl::StatusOr<std::vector<TsRow>> Last(const ReadView& view, const TsQuery& query) override;
@@ -115,11 +124,13 @@ class TsStoreImpl final : public TsStore {
   absl::StatusOr<std::vector<std::vector<TsRow>>> LastIn(internal::ReadSource& src,
                                                          const ReadView* view, const TsQuery& q,
                                                          const std::vector<std::string>& fields);
-  absl::StatusOr<std::vector<TsFieldsRow>> QueryRowsIn(internal::ReadSource& src, const TsQuery& q,
-                                                       const std::vector<std::string>& fields);
-  absl::StatusOr<std::vector<TsFieldsRow>> LastRowsIn(internal::ReadSource& src,
-                                                      const ReadView* view, const TsQuery& q,
-                                                      const std::vector<std::string>& fields);
+  // The one implementation of QueryRows and QueryRowViews: fills *out (empty) with the rows.
+  absl::Status QueryRowsIn(internal::ReadSource& src, const TsQuery& q,
+                           const std::vector<std::string>& fields, RowsBuffer* out);
+  // The one implementation of LastRows and LastRowViews.
+  absl::StatusOr<LastRowsResult> LastRowsIn(internal::ReadSource& src, const ReadView* view,
+                                            const TsQuery& q,
+                                            const std::vector<std::string>& fields);
   // Buffers reused across the groups of one query.
   struct QueryBuffers {
     std::vector<RawPoint> points;

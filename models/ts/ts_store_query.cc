@@ -221,21 +221,51 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::LastFields(
 }
 absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRows(
     const TsQuery& q, const std::vector<std::string>& fields) {
-  return QueryRowsIn(engine_->latest(), q, fields);
+  RowsBuffer buf;
+  RETURN_IF_ERROR(QueryRowsIn(engine_->latest(), q, fields, &buf));
+  return DrainRows(std::move(buf));
 }
 absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRows(
     const TsQuery& q, const std::vector<std::string>& fields) {
-  return LastRowsIn(engine_->latest(), nullptr, q, fields);
+  ASSIGN_OR_RETURN(LastRowsResult r, LastRowsIn(engine_->latest(), nullptr, q, fields));
+  return std::move(r).Take();
 }
 absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRows(
     const ReadView& view, const TsQuery& q, const std::vector<std::string>& fields) {
   RETURN_IF_ERROR(engine_->CheckOpen());
-  return QueryRowsIn(view.source(), q, fields);
+  RowsBuffer buf;
+  RETURN_IF_ERROR(QueryRowsIn(view.source(), q, fields, &buf));
+  return DrainRows(std::move(buf));
 }
 absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRows(
     const ReadView& view, const TsQuery& q, const std::vector<std::string>& fields) {
   RETURN_IF_ERROR(engine_->CheckOpen());
-  return LastRowsIn(view.source(), &view, q, fields);
+  ASSIGN_OR_RETURN(LastRowsResult r, LastRowsIn(view.source(), &view, q, fields));
+  return std::move(r).Take();
+}
+absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> TsStoreImpl::QueryRowViews(
+    const TsQuery& q, const std::vector<std::string>& fields) {
+  RowsBuffer buf;
+  RETURN_IF_ERROR(QueryRowsIn(engine_->latest(), q, fields, &buf));
+  return NewRowsCursor(std::move(buf));
+}
+absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> TsStoreImpl::LastRowViews(
+    const TsQuery& q, const std::vector<std::string>& fields) {
+  ASSIGN_OR_RETURN(LastRowsResult r, LastRowsIn(engine_->latest(), nullptr, q, fields));
+  return NewFieldsRowsCursor(std::move(r));
+}
+absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> TsStoreImpl::QueryRowViews(
+    const ReadView& view, const TsQuery& q, const std::vector<std::string>& fields) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  RowsBuffer buf;
+  RETURN_IF_ERROR(QueryRowsIn(view.source(), q, fields, &buf));
+  return NewRowsCursor(std::move(buf));
+}
+absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> TsStoreImpl::LastRowViews(
+    const ReadView& view, const TsQuery& q, const std::vector<std::string>& fields) {
+  RETURN_IF_ERROR(engine_->CheckOpen());
+  ASSIGN_OR_RETURN(LastRowsResult r, LastRowsIn(view.source(), &view, q, fields));
+  return NewFieldsRowsCursor(std::move(r));
 }
 absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeries(
     std::string_view measurement, const std::vector<TsTagFilter>& where) {
@@ -514,33 +544,11 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::LastIn(
 
 namespace {
 
-// Appends one group's rows: the union of the fields' times (or only `times` when given), each
-// row holding every field's value at that time. Each per[f] is ascending with unique times.
-void MergeRows(std::vector<std::vector<std::pair<int64_t, TsValue>>>& per, const TsTags& tags,
-               const std::vector<int64_t>* times, std::vector<TsFieldsRow>* rows) {
+// Appends one group's rows: the union of the fields' times, each row holding every field's
+// value at that time. Each per[f] is ascending with unique times.
+void MergeRows(std::vector<std::vector<std::pair<int64_t, TsValue>>>& per, RowsBuffer* out) {
   const size_t n = per.size();
   std::vector<size_t> idx(n, 0);
-  // At least the longest field's rows: one growth of `rows` instead of several (geometric, so
-  // that many groups do not copy the rows before them each time).
-  size_t most = times != nullptr ? times->size() : 0;
-  for (const auto& p : per) most = std::max(most, p.size());
-  if (rows->capacity() < rows->size() + most) {
-    rows->reserve(std::max(rows->size() + most, 2 * rows->capacity()));
-  }
-  auto add = [&](int64_t t) {
-    TsFieldsRow& row =
-        rows->emplace_back(TsFieldsRow{t, tags, std::vector<std::optional<TsValue>>(n)});
-    for (size_t f = 0; f < n; ++f) {
-      while (idx[f] < per[f].size() && per[f][idx[f]].first < t) ++idx[f];
-      if (idx[f] < per[f].size() && per[f][idx[f]].first == t) {
-        row.values[f] = std::move(per[f][idx[f]++].second);
-      }
-    }
-  };
-  if (times != nullptr) {
-    for (int64_t t : *times) add(t);
-    return;
-  }
   while (true) {
     std::optional<int64_t> next;
     for (size_t f = 0; f < n; ++f) {
@@ -549,48 +557,43 @@ void MergeRows(std::vector<std::vector<std::pair<int64_t, TsValue>>>& per, const
       }
     }
     if (!next) return;
-    add(*next);
+    std::optional<TsValue>* row = out->AddRow(*next);
+    for (size_t f = 0; f < n; ++f) {
+      if (idx[f] < per[f].size() && per[f][idx[f]].first == *next) {
+        row[f] = std::move(per[f][idx[f]++].second);
+      }
+    }
   }
 }
 
 // The same over raw points: pts[f] of field f (type types[f]) ascending with unique times;
 // values are converted only for the rows made.
 void MergeRawRows(const std::vector<std::vector<RawPoint>>& pts,
-                  const std::vector<ValueType>& types, size_t n, const TsTags& tags,
-                  std::vector<TsFieldsRow>* rows) {
+                  const std::vector<ValueType>& types, size_t n, RowsBuffer* out) {
   std::vector<size_t> idx(n, 0);
-  auto add = [&](int64_t t) {
-    TsFieldsRow& row = rows->emplace_back();
-    row.time = t;
-    row.tags = tags;
-    row.values.resize(n);
-    for (size_t f = 0; f < n; ++f) {
-      const std::vector<RawPoint>& p = pts[f];
-      while (idx[f] < p.size() && p[idx[f]].ts < t) ++idx[f];
-      if (idx[f] < p.size() && p[idx[f]].ts == t)
-        row.values[f] = ValueOf(types[f], p[idx[f]++].bits);
-    }
-  };
   while (true) {
     std::optional<int64_t> next;
     for (size_t f = 0; f < n; ++f) {
       if (idx[f] < pts[f].size() && (!next || pts[f][idx[f]].ts < *next)) next = pts[f][idx[f]].ts;
     }
     if (!next) return;
-    add(*next);
+    std::optional<TsValue>* row = out->AddRow(*next);
+    for (size_t f = 0; f < n; ++f) {
+      const std::vector<RawPoint>& p = pts[f];
+      if (idx[f] < p.size() && p[idx[f]].ts == *next) row[f] = ValueOf(types[f], p[idx[f]++].bits);
+    }
   }
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
-    internal::ReadSource& src, const TsQuery& q, const std::vector<std::string>& fields) {
+absl::Status TsStoreImpl::QueryRowsIn(internal::ReadSource& src, const TsQuery& q,
+                                      const std::vector<std::string>& fields, RowsBuffer* out) {
   ScopedOpTimer t(h_query_);
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
   };
-  std::vector<TsFieldsRow> rows;
   if (fields.empty()) return fail(absl::InvalidArgumentError("time-series query: no field"));
   if (!q.value_where.empty() && q.aggregate) return fail(NoAggregateConditions());
   // The requested fields, then those only the conditions name.
@@ -608,11 +611,13 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
   }
   auto scope = ResolveScope(q, all, ScopeCache::Grouping::kByTags, /*last=*/false);
   if (!scope.ok()) return fail(scope.status());
-  if (!*scope) return rows;
+  if (!*scope) return absl::OkStatus();
   const CachedScope& cs = *(*scope)->scope;
+  out->scope = (*scope)->scope;
   const uint64_t mid = (*scope)->mid;
   const int64_t lo = (*scope)->lo, hi = (*scope)->hi;
   const size_t n = fields.size();
+  out->n = n;
   QueryBuffers buf;
   std::vector<std::vector<std::pair<int64_t, TsValue>>> per(n);
   std::vector<std::vector<RawPoint>> pts(all.size());
@@ -622,8 +627,7 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
   std::vector<std::unique_ptr<uint64_t[]>> col_bits(n);
   std::vector<const uint64_t*> col_ptr(n);
   std::vector<std::vector<uint8_t>> col_found(n);
-  std::vector<uint64_t> matched_bits;         // the condition field's values at `matched`
-  std::vector<std::optional<TsValue>> cells;  // the rows' values, row-major
+  std::vector<uint64_t> matched_bits;  // the condition field's values at `matched`
   const bool one_field =
       !q.value_where.empty() && std::all_of(cond_field.begin(), cond_field.end(),
                                             [&](size_t f) { return f == cond_field[0]; });
@@ -637,7 +641,7 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
     return *buf.it;
   };
   for (size_t g = 0; g < cs.group_tags.size(); ++g) {
-    const size_t first = rows.size();
+    const size_t first = out->rows();
     const auto& members = cs.members[g];
     for (auto& p : per) p.clear();
     if (q.aggregate) {
@@ -647,7 +651,7 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
         if (!values.ok()) return fail(values.status());
         per[f] = std::move(*values);
       }
-      MergeRows(per, cs.group_tags[g], nullptr, &rows);
+      MergeRows(per, out);
     } else {
       for (size_t f = 0; f < all.size(); ++f) {
         if (members[f].size() > 1) {
@@ -763,25 +767,18 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
             }
           }
         }
-        if (rows.capacity() < rows.size() + matched.size()) {  // geometric over many groups
-          rows.reserve(std::max(rows.size() + matched.size(), 2 * rows.capacity()));
-        }
-        // The rows' values, row-major, made field by field (the value type's switch once per
-        // field rather than once per value); each row's vector is then one allocation and copy.
-        // (Measured against the alternatives: a vector of n nullopts per row then the found
-        // values set, and each row's values appended in place, both cost more.)
-        cells.resize(matched.size() * n);
+        // The rows' values, row-major in the result's buffer, made field by field (the value
+        // type's switch once per field rather than once per value).
+        const size_t base = out->rows();
+        out->times.insert(out->times.end(), matched.begin(), matched.end());
+        out->cells.resize(out->rows() * n);
         for (size_t f = 0; f < n; ++f) {
           const uint8_t* const found = col_found[f].data();
           const uint64_t* const bits = col_ptr[f];
-          std::optional<TsValue>* const out = cells.data() + f;
+          std::optional<TsValue>* const cell = out->cells.data() + base * n + f;
           auto fill = [&](auto value_of) {
             for (size_t k = 0; k < matched.size(); ++k) {
-              if (found[k]) {
-                out[k * n].emplace(value_of(bits[k]));
-              } else {
-                out[k * n].reset();
-              }
+              if (found[k]) cell[k * n].emplace(value_of(bits[k]));
             }
           };
           switch (types[f]) {
@@ -800,39 +797,34 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::QueryRowsIn(
               break;
           }
         }
-        const TsTags& tags = cs.group_tags[g];
-        for (size_t k = 0; k < matched.size(); ++k) {
-          TsFieldsRow& row = rows.emplace_back();
-          row.time = matched[k];
-          if (!tags.empty()) row.tags = tags;  // (no group-by: no tags, nothing to copy)
-          row.values.assign(cells.data() + k * n, cells.data() + (k + 1) * n);
-        }
       } else {
         for (size_t f = 0; f < n; ++f) {
           if (absl::Status s = read(f); !s.ok()) return fail(s);
           types[f] = members[f].empty() ? ValueType::kFloat : cs.series[members[f][0]].type;
         }
-        MergeRawRows(pts, types, n, cs.group_tags[g], &rows);
+        MergeRawRows(pts, types, n, out);
       }
     }
-    if (q.desc) std::reverse(rows.begin() + static_cast<std::ptrdiff_t>(first), rows.end());
-    if (q.limit != 0 && rows.size() - first > q.limit) rows.resize(first + q.limit);
+    if (q.desc) out->ReverseFrom(first);
+    if (q.limit != 0 && out->rows() - first > q.limit) out->Truncate(first + q.limit);
+    if (out->rows() > first) out->groups.emplace_back(first, &cs.group_tags[g]);
   }
-  return rows;
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
-    internal::ReadSource& src, const ReadView* view, const TsQuery& q,
-    const std::vector<std::string>& fields) {
+absl::StatusOr<LastRowsResult> TsStoreImpl::LastRowsIn(internal::ReadSource& src,
+                                                       const ReadView* view, const TsQuery& q,
+                                                       const std::vector<std::string>& fields) {
   ScopedOpTimer t(h_last_);
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
   };
-  std::vector<TsFieldsRow> rows;
+  LastRowsResult result;
+  std::vector<TsFieldsRow>& rows = result.own;
   auto scope = ResolveScope(q, fields, ScopeCache::Grouping::kByTagSet, /*last=*/true);
   if (!scope.ok()) return fail(scope.status());
-  if (!*scope) return rows;
+  if (!*scope) return result;
   const CachedScope& cs = *(*scope)->scope;
   const uint64_t mid = (*scope)->mid;
   // A repeated LastRows of an unchanged measurement: a copy of the rows built before, kept for
@@ -842,9 +834,8 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
   const LastPointCache::RowsKey key{cs.id, (*scope)->lo, (*scope)->hi, q.limit, q.desc};
   const bool keep = change.has_value() && !(*scope)->retention;
   if (keep) {
-    if (auto hit = last_points_.FindRows((*scope)->catalog_generation, mid, *change, key)) {
-      return *hit;
-    }
+    result.shared = last_points_.FindRows((*scope)->catalog_generation, mid, *change, key);
+    if (result.shared != nullptr) return result;
   }
   std::vector<std::optional<RawPoint>> last;
   bool exact;
@@ -875,10 +866,10 @@ absl::StatusOr<std::vector<TsFieldsRow>> TsStoreImpl::LastRowsIn(
   if (q.desc) std::reverse(rows.begin(), rows.end());
   if (q.limit != 0 && rows.size() > q.limit) rows.resize(q.limit);
   if (keep && exact) {
-    last_points_.StoreRows((*scope)->catalog_generation, mid, *change, key,
-                           std::make_shared<std::vector<TsFieldsRow>>(rows));
+    result.shared = std::make_shared<const std::vector<TsFieldsRow>>(std::move(rows));
+    last_points_.StoreRows((*scope)->catalog_generation, mid, *change, key, result.shared);
   }
-  return rows;
+  return result;
 }
 
 absl::StatusOr<std::vector<TsSeriesInfo>> TsStoreImpl::ListSeriesIn(

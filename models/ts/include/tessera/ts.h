@@ -28,6 +28,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "tessera/cursor.h"
 #include "tessera/db.h"
 
 namespace tessera {
@@ -107,6 +109,15 @@ struct TsFieldsRow {
   int64_t time = 0;  // ns: the bucket's start, the points' time, or (LastRows) the newest value's
   TsTags tags;       // the group's tags (LastRows without `by`: the series' tag set)
   std::vector<std::optional<TsValue>> values;  // values[i]: fields[i]'s, nullopt when it has none
+};
+
+// One row of several fields as QueryRowViews and LastRowViews hand it out: a TsFieldsRow whose
+// tags and values stay in the cursor's buffers instead of being copied per row. Every member is
+// valid until the cursor's next Next() or its destruction, whichever comes first.
+struct TsRowView {
+  int64_t time = 0;                                 // as TsFieldsRow::time
+  const TsTags* tags = nullptr;                     // the group's tags (never null)
+  absl::Span<const std::optional<TsValue>> values;  // as TsFieldsRow::values (one per field)
 };
 
 // A result row: a time (a bucket's start for aggregates), a value, and the group's tags.
@@ -201,6 +212,24 @@ class TsStore {
   [[nodiscard]] virtual absl::StatusOr<std::vector<TsFieldsRow>> QueryRows(
       const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::vector<TsFieldsRow>> LastRows(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  // QueryRows and LastRows as cursors of row views (TsRowView): the same rows in the same order,
+  // and the same errors (returned by the call; the cursor's status() is then always OK), without
+  // a heap allocation per row: the rows' values are kept in one buffer per result that the
+  // views point into (for LastRowViews a cached result is viewed, not copied). The query runs
+  // when the call is made: the rows are those of the state read then (the latest state, or
+  // `view`'s), and writes made while the cursor is iterated do not change them. The cursor
+  // holds no reference to the store or to `view`; like every Cursor it is not thread-safe.
+  //
+  //   ASSIGN_OR_RETURN(auto rows, ts->QueryRowViews(q, fields));
+  //   for (; rows->Valid(); rows->Next()) Use(rows->entry().time, rows->entry().values);
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> QueryRowViews(
+      const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> LastRowViews(
+      const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> QueryRowViews(
+      const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor<TsRowView>>> LastRowViews(
       const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) = 0;
   // The same three reads as of `view` (a Snapshot or a Transaction), e.g. to read a time
   // series consistently with other models. The view must outlive the call.
