@@ -115,7 +115,9 @@ class TsEngine {
   virtual absl::StatusOr<int64_t> Ingest(const std::string& lines) = 0;  // rows written
   // (model bytes per point, or -1) after ingest; seals open windows first.
   virtual absl::StatusOr<double> ModelBytesPerPoint() = 0;
-  virtual absl::StatusOr<std::vector<double>> Run(const Spec& s) = 0;
+  // The query's answer as numbers, row by row, into *out (cleared first; the caller reuses one
+  // buffer per thread, so neither engine pays for growing a fresh vector on every query).
+  virtual absl::Status Run(const Spec& s, std::vector<double>* out) = 0;
   virtual absl::Status Close() = 0;
 };
 
@@ -147,8 +149,9 @@ class TesseraTsEngine : public TsEngine {
     ASSIGN_OR_RETURN(TsStats st, ts_->Stats("cpu"));
     return st.bytes_per_point;
   }
-  absl::StatusOr<std::vector<double>> Run(const Spec& s) override {
-    std::vector<double> out;
+  absl::Status Run(const Spec& s, std::vector<double>* answers) override {
+    std::vector<double>& out = *answers;
+    out.clear();
     TsQuery base;
     base.measurement = "cpu";
     if (!s.hosts.empty()) base.where = {{"hostname", TsTagFilter::Op::kIn, s.hosts}};
@@ -169,7 +172,7 @@ class TesseraTsEngine : public TsEngine {
             if (v) out.push_back(AsDouble(*v));
           }
         }
-        return out;
+        return absl::OkStatus();
       }
       case Q::kDoubleGroupby1: {
         TsQuery q = base;
@@ -184,7 +187,7 @@ class TesseraTsEngine : public TsEngine {
           out.push_back(static_cast<double>(row.time));
           out.push_back(AsDouble(row.value));
         }
-        return out;
+        return absl::OkStatus();
       }
       case Q::kHighCpu1: {
         // Every field of the host's rows in the window where usage_user > 90.
@@ -202,7 +205,7 @@ class TesseraTsEngine : public TsEngine {
           }
         }
         RETURN_IF_ERROR(rows->status());
-        return out;
+        return absl::OkStatus();
       }
       case Q::kLastpoint: {
         // The latest row of every host, ordered by hostname (LastRows orders groups by tags).
@@ -217,7 +220,7 @@ class TesseraTsEngine : public TsEngine {
           }
         }
         RETURN_IF_ERROR(rows->status());
-        return out;
+        return absl::OkStatus();
       }
       case Q::kGroupbyOrderbyLimit: {
         TsQuery q = base;
@@ -232,10 +235,10 @@ class TesseraTsEngine : public TsEngine {
           out.push_back(static_cast<double>(row.time));
           out.push_back(AsDouble(row.value));
         }
-        return out;
+        return absl::OkStatus();
       }
     }
-    return out;
+    return absl::OkStatus();
   }
   absl::Status Close() override {
     ts_.reset();
@@ -302,7 +305,7 @@ class SqliteTsEngine : public TsEngine {
     return rows;
   }
   absl::StatusOr<double> ModelBytesPerPoint() override { return -1.0; }
-  absl::StatusOr<std::vector<double>> Run(const Spec& s) override {
+  absl::Status Run(const Spec& s, std::vector<double>* answers) override {
     std::string hosts;
     for (const auto& h : s.hosts) hosts += (hosts.empty() ? "'" : ", '") + h + "'";
     std::string where_hosts =
@@ -353,7 +356,8 @@ class SqliteTsEngine : public TsEngine {
       stmt = std::make_unique<Stmt>(db_->db(), sql);
       if (!stmt->ok()) return stmt->status();
     }
-    std::vector<double> out;
+    std::vector<double>& out = *answers;
+    out.clear();
     Stmt& st = *stmt;
     st.Reset();
     int cols = st.Columns();
@@ -362,7 +366,7 @@ class SqliteTsEngine : public TsEngine {
     }
     RETURN_IF_ERROR(st.status());
     if (cache_.size() > 64) cache_.clear();
-    return out;
+    return absl::OkStatus();
   }
   absl::Status Close() override {
     insert_.reset();
@@ -454,13 +458,16 @@ absl::StatusOr<RunResult> QueryWorkload(Q q, const std::string& engine, const Co
   ASSIGN_OR_RETURN(auto e, OpenTsEngine(engine, dir));
   Digest d;
   std::mt19937_64 fixed(c.seed + 5);
+  std::vector<std::vector<double>> answers(static_cast<size_t>(std::max(1, c.threads)));
   for (int i = 0; i < 5; ++i) {
-    ASSIGN_OR_RETURN(auto rows, e->Run(MakeSpec(q, fixed, hosts)));
+    std::vector<double>& rows = answers[0];
+    RETURN_IF_ERROR(e->Run(MakeSpec(q, fixed, hosts), &rows));
     d.Add(static_cast<int64_t>(rows.size()));
     for (double v : rows) d.AddRounded(v);
   }
   ASSIGN_OR_RETURN(PhaseResult r, RunOps(c, {"query"}, [&](OpContext& ctx) -> absl::StatusOr<int> {
-                     ASSIGN_OR_RETURN(auto rows, e->Run(MakeSpec(q, *ctx.rng, hosts)));
+                     std::vector<double>& rows = answers[static_cast<size_t>(ctx.thread)];
+                     RETURN_IF_ERROR(e->Run(MakeSpec(q, *ctx.rng, hosts), &rows));
                      if (rows.empty() && q != Q::kHighCpu1) {
                        return absl::DataLossError("a TSBS query found no rows");
                      }

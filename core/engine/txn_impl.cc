@@ -24,7 +24,8 @@ namespace {
 // batch's allocation and its buffer's growth on every single-key write).
 thread_local std::unique_ptr<rocksdb::WriteBatch> spare_direct_batch;
 
-// Likewise a finished transaction's (emptied) event vector: its buffer, for the next one.
+// Likewise a finished transaction's (emptied) event vector: its buffer, for the next one. Only
+// a small one (capacity <= 16 events) is kept, so a large transaction's buffer is not held.
 thread_local std::vector<ChangeEvent> spare_events;
 
 // Direct-mode transactions of this thread in the gate as fast writers (0 or 1). A thread inside

@@ -350,14 +350,25 @@ class KvStoreImpl final : public KvStore {
     ASSIGN_OR_RETURN(ObjectInfo info, ResolveForWrite(ns));
     // The stored key and value built in buffers this thread reuses (the writes below copy them
     // into the transaction's batch): no allocation per put. A buffer a large value grew is
-    // released when the put ends.
-    thread_local std::string k;
-    thread_local std::string stored;
-    struct Trim {
-      ~Trim() {
-        if (stored.capacity() > (64 << 10)) std::string().swap(stored);
+    // released when the put ends. A put entered again on this thread while one is in progress
+    // (an application's log callback that writes, called from inside RocksDB) uses buffers of
+    // its own.
+    thread_local std::string shared_k;
+    thread_local std::string shared_stored;
+    thread_local bool in_use = false;
+    std::string own_k, own_stored;
+    const bool reuse = !in_use;
+    std::string& k = reuse ? shared_k : own_k;
+    std::string& stored = reuse ? shared_stored : own_stored;
+    struct Release {
+      bool reuse;
+      ~Release() {
+        if (!reuse) return;
+        in_use = false;
+        if (shared_stored.capacity() > (64 << 10)) std::string().swap(shared_stored);
       }
-    } trim;
+    } release{reuse};
+    if (reuse) in_use = true;
     k.clear();
     codec::PutFixed64BE(&k, info.id);
     k.append(key.data(), key.size());

@@ -654,6 +654,10 @@ TEST_F(KvStoreTest, PutsReusingTheThreadsBuffersStoreAndLogOnlyTheirOwnBytes) {
 // Tessera's writes run with RocksDB's perf counting off (engine.cc PerfCountingOff) and give the
 // calling thread its own perf level back afterwards.
 TEST_F(KvStoreTest, WritesDoNotCountIntoRocksPerfContextAndRestoreTheThreadsPerfLevel) {
+  // However the test ends, this thread goes back to RocksDB's default level for later tests.
+  struct DefaultLevelAfter {
+    ~DefaultLevelAfter() { rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount); }
+  } restore;
   ASSERT_OK(kv_->Put("ns", "a", "1"));  // the namespace exists before counting starts
   for (auto level : {rocksdb::PerfLevel::kEnableCount, rocksdb::PerfLevel::kEnableTime}) {
     rocksdb::SetPerfLevel(level);
@@ -662,6 +666,9 @@ TEST_F(KvStoreTest, WritesDoNotCountIntoRocksPerfContextAndRestoreTheThreadsPerf
     ASSERT_OK_AND_ASSIGN(int64_t n, kv_->Increment("ns", "n", 1));
     EXPECT_EQ(n, level == rocksdb::PerfLevel::kEnableCount ? 1 : 2);
     ASSERT_OK(kv_->Delete("ns", "b").status());
+    // A transaction's closure (Engine::RunInTxn) as well.
+    ASSERT_OK(db_->RunTransaction(
+        [&](Transaction& txn) -> absl::Status { return kv_->Put(txn, "ns", "t", "x"); }));
     EXPECT_EQ(rocksdb::get_perf_context()->user_key_comparison_count, 0u);
     EXPECT_EQ(rocksdb::GetPerfLevel(), level);
   }

@@ -215,8 +215,9 @@ class TsStore {
       const ReadView& view, const TsQuery& query, const std::vector<std::string>& fields) = 0;
   // QueryRows and LastRows as cursors of row views (TsRowView): the same rows in the same order,
   // and the same errors (returned by the call; the cursor's status() is then always OK), without
-  // a heap allocation per row: the rows' values are kept in one buffer per result that the
-  // views point into (for LastRowViews a cached result is viewed, not copied). The query runs
+  // a copy per row: QueryRowViews keeps the rows' values in one buffer per result that the views
+  // point into; LastRowViews views the rows LastRows' cache keeps (a result that is not cached
+  // is built as LastRows builds it, a vector per row, and viewed). The query runs
   // when the call is made: the rows are those of the state read then (the latest state, or
   // `view`'s), and writes made while the cursor is iterated do not change them. The cursor
   // holds no reference to the store or to `view`; like every Cursor it is not thread-safe.
