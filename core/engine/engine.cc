@@ -10,35 +10,13 @@
 
 #include "core/catalog/meta_keys.h"
 #include "core/codec/coding.h"
+#include "core/engine/perf_counting.h"
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
-#include "rocksdb/perf_level.h"
 
 namespace tessera::internal {
 namespace {
-
-// RocksDB's perf context counts, per thread, what each call did (key comparisons, bytes, block
-// reads...) unless the thread's perf level is kDisable; the default level counts. Tessera never
-// reads those counters, and counting them is not free: every memtable key comparison adds one,
-// through two thread-local lookups in the shared library (~2k instructions of a 42k kv.fill put,
-// docs/benchmark-log.md "Key-value fill, session 11"). Tessera's write operations turn the
-// calling thread's level off while they run and restore it after, so an application thread
-// that uses RocksDB's perf context itself keeps its own setting. Counting has no other effect.
-class PerfCountingOff {
- public:
-  PerfCountingOff() : saved_(rocksdb::GetPerfLevel()) {
-    if (saved_ != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  }
-  ~PerfCountingOff() {
-    if (saved_ != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(saved_);
-  }
-  PerfCountingOff(const PerfCountingOff&) = delete;
-  PerfCountingOff& operator=(const PerfCountingOff&) = delete;
-
- private:
-  const rocksdb::PerfLevel saved_;
-};
 
 // Reads of the latest committed state, or of a RocksDB snapshot when one is given.
 class DbReadSource final : public ReadSource {

@@ -7,6 +7,7 @@
 
 #include "core/changelog/event_codec.h"
 #include "core/engine/engine.h"
+#include "core/engine/perf_counting.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
@@ -412,6 +413,7 @@ absl::Status TxnImpl::AddEvent(ChangeEvent event) {
 
 absl::Status TxnImpl::Commit() {
   RETURN_IF_ERROR(CheckActive());
+  PerfCountingOff no_perf_counting;  // also for DB::Begin's transactions and time-series writes
   if (txn_ == nullptr) return CommitFast();
   absl::Status s;
   if (direct_ != nullptr && direct_->Count() > 0) {

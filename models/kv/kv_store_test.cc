@@ -670,6 +670,13 @@ TEST_F(KvStoreTest, WritesDoNotCountIntoRocksPerfContextAndRestoreTheThreadsPerf
     ASSERT_OK(db_->RunTransaction(
         [&](Transaction& txn) -> absl::Status { return kv_->Put(txn, "ns", "t", "x"); }));
     EXPECT_EQ(rocksdb::get_perf_context()->user_key_comparison_count, 0u);
+    // And the commit of a transaction from DB::Begin (its reads, made by the caller's thread
+    // outside any Tessera write call, count as the caller set; its commit does not).
+    ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
+    ASSERT_OK(kv_->Put(*txn, "ns", "u", "y"));
+    rocksdb::get_perf_context()->Reset();
+    ASSERT_OK(txn->Commit());
+    EXPECT_EQ(rocksdb::get_perf_context()->user_key_comparison_count, 0u);
     EXPECT_EQ(rocksdb::GetPerfLevel(), level);
   }
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
