@@ -72,8 +72,8 @@ class Engine {
   // write-write conflict the transaction is rolled back and the body runs again with exponential
   // back-off, up to retry.max_attempts times; any other error rolls back and is returned. Serves
   // DB::RunTransaction and the models' single-operation calls. Runs with RocksDB's perf counting
-  // off for the calling thread, whose own perf level is restored on return (engine.cc
-  // PerfCountingOff); so does RunDirect.
+  // off for the calling thread, whose own perf level is restored on return
+  // (core/engine/perf_counting.h); so does RunDirect.
   absl::Status RunInTxn(std::string_view label, bool snapshot, const RetryOptions& retry,
                         absl::FunctionRef<absl::Status(TxnImpl&)> body);
 
