@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "bench/harness/stores.h"
+#include "core/engine/perf_counting.h"
 #include "rocksdb/db.h"
-#include "rocksdb/perf_level.h"
 #include "rocksdb/write_batch.h"
 #include "tessera/kv.h"
 #include "tessera/status.h"
@@ -66,31 +66,15 @@ class TesseraKvEngine : public KvEngine {
   std::string ns_;
 };
 
-// RocksDB's perf counting off for the scope, the thread's level restored after: what Tessera
-// does around its writes (core/engine/engine.cc, PerfCountingOff), so the raw engine's writes get
-// the same (its reads, like Tessera's, keep the default level).
-class NoPerfCounting {
- public:
-  NoPerfCounting() : saved_(rocksdb::GetPerfLevel()) {
-    if (saved_ != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  }
-  ~NoPerfCounting() {
-    if (saved_ != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(saved_);
-  }
-  NoPerfCounting(const NoPerfCounting&) = delete;
-  NoPerfCounting& operator=(const NoPerfCounting&) = delete;
-
- private:
-  const rocksdb::PerfLevel saved_;
-};
-
-// Raw RocksDB: the namespace is a key prefix ("ns/"), as a user of one RocksDB would do it.
+// Raw RocksDB: the namespace is a key prefix ("ns/"), as a user of one RocksDB would do it. Its
+// writes run with RocksDB's perf counting off, as Tessera's do (core/engine/perf_counting.h: a
+// RocksDB-only scope guard, nothing of Tessera's); its reads, like Tessera's, keep the default.
 class RocksKvEngine : public KvEngine {
  public:
   RocksKvEngine(std::unique_ptr<RawRocks> db, std::string ns)
       : rocks_(std::move(db)), prefix_(ns + "/") {}
   absl::Status Put(std::string_view key, std::string_view value) override {
-    NoPerfCounting no_perf_counting;
+    internal::PerfCountingOff no_perf_counting;
     return FromRocks(rocks_->db()->Put(wo_, Full(key), value), "rocksdb put");
   }
   absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override {
@@ -113,7 +97,7 @@ class RocksKvEngine : public KvEngine {
     return FromRocks(it->status(), "rocksdb scan");
   }
   absl::Status LoadBatch(const std::vector<std::pair<std::string, std::string>>& kvs) override {
-    NoPerfCounting no_perf_counting;
+    internal::PerfCountingOff no_perf_counting;
     rocksdb::WriteBatch b;
     for (const auto& [k, v] : kvs) b.Put(Full(k), v);
     return FromRocks(rocks_->db()->Write(wo_, &b), "rocksdb write");

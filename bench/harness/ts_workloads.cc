@@ -204,8 +204,7 @@ class TesseraTsEngine : public TsEngine {
             out.push_back(AsDouble(*v));
           }
         }
-        RETURN_IF_ERROR(rows->status());
-        return absl::OkStatus();
+        return rows->status();
       }
       case Q::kLastpoint: {
         // The latest row of every host, ordered by hostname (LastRows orders groups by tags).
@@ -219,8 +218,7 @@ class TesseraTsEngine : public TsEngine {
             if (v) out.push_back(AsDouble(*v));
           }
         }
-        RETURN_IF_ERROR(rows->status());
-        return absl::OkStatus();
+        return rows->status();
       }
       case Q::kGroupbyOrderbyLimit: {
         TsQuery q = base;

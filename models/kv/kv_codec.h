@@ -18,11 +18,16 @@
 
 namespace tessera::kv {
 
+// Replaces *out with the stored key (a caller's reused buffer).
+inline void EncodeKeyTo(std::string* out, uint64_t ns_id, std::string_view key) {
+  out->clear();
+  codec::PutFixed64BE(out, ns_id);
+  out->append(key.data(), key.size());
+}
 inline std::string EncodeKey(uint64_t ns_id, std::string_view key) {
   std::string k;
   k.reserve(8 + key.size());
-  codec::PutFixed64BE(&k, ns_id);
-  k.append(key.data(), key.size());
+  EncodeKeyTo(&k, ns_id, key);
   return k;
 }
 

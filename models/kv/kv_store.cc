@@ -369,9 +369,7 @@ class KvStoreImpl final : public KvStore {
       }
     } release{reuse};
     if (reuse) in_use = true;
-    k.clear();
-    codec::PutFixed64BE(&k, info.id);
-    k.append(key.data(), key.size());
+    kv::EncodeKeyTo(&k, info.id, key);
     Current cur;
     RETURN_IF_ERROR(ReadCurrent(txn, k, &cur, direct));
     stored.clear();

@@ -37,11 +37,13 @@ std::vector<TsFieldsRow> DrainRows(RowsBuffer&& buf) {
 
 namespace {
 
-// Thread safety: not thread-safe (Cursor).
-class RowsCursor final : public Cursor<TsRowView> {
+// The cursor over a result's rows, in order: `Rows` has size() and View(k, &view), which sets
+// the view of row k (called with k ascending). Thread safety: not thread-safe (Cursor).
+template <typename Rows>
+class RowViewCursor final : public Cursor<TsRowView> {
  public:
-  explicit RowsCursor(RowsBuffer&& buf) : buf_(std::move(buf)) { Load(); }
-  bool Valid() const override { return k_ < buf_.rows(); }
+  explicit RowViewCursor(Rows rows) : rows_(std::move(rows)) { Load(); }
+  bool Valid() const override { return k_ < rows_.size(); }
   void Next() override {
     ++k_;
     Load();
@@ -51,59 +53,52 @@ class RowsCursor final : public Cursor<TsRowView> {
 
  private:
   void Load() {
-    if (k_ >= buf_.rows()) return;
-    while (g_ + 1 < buf_.groups.size() && buf_.groups[g_ + 1].first <= k_) ++g_;
-    view_.time = buf_.times[k_];
-    view_.tags = buf_.groups[g_].second;
-    view_.values = absl::MakeConstSpan(buf_.cells.data() + k_ * buf_.n, buf_.n);
+    if (k_ < rows_.size()) rows_.View(k_, &view_);
   }
 
-  RowsBuffer buf_;
+  Rows rows_;
   size_t k_ = 0;  // the current row
-  size_t g_ = 0;  // its group
   TsRowView view_;
 };
 
-// Thread safety: not thread-safe (Cursor).
-class FieldsRowsCursor final : public Cursor<TsRowView> {
- public:
-  explicit FieldsRowsCursor(std::shared_ptr<const std::vector<TsFieldsRow>> rows)
-      : rows_(std::move(rows)) {
-    Load();
-  }
-  bool Valid() const override { return k_ < rows_->size(); }
-  void Next() override {
-    ++k_;
-    Load();
-  }
-  const TsRowView& entry() const override { return view_; }
-  absl::Status status() const override { return absl::OkStatus(); }
+// QueryRowViews' rows: a RowsBuffer, with the group of the current row.
+struct BufferRows {
+  RowsBuffer buf;
+  size_t g = 0;  // the group of the row viewed last
 
- private:
-  void Load() {
-    if (k_ >= rows_->size()) return;
-    const TsFieldsRow& row = (*rows_)[k_];
-    view_.time = row.time;
-    view_.tags = &row.tags;
-    view_.values = absl::MakeConstSpan(row.values);
+  size_t size() const { return buf.rows(); }
+  void View(size_t k, TsRowView* view) {
+    while (g + 1 < buf.groups.size() && buf.groups[g + 1].first <= k) ++g;
+    view->time = buf.times[k];
+    view->tags = buf.groups[g].second;
+    view->values = absl::MakeConstSpan(buf.cells.data() + k * buf.n, buf.n);
   }
+};
 
-  std::shared_ptr<const std::vector<TsFieldsRow>> rows_;
-  size_t k_ = 0;
-  TsRowView view_;
+// LastRowViews' rows: TsFieldsRow, shared with the last-point cache or made for the call.
+struct SharedRows {
+  std::shared_ptr<const std::vector<TsFieldsRow>> rows;
+
+  size_t size() const { return rows->size(); }
+  void View(size_t k, TsRowView* view) const {
+    const TsFieldsRow& row = (*rows)[k];
+    view->time = row.time;
+    view->tags = &row.tags;
+    view->values = absl::MakeConstSpan(row.values);
+  }
 };
 
 }  // namespace
 
 std::unique_ptr<Cursor<TsRowView>> NewRowsCursor(RowsBuffer&& buf) {
-  return std::make_unique<RowsCursor>(std::move(buf));
+  return std::make_unique<RowViewCursor<BufferRows>>(BufferRows{std::move(buf)});
 }
 
 std::unique_ptr<Cursor<TsRowView>> NewFieldsRowsCursor(LastRowsResult&& rows) {
   if (rows.shared == nullptr) {
     rows.shared = std::make_shared<const std::vector<TsFieldsRow>>(std::move(rows.own));
   }
-  return std::make_unique<FieldsRowsCursor>(std::move(rows.shared));
+  return std::make_unique<RowViewCursor<SharedRows>>(SharedRows{std::move(rows.shared)});
 }
 
 }  // namespace tessera::ts
