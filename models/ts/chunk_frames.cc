@@ -7,8 +7,12 @@
 
 #include "core/codec/coding.h"
 #include "core/util/strings.h"
+#include "models/ts/chunk_index.h"
 
 namespace tessera::ts {
+
+using chunk_internal::Corrupt;
+
 namespace {
 
 uint64_t ZigZag(uint64_t v) {
@@ -336,10 +340,6 @@ const char* GetFrame(const char* data, size_t size, size_t* pos, size_t n, bool 
 }
 
 namespace {
-
-absl::Status Corrupt(std::string_view what) {
-  return absl::DataLossError(util::StrCat("corrupt time-series chunk: ", what));
-}
 
 // Version 4: decodes the frames of a parsed chunk from block `first_block` (no index: from the
 // start) and passes the points with min_ts <= ts <= max_ts to sink(points, n), a frame's part at

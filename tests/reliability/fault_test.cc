@@ -244,7 +244,9 @@ int ExpectPrefixOfSyncedWrites(DB* db) {
   }
   absl::StatusOr<std::vector<ChangeEvent>> events = db->ReadChanges({.from_seq = 1, .limit = 1000});
   EXPECT_TRUE(events.ok()) << events.status();
-  if (events.ok()) EXPECT_EQ(static_cast<int>(events->size()), present);
+  if (events.ok()) {
+    EXPECT_EQ(static_cast<int>(events->size()), present);
+  }
   return present;
 }
 
