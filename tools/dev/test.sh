@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the whole test suite: the library, shell and benchmarks in release
-# mode, the example application built against the installed package, then every unit and
-# integration test (ctest) under AddressSanitizer + UndefinedBehaviorSanitizer (a clang build that
-# also runs each libFuzzer target for FUZZ_SECONDS, default 10; ASAN_CXX=g++ for gcc). Compiling the
-# tests once (not once plain and once sanitized) keeps a 2-core CI run within its budget.
+# Sets up, builds and runs the whole test suite: the library and shell in release mode (gcc),
+# the example application built against the installed package, then every unit and integration
+# test (ctest) under AddressSanitizer + UndefinedBehaviorSanitizer (a clang build, with
+# precompiled headers, that also builds the benchmarks and their tests and runs each libFuzzer
+# target for FUZZ_SECONDS, default 10; ASAN_CXX=g++ for gcc). Compiling the tests once (not once
+# plain and once sanitized) keeps a 2-core CI run within its budget (docs/development.md).
 # TESSERA_SKIP_SANITIZERS=1 runs the tests in the release build instead (faster locally). Then the
 # concurrency tests under ThreadSanitizer (tools/dev/tsan.sh; TESSERA_SKIP_TSAN=1 skips them).
 set -euo pipefail
@@ -18,7 +19,8 @@ sanitize=1
 
 echo "== build"
 if [ "$sanitize" = 1 ]; then
-  "$ROOT/tools/dev/build.sh" -DCMAKE_BUILD_TYPE=Release -DTESSERA_BUILD_TESTS=OFF
+  "$ROOT/tools/dev/build.sh" -DCMAKE_BUILD_TYPE=Release -DTESSERA_BUILD_TESTS=OFF \
+    -DTESSERA_BUILD_BENCHMARKS=OFF
 else
   "$ROOT/tools/dev/build.sh" -DTESSERA_BUILD_TESTS=ON
   echo "== unit and integration tests"
@@ -48,7 +50,8 @@ if [ "$sanitize" = 1 ]; then
   BUILD_DIR="$BUILD_DIR-asan" "$ROOT/tools/dev/build.sh" -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_CXX_COMPILER="$asan_cxx" -DTESSERA_FUZZ="$fuzz" \
     -DTESSERA_FUZZ_SECONDS="${FUZZ_SECONDS:-10}" \
-    -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DTESSERA_ASAN=ON -DTESSERA_UBSAN=ON -DTESSERA_BUILD_BENCHMARKS=OFF -DTESSERA_INSTALL=OFF
+    -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DTESSERA_ASAN=ON -DTESSERA_UBSAN=ON -DTESSERA_BUILD_BENCHMARKS=ON \
+    -DTESSERA_INSTALL=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS" --timeout 900
 fi
