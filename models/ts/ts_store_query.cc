@@ -112,15 +112,25 @@ bool ValueMatches(const std::vector<TsValueFilter>& where, ValueType type, uint6
 
 // Appends the time and bits of each of p[0, n) that meets cond (num: a value's bits as the number
 // conditions compare).
+// (Room for all n made first and the matches written through pointers: a push_back per match
+// was ~20 instructions, most of a match's cost.)
 template <class Num, class Cond>
 void FilterRun(const RawPoint* p, size_t n, Num num, Cond cond, std::vector<int64_t>* times,
                std::vector<uint64_t>* bits) {
+  const size_t old = times->size();
+  times->resize(old + n);
+  bits->resize(old + n);
+  int64_t* const t = times->data() + old;
+  uint64_t* const b = bits->data() + old;
+  size_t c = 0;
   for (size_t i = 0; i < n; ++i) {
     if (cond(num(p[i].bits))) {
-      times->push_back(p[i].ts);
-      bits->push_back(p[i].bits);
+      t[c] = p[i].ts;
+      b[c++] = p[i].bits;
     }
   }
+  times->resize(old + c);
+  bits->resize(old + c);
 }
 
 // The same for the points of one field (of `type`) that meet every condition of `where` (all on
