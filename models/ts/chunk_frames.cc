@@ -14,6 +14,7 @@ namespace tessera::ts {
 
 using chunk_internal::Corrupt;
 using chunk_internal::kChunkVersion4;
+using chunk_internal::VarintAt;
 
 namespace {
 
@@ -83,9 +84,9 @@ inline bool ReadVarint(const char* data, size_t size, size_t* pos, uint64_t* v) 
     *pos = p + 1;
     return true;
   }
-  std::string_view in(data + p, size - p);
-  if (!codec::GetVarint64(&in, v)) return false;
-  *pos = size - in.size();
+  size_t len = 0;
+  if (!VarintAt(data + p, size - p, v, &len)) return false;
+  *pos = p + len;
   return true;
 }
 
