@@ -36,9 +36,10 @@ absl::Status Corrupt(std::string_view what);
 // (truncated, over 64 bits). The same answers, faster for the multi-byte varints a chunk is full
 // of (a timestamp delta in ns takes 5 bytes: the byte loop took ~80 instructions a varint): a
 // varint that ends within 8 readable bytes is one load, its end found by the continuation bits,
-// and its 7-bit groups joined in three steps. Used by the frames' decoders; ParseIndex keeps the
-// byte loop (with this one inlined it took 0.5 M more instructions of high-cpu-1's 49 M, session
-// 12, as a pointer-based reader did in session 10).
+// and its 7-bit groups joined in three steps. Used by the frames' decoders, and by ParseIndex for
+// a checkpoint's time back (~5 bytes) only: its other varints are mostly 1-2 bytes, and with
+// this one inlined for all of them it took 0.5 M more instructions of high-cpu-1's 49 M
+// (session 12; so did a pointer-based reader in session 10).
 inline bool VarintAt(const char* p, size_t avail, uint64_t* v, size_t* len) {
   if (avail >= 8) {
     uint64_t w;
