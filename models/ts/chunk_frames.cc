@@ -467,8 +467,10 @@ struct FrameValues {
     v[0] = x0;
     uint64_t x = x0;
     const uint64_t b = base;
-    Unpack(data, size, at, count, vw,
-           [v, &x, b](size_t j, uint64_t f) __attribute__((always_inline)) { v[j + 1] = (x += b + f); });
+    auto add = [&](size_t j, uint64_t f) __attribute__((always_inline)) {
+      v[j + 1] = (x += b + f);
+    };
+    Unpack(data, size, at, count, vw, add);
   }
 };
 
@@ -585,8 +587,7 @@ const char* PickFrame(const char* data, size_t size, size_t* pos, size_t n, bool
   if (fv.sums()) {
     size_t e = i;
     while (e < end && times[e] <= t_last) ++e;
-    fv.Sum(e > i ? static_cast<size_t>((static_cast<uint64_t>(times[e - 1]) - t0) / min_d) : 0,
-           v);
+    fv.Sum(e > i ? static_cast<size_t>((static_cast<uint64_t>(times[e - 1]) - t0) / min_d) : 0, v);
     *k = PickRegular<true, true>(times, i, end, t_last, t0, min_d, fv, v, bits, found);
   } else {
     *k = PickRegular<false, true>(times, i, end, t_last, t0, min_d, fv, v, bits, found);
@@ -627,8 +628,8 @@ absl::Status PickIntFrames(const ChunkInfo& info, size_t first_block, const int6
     while (left > 0) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(left, kFramePoints));
       bool past = false;
-      if (const char* e = PickFrame(data, size, &pos, n, point > 0, &pt, &pv, times, &k, end,
-                                    bits, found, &past)) {
+      if (const char* e = PickFrame(data, size, &pos, n, point > 0, &pt, &pv, times, &k, end, bits,
+                                    found, &past)) {
         return Corrupt(util::StrCat(e, " in the frame at point ", point));
       }
       point += n;

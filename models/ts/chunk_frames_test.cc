@@ -348,8 +348,8 @@ TEST(ChunkFramesTest, PickChunkBlocksEqualsVisitingAndPicking) {
         const size_t first_block = FirstBlockFor(info, times[k]);
         std::vector<uint64_t> want_bits(times.size(), 7), got_bits(times.size(), 7);
         std::vector<uint8_t> want_found(times.size(), 0), got_found(times.size(), 0);
-        const absl::Status want = reference(info, first_block, times, k, end, want_bits.data(),
-                                            want_found.data());
+        const absl::Status want =
+            reference(info, first_block, times, k, end, want_bits.data(), want_found.data());
         const absl::Status got = PickChunkBlocks(info, first_block, times.data(), k, end,
                                                  got_bits.data(), got_found.data());
         ASSERT_EQ(got, want) << "variant " << variant << " run [" << k << ", " << end << ")";

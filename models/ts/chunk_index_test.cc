@@ -400,7 +400,8 @@ TEST(ChunkIndexTest, VarintAtEqualsGetVarint64) {
     if (kind == 0) {  // a valid varint of a random bit length, then junk
       codec::PutVarint64(&buf, rng() >> (rng() % 64));
     } else if (kind == 1) {  // random bytes, continuation bits likely
-      for (int i = 0; i < 12; ++i) buf.push_back(static_cast<char>(rng() | 0x80 * (rng() % 4 != 0)));
+      for (int i = 0; i < 12; ++i)
+        buf.push_back(static_cast<char>(rng() | 0x80 * (rng() % 4 != 0)));
     } else if (kind == 2) {  // ten bytes, the last one over 1 or not
       for (int i = 0; i < 9; ++i) buf.push_back(static_cast<char>(0x80 | rng()));
       buf.push_back(static_cast<char>(rng() % 4));
