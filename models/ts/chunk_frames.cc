@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 
 #include "core/codec/coding.h"
 #include "core/util/strings.h"
@@ -12,6 +13,8 @@
 namespace tessera::ts {
 
 using chunk_internal::Corrupt;
+using chunk_internal::kChunkVersion4;
+using chunk_internal::VarintAt;
 
 namespace {
 
@@ -81,9 +84,9 @@ inline bool ReadVarint(const char* data, size_t size, size_t* pos, uint64_t* v) 
     *pos = p + 1;
     return true;
   }
-  std::string_view in(data + p, size - p);
-  if (!codec::GetVarint64(&in, v)) return false;
-  *pos = size - in.size();
+  size_t len = 0;
+  if (!VarintAt(data + p, size - p, v, &len)) return false;
+  *pos = p + len;
   return true;
 }
 
@@ -149,6 +152,18 @@ __attribute__((always_inline)) inline size_t UnpackGroups(const char* data, size
         std::memcpy(&word, p + (i * W) / 8, 8);
         sink(g * 8 + i, (word >> ((i * W) % 8)) & kMask);
       }
+    }
+  }
+  if constexpr (W <= 8) {
+    // The last m % 8 fields (a frame of 128 points has 127: 7 of them) take under W bytes: one
+    // load when 8 bytes are readable (the next frame's usually are), instead of UnpackAny's
+    // per-field bit arithmetic.
+    const size_t tail = m - groups * 8;
+    if (groups == m / 8 && tail > 0 && room - groups * W >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      for (size_t i = 0; i < tail; ++i) sink(groups * 8 + i, (word >> (i * W)) & kMask);
+      return m;
     }
   }
   return groups * 8;
@@ -416,7 +431,232 @@ absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t m
   return absl::OkStatus();
 }
 
+// Field j of the run of fields of width w (1..64) at data[at] (its bytes inside size).
+inline uint64_t FieldAt(const char* data, size_t size, size_t at, size_t j, int w) {
+  const size_t bit = j * static_cast<size_t>(w);
+  const size_t byte = at + (bit >> 3);
+  const int shift = static_cast<int>(bit & 7);
+  uint64_t v = Load8(data, size, byte) >> shift;
+  if (w <= 56) return v & ((uint64_t{1} << w) - 1);
+  if (shift != 0 && byte + 8 < size) {  // a wide field may span 9 bytes
+    v |= static_cast<uint64_t>(static_cast<uint8_t>(data[byte + 8])) << (64 - shift);
+  }
+  return w == 64 ? v : v & ((uint64_t{1} << w) - 1);
+}
+
+// The values of a frame of int64 values (after its header: x0 the first, the rest `vw`-bit
+// fields at data[at] from `base`, as values or deltas).
+struct FrameValues {
+  const char* data;
+  size_t size;
+  size_t at;
+  uint64_t x0, base;
+  int vw;
+  bool values;
+
+  // Whether a value needs the sum of the deltas before it (else it is computed on its own).
+  bool sums() const { return !values && vw != 0; }
+  // The value at position j (not sums()).
+  uint64_t At(uint64_t j) const {
+    if (j == 0) return x0;
+    if (!values) return x0 + j * base;
+    return vw == 0 ? base : base + FieldAt(data, size, at, static_cast<size_t>(j - 1), vw);
+  }
+  // v[0, count] = the values at positions 0..count (sums(); count < kFramePoints).
+  void Sum(size_t count, uint64_t* v) const {
+    v[0] = x0;
+    uint64_t x = x0;
+    const uint64_t b = base;
+    auto add = [&](size_t j, uint64_t f) __attribute__((always_inline)) {
+      v[j + 1] = (x += b + f);
+    };
+    Unpack(data, size, at, count, vw, add);
+  }
+};
+
+// Of times[i, end) (ascending, times[i] >= t0), those up to t_last: the values of the regular
+// frame t0 + j * step, j in [0, (t_last - t0) / step], at them (one division gives a time's j
+// and whether a point is there). Returns the first time after the frame. __restrict: a store
+// to `found` (uint8_t) may alias anything as far as the compiler knows. Not inlined: inside
+// PickFrame the loop's pointers were spilled to the stack and reloaded on every time.
+// kBounded false: a time after t_last is known to follow (times[end - 1] > t_last), so the loop
+// needs no bound check.
+template <bool kSums, bool kBounded>
+__attribute__((noinline)) size_t PickRegular(const int64_t* __restrict times, size_t i, size_t end,
+                                             int64_t t_last, uint64_t t0, uint64_t step,
+                                             const FrameValues& fv, const uint64_t* __restrict v,
+                                             uint64_t* __restrict bits, uint8_t* __restrict found) {
+  for (; (!kBounded || i < end) && times[i] <= t_last; ++i) {
+    const uint64_t d = static_cast<uint64_t>(times[i]) - t0;
+    const uint64_t j = d / step;
+    if (d % step == 0) {
+      bits[i] = kSums ? v[j] : fv.At(j);
+      found[i] = 1;
+    }
+  }
+  return i;
+}
+
+// PickChunkBlocks' work on the int64 frame of n points at data[*pos], which follows the point
+// (*pt, *pv) (after_prev: not the chunk's first frame): GetFrame's checks, then the values at
+// times[*k, end) that fall in the frame picked and *k moved past them. Sets *past when the frame
+// has a point after times[end - 1] (decoding stops there; *pt and *pv are then unspecified),
+// else *pt and *pv to the frame's last point. nullptr on success, else what GetFrame reports.
+const char* PickFrame(const char* data, size_t size, size_t* pos, size_t n, bool after_prev,
+                      uint64_t* pt, uint64_t* pv, const int64_t* times, size_t* k, size_t end,
+                      uint64_t* bits, uint8_t* found, bool* past) {
+  const size_t start = *pos;
+  uint64_t dt = 0, dv = 0;
+  if (!ReadVarint(data, size, pos, &dt) || !ReadVarint(data, size, pos, &dv)) {
+    return "truncated frame";
+  }
+  const uint64_t t0 = *pt + UnZigZag(dt);
+  const uint64_t x0 = *pv + UnZigZag(dv);
+  if (after_prev && static_cast<int64_t>(t0) <= static_cast<int64_t>(*pt)) {
+    return "timestamps not ascending";
+  }
+  const int64_t max_ts = times[end - 1];
+  size_t i = *k;
+  while (i < end && times[i] < static_cast<int64_t>(t0)) ++i;  // between frames: no point
+  if (n <= 1) {
+    if (i < end && times[i] == static_cast<int64_t>(t0)) {
+      bits[i] = x0;
+      found[i++] = 1;
+    }
+    *k = i;
+    *pt = t0;
+    *pv = x0;
+    *past = static_cast<int64_t>(t0) > max_ts;
+    return nullptr;
+  }
+  const size_t m = n - 1;
+  uint64_t min_d = 0;
+  if (!ReadVarint(data, size, pos, &min_d) || *pos >= size) return "truncated frame";
+  if (data[*pos] != 0) {
+    // Irregular timestamps: decoded into points as VisitFrames decodes them, then searched.
+    *pos = start;
+    alignas(RawPoint) unsigned char storage[kFramePoints * sizeof(RawPoint)];
+    RawPoint* const buf = reinterpret_cast<RawPoint*>(storage);
+    if (const char* e = GetFrame(data, size, pos, n, after_prev, *pt, *pv, buf)) return e;
+    *k = PickPoints(buf, buf + n, times, *k, end, bits, found);
+    *pt = static_cast<uint64_t>(buf[n - 1].ts);
+    *pv = buf[n - 1].bits;
+    *past = buf[n - 1].ts > max_ts;
+    return nullptr;
+  }
+  ++*pos;
+  // A regular interval: GetFrame's check, the same expression.
+  uint64_t span;
+  if (min_d == 0 || __builtin_mul_overflow(min_d, static_cast<uint64_t>(m), &span) ||
+      span > static_cast<uint64_t>(INT64_MAX) - t0) {
+    return "timestamps not ascending";
+  }
+  const int64_t t_last = static_cast<int64_t>(t0 + span);
+  if (*pos >= size) return "truncated frame";
+  const uint8_t mode = static_cast<uint8_t>(data[(*pos)++]);
+  const int vw = mode & 0x7f;
+  if (vw > 64) return "bad value width";
+  uint64_t base = 0;
+  if (!ReadVarint(data, size, pos, &base)) return "truncated frame";
+  base = UnZigZag(base);
+  size_t at = 0;
+  if (vw != 0) {
+    if (const char* e = TakeRun(data, size, pos, m, vw, &at)) return e;
+  }
+  const bool values = (mode & 0x80) != 0;
+  const FrameValues fv{data, size, at, x0, base, vw, values};
+  *past = t_last > max_ts;
+  uint64_t v[kFramePoints];  // the running sums of the deltas (fv.sums()): the value at each j
+  if (!*past) {
+    // Decoding goes on after this frame: the whole frame (for its last value), then the times.
+    if (fv.sums()) fv.Sum(m, v);
+    if (t_last < max_ts) {
+      *k = fv.sums()
+               ? PickRegular<true, false>(times, i, end, t_last, t0, min_d, fv, v, bits, found)
+               : PickRegular<false, false>(times, i, end, t_last, t0, min_d, fv, v, bits, found);
+    } else {
+      *k = fv.sums()
+               ? PickRegular<true, true>(times, i, end, t_last, t0, min_d, fv, v, bits, found)
+               : PickRegular<false, true>(times, i, end, t_last, t0, min_d, fv, v, bits, found);
+    }
+    *pt = static_cast<uint64_t>(t_last);
+    *pv = fv.sums() ? v[m] : fv.At(m);
+    return nullptr;
+  }
+  // The frame decoding stops at: the sums only as far as the last time in it.
+  if (fv.sums()) {
+    size_t e = i;
+    while (e < end && times[e] <= t_last) ++e;
+    fv.Sum(e > i ? static_cast<size_t>((static_cast<uint64_t>(times[e - 1]) - t0) / min_d) : 0, v);
+    *k = PickRegular<true, true>(times, i, end, t_last, t0, min_d, fv, v, bits, found);
+  } else {
+    *k = PickRegular<false, true>(times, i, end, t_last, t0, min_d, fv, v, bits, found);
+  }
+  return nullptr;
+}
+
+// PickChunkBlocks for a version-4 int64 chunk: DecodeFramesOf's walk over the blocks and
+// frames (the same checkpoint checks, stops and trailing-bytes check), a frame at a time through
+// PickFrame.
+absl::Status PickIntFrames(const ChunkInfo& info, size_t first_block, const int64_t* times,
+                           size_t k, size_t end, uint64_t* bits, uint8_t* found) {
+  const char* data = info.stream.data();
+  const size_t size = info.stream.size();
+  const size_t blocks = info.blocks.size();
+  const int64_t max_ts = times[end - 1];
+  size_t b = first_block < blocks ? first_block : 0;  // past the last block: from the start
+  size_t pos = 0;
+  uint64_t pt = 0, pv = 0, point = 0;
+  if (b > 0) {
+    const ChunkBlock& x = info.blocks[b];
+    pos = static_cast<size_t>(x.bit_offset / 8);
+    pt = x.prev_ts;
+    pv = x.prev_value;
+    point = x.first_point;
+  }
+  for (const size_t start = b;; ++b) {
+    uint64_t left = info.count - point;
+    if (blocks > 0) {
+      const ChunkBlock& x = info.blocks[b];
+      if (b > start && x.start > max_ts) return absl::OkStatus();
+      if (b > start && (pos != x.bit_offset / 8 || pt != x.prev_ts || pv != x.prev_value)) {
+        return Corrupt(
+            util::StrCat("the checkpoint of index block ", b, " differs from the stream"));
+      }
+      left = x.count;
+    }
+    while (left > 0) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(left, kFramePoints));
+      bool past = false;
+      if (const char* e = PickFrame(data, size, &pos, n, point > 0, &pt, &pv, times, &k, end, bits,
+                                    found, &past)) {
+        return Corrupt(util::StrCat(e, " in the frame at point ", point));
+      }
+      point += n;
+      left -= n;
+      if (past) return absl::OkStatus();  // past max_ts
+    }
+    if (blocks == 0 || b + 1 >= blocks) break;
+  }
+  if (pos != size) return Corrupt(util::StrCat(size - pos, " trailing bytes"));
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status PickChunkBlocks(const ChunkInfo& info, size_t first_block, const int64_t* times,
+                             size_t k, size_t end, uint64_t* bits, uint8_t* found) {
+  if (info.count == 0 || k >= end) return absl::OkStatus();
+  if (info.version == kChunkVersion4 && info.type == ValueType::kInt) {
+    return PickIntFrames(info, first_block, times, k, end, bits, found);
+  }
+  // Older versions and bools (whose every decoded value is checked): decoded, then searched.
+  return VisitChunkBlocks(info, first_block, times[k], times[end - 1],
+                          [&](const RawPoint* p, size_t n) {
+                            k = PickPoints(p, p + n, times, k, end, bits, found);
+                            return true;
+                          });
+}
 
 absl::Status DecodeFrames(const ChunkInfo& info, size_t first_block, int64_t min_ts, int64_t max_ts,
                           std::vector<RawPoint>* out) {

@@ -21,6 +21,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -69,5 +70,51 @@ const char* GetFrame(const char* data, size_t size, size_t* pos, size_t n, bool 
 [[nodiscard]] absl::Status VisitFrames(const ChunkInfo& info, size_t first_block, int64_t min_ts,
                                        int64_t max_ts,
                                        absl::FunctionRef<bool(const RawPoint*, size_t)> visit);
+
+// Sets bits[k] and fnd[k] to 1 for each t[k] (k in [k, end), ascending) at which the points
+// [p, p_end) (ascending, unique times, not empty) have a point; leaves the others as they are.
+// Returns the first k whose time is after the last point (those are left for later points).
+// Raw pointers: stores through `b` (uint64_t) may alias a RawPoint's fields as far as the
+// compiler knows, so indexing vectors would reload their data and sizes on every step.
+inline size_t PickPoints(const RawPoint* p, const RawPoint* const p_end, const int64_t* const t,
+                         size_t k, size_t end, uint64_t* const b, uint8_t* const fnd) {
+  const int64_t last = p_end[-1].ts;
+  for (; k < end; ++k) {
+    const int64_t tk = t[k];
+    if (tk > last) return k;
+    if (p->ts < tk) {
+      // Galloping: matched times are often far apart (rows of a condition), so a gap of g
+      // points costs ~2 log2(g) steps rather than g. (p_end[-1].ts >= tk: p stays inside.)
+      const RawPoint* below = p;  // below->ts < tk
+      size_t step = 1;
+      while (static_cast<size_t>(p_end - below) > step && below[step].ts < tk) {
+        below += step;
+        step *= 2;
+      }
+      const RawPoint* const bound =
+          static_cast<size_t>(p_end - below) > step ? below + step : p_end;
+      p = std::partition_point(below + 1, bound, [tk](const RawPoint& x) { return x.ts < tk; });
+    }
+    if (p->ts == tk) {
+      b[k] = p->bits;
+      fnd[k] = 1;
+      if (++p == p_end) return k + 1;
+    }
+  }
+  return k;
+}
+
+// The values of a parsed chunk (any version) at times[k, end) (k < end, strictly ascending):
+// bits[i] and found[i] = 1 for each times[i] at which the chunk has a point, the others left as
+// they are. Exactly VisitChunkBlocks(info, first_block, times[k], times[end - 1], visit) with a
+// visitor picking each run's points at the times (PickPoints): the same frames decoded, the same
+// checks and errors. For a version-4 int64 chunk it saves the work no check needs: a frame of
+// regular timestamps (width 0, the common case) is not unpacked into points; a time's position
+// in it is (t - t0) / step, its value a field of the frame (values mode) or the running sum of
+// the deltas up to it, and the deltas after the last picked position are summed only when a
+// later frame is decoded (its first point is coded against the frame's last).
+[[nodiscard]] absl::Status PickChunkBlocks(const ChunkInfo& info, size_t first_block,
+                                           const int64_t* times, size_t k, size_t end,
+                                           uint64_t* bits, uint8_t* found);
 
 }  // namespace tessera::ts

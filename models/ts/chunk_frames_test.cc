@@ -275,6 +275,95 @@ TEST(ChunkFramesTest, RegularFramesSpanningMoreThanInt64MaxRoundTrip) {
   }
 }
 
+// PickChunkBlocks against what it replaces (VisitChunkBlocks with PickPoints picking each run),
+// on int (version 4 and 3) and bool chunks of regular frames with gaps, jittered times, values
+// that take the deltas, the values or width 0, times on and off the points and outside them,
+// and every run [k, end) from its block (FirstBlockFor); then with bytes of the stream changed:
+// the same status (message included), and the same values and found flags, every time.
+TEST(ChunkFramesTest, PickChunkBlocksEqualsVisitingAndPicking) {
+  std::mt19937_64 rng(31);
+  auto reference = [](const ChunkInfo& info, size_t first_block, const std::vector<int64_t>& t,
+                      size_t k, size_t end, uint64_t* bits, uint8_t* found) {
+    return VisitChunkBlocks(info, first_block, t[k], t[end - 1], [&](const RawPoint* p, size_t n) {
+      k = PickPoints(p, p + n, t.data(), k, end, bits, found);
+      return true;
+    });
+  };
+  int compared = 0, errors = 0;
+  for (int round = 0; round < 240; ++round) {
+    SCOPED_TRACE(testing::Message() << "round " << round);
+    const ValueType type = round % 8 == 7 ? ValueType::kBool : ValueType::kInt;
+    const uint8_t version = round % 8 == 6 ? 3 : 4;
+    const int shape = round % 5;  // 0-1 walk (deltas), 2 jumps (values), 3 constant, 4 linear
+    const int64_t step = 10 * kSec;
+    std::vector<RawPoint> pts;
+    int64_t t = kBase + static_cast<int64_t>(rng() % 720) * step;
+    uint64_t v = 50;
+    const int n = 1 + static_cast<int>(rng() % 800);
+    for (int i = 0; i < n; ++i) {
+      if (round % 4 == 1) {
+        t += 1 + static_cast<int64_t>(rng() % (2 * step));  // jittered: irregular frames
+      } else {
+        t += rng() % 97 == 0 ? step * (2 + static_cast<int64_t>(rng() % 30)) : step;  // gaps
+      }
+      if (type == ValueType::kBool) {
+        v = rng() % 2;
+      } else if (shape <= 1) {
+        v += static_cast<uint64_t>(static_cast<int64_t>(rng() % 7) - 3);
+      } else if (shape == 2) {
+        v = rng() % 2 ? rng() % 1000 : rng() >> (rng() % 64);
+      } else if (shape == 4) {
+        v += 3;
+      }
+      pts.push_back(RawPoint{t, v});
+    }
+    ChunkEncoder e(type, version);
+    ASSERT_OK(e.Append(pts.data(), pts.size()));
+    const std::string enc = e.Chunk();
+    // Times: some of the points', some between them, some before and after them.
+    std::vector<int64_t> times;
+    const int density = 1 + static_cast<int>(rng() % 20);
+    for (const RawPoint& p : pts) {
+      if (static_cast<int>(rng() % 20) < density) times.push_back(p.ts);
+      if (rng() % 10 == 0) times.push_back(p.ts + 1 + static_cast<int64_t>(rng() % step));
+    }
+    times.push_back(pts.front().ts - 1);
+    times.push_back(pts.back().ts + 1);
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    for (int variant = 0; variant < 8; ++variant) {
+      std::string s = enc;
+      if (variant > 0) {  // a byte of the stream changed
+        ChunkInfo clean;
+        ASSERT_OK(ParseChunk(enc, &clean));
+        const size_t at = enc.size() - clean.stream.size() + rng() % clean.stream.size();
+        s[at] = static_cast<char>(s[at] ^ (1 << (rng() % 8)));
+      }
+      std::vector<char> exact(s.begin(), s.end());  // nothing readable after the value
+      ChunkInfo info;
+      if (!ParseChunk(std::string_view(exact.data(), exact.size()), &info).ok()) continue;
+      for (int run = 0; run < 6; ++run) {
+        const size_t k = rng() % times.size();
+        const size_t end = run == 0 ? times.size() : k + 1 + rng() % (times.size() - k);
+        const size_t first_block = FirstBlockFor(info, times[k]);
+        std::vector<uint64_t> want_bits(times.size(), 7), got_bits(times.size(), 7);
+        std::vector<uint8_t> want_found(times.size(), 0), got_found(times.size(), 0);
+        const absl::Status want =
+            reference(info, first_block, times, k, end, want_bits.data(), want_found.data());
+        const absl::Status got = PickChunkBlocks(info, first_block, times.data(), k, end,
+                                                 got_bits.data(), got_found.data());
+        ASSERT_EQ(got, want) << "variant " << variant << " run [" << k << ", " << end << ")";
+        ASSERT_EQ(got_found, want_found) << "variant " << variant;
+        ASSERT_EQ(got_bits, want_bits) << "variant " << variant;
+        ++compared;
+        errors += !want.ok();
+      }
+    }
+  }
+  EXPECT_GT(compared, 5000);
+  EXPECT_GT(errors, 300);  // the changed bytes do reach the checks
+}
+
 // Found by review (session 9): docs/format/timeseries.md says a float chunk with version byte 4 is
 // DataLoss; ChunkLastPoint (Last) returns its stored last point instead.
 TEST(ChunkFramesTest, FloatChunkMarkedVersionFourIsDataLossForLastToo) {

@@ -175,10 +175,13 @@ absl::Status ParseIndex(std::string_view index, ChunkInfo* info) {
     }
     b.bit_offset = prev.bit_offset + (v4 ? delta * 8 : delta);
     // The previous point lies in an earlier block: in [prev.start, b.start).
-    if (!GetVarint(&index, &back) || back == 0 ||
+    // (A time back in ns: ~5 bytes, read in one load, chunk_index.h.)
+    size_t back_len = 0;
+    if (!VarintAt(index.data(), index.size(), &back, &back_len) || back == 0 ||
         back > static_cast<uint64_t>(b.start) - static_cast<uint64_t>(prev.start)) {
       return Corrupt(util::StrCat("bad checkpoint time of index block ", k));
     }
+    index.remove_prefix(back_len);
     b.prev_ts = static_cast<uint64_t>(b.start) - back;
     if (v4) {
       int64_t pv = 0;

@@ -7,7 +7,9 @@
 #include <limits>
 #include <random>
 
+#include "core/codec/coding.h"
 #include "models/ts/chunk_codec.h"
+#include "models/ts/chunk_index.h"
 #include "tests/util/test_util.h"
 
 namespace tessera::ts {
@@ -384,6 +386,43 @@ TEST(ChunkIndexTest, CorruptIndexIsDataLossNeverACrash) {
       }
     }
   }
+}
+
+// VarintAt (the chunk codec's varint reader) gives codec::GetVarint64's answers: every length
+// from 1 to 10 bytes, 64-bit overflow in the tenth byte, truncation, and junk after the varint,
+// with 0 to 12 bytes readable (the one-load path needs 8).
+TEST(ChunkIndexTest, VarintAtEqualsGetVarint64) {
+  std::mt19937_64 rng(5);
+  int long_ones = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string buf;
+    const int kind = round % 4;
+    if (kind == 0) {  // a valid varint of a random bit length, then junk
+      codec::PutVarint64(&buf, rng() >> (rng() % 64));
+    } else if (kind == 1) {  // random bytes, continuation bits likely
+      for (int i = 0; i < 12; ++i)
+        buf.push_back(static_cast<char>(rng() | 0x80 * (rng() % 4 != 0)));
+    } else if (kind == 2) {  // ten bytes, the last one over 1 or not
+      for (int i = 0; i < 9; ++i) buf.push_back(static_cast<char>(0x80 | rng()));
+      buf.push_back(static_cast<char>(rng() % 4));
+    } else {
+      codec::PutVarint64(&buf, rng());
+    }
+    while (buf.size() < 12) buf.push_back(static_cast<char>(rng()));
+    for (size_t avail = 0; avail <= 12; ++avail) {
+      std::string_view in(buf.data(), avail);
+      uint64_t want = 0, got = 0;
+      const bool want_ok = codec::GetVarint64(&in, &want);
+      size_t len = 0;
+      const bool got_ok = chunk_internal::VarintAt(buf.data(), avail, &got, &len);
+      ASSERT_EQ(got_ok, want_ok) << round << " " << avail;
+      if (!want_ok) continue;
+      ASSERT_EQ(got, want) << round << " " << avail;
+      ASSERT_EQ(len, avail - in.size()) << round << " " << avail;
+      long_ones += len >= 5;
+    }
+  }
+  EXPECT_GT(long_ones, 10000);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
+#include "models/ts/chunk_frames.h"
 #include "models/ts/ts_keys.h"
 #include "tessera/status.h"
 
@@ -298,46 +299,10 @@ absl::Status ReadSeriesVisit(internal::BoundedIterator& it, uint64_t mid, uint64
   return absl::OkStatus();
 }
 
-namespace {
-
-// PickPointsAt over the points [p, p_end) (ascending, unique times, not empty) for times t[k, end):
-// returns the first k whose time is after the last point (those are left for later points).
-// Raw pointers: stores through `b` (uint64_t) may alias a RawPoint's fields as far as the
-// compiler knows, so indexing vectors would reload their data and sizes on every step.
-inline size_t PickFrom(const RawPoint* p, const RawPoint* const p_end, const int64_t* const t,
-                       size_t k, size_t end, uint64_t* const b, uint8_t* const fnd) {
-  const int64_t last = p_end[-1].ts;
-  for (; k < end; ++k) {
-    const int64_t tk = t[k];
-    if (tk > last) return k;
-    if (p->ts < tk) {
-      // Galloping: matched times are often far apart (rows of a condition), so a gap of g
-      // points costs ~2 log2(g) steps rather than g. (p_end[-1].ts >= tk: p stays inside.)
-      const RawPoint* below = p;  // below->ts < tk
-      size_t step = 1;
-      while (static_cast<size_t>(p_end - below) > step && below[step].ts < tk) {
-        below += step;
-        step *= 2;
-      }
-      const RawPoint* const bound =
-          static_cast<size_t>(p_end - below) > step ? below + step : p_end;
-      p = std::partition_point(below + 1, bound, [tk](const RawPoint& x) { return x.ts < tk; });
-    }
-    if (p->ts == tk) {
-      b[k] = p->bits;
-      fnd[k] = 1;
-      if (++p == p_end) return k + 1;
-    }
-  }
-  return k;
-}
-
-}  // namespace
-
 void PickPointsAt(const std::vector<RawPoint>& pts, const std::vector<int64_t>& times, size_t first,
                   size_t end, uint64_t* bits, std::vector<uint8_t>* found) {
   if (pts.empty()) return;
-  PickFrom(pts.data(), pts.data() + pts.size(), times.data(), first, end, bits, found->data());
+  PickPoints(pts.data(), pts.data() + pts.size(), times.data(), first, end, bits, found->data());
 }
 
 absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
@@ -409,17 +374,11 @@ absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t 
         } else {
           s = end;  // no index: one decode from the chunk's start
         }
-        // The values straight out of each decoded frame (no point vector).
-        size_t k = r;
-        RETURN_IF_ERROR(VisitChunkBlocks(info, FirstBlockFor(info, times[r]), times[r],
-                                         times[s - 1], [&](const RawPoint* p, size_t n) {
-                                           k = PickFrom(p, p + n, times.data(), k, s, bits,
-                                                        found->data());
-                                           // Never stops early: decoding on to max_ts keeps
-                                           // the stream's checks (a corrupt next frame or
-                                           // trailing bytes), as DecodeChunkBlocks did.
-                                           return true;
-                                         }));
+        // The values straight out of each decoded frame (no point vector). Decoding goes on to
+        // the run's last time and never stops early: that keeps the stream's checks (a corrupt
+        // next frame or trailing bytes), as DecodeChunkBlocks did.
+        RETURN_IF_ERROR(PickChunkBlocks(info, FirstBlockFor(info, times[r]), times.data(), r, s,
+                                        bits, found->data()));
         r = s;
       }
       it->Next();

@@ -68,8 +68,9 @@ absl::Status ReadSeriesVisit(internal::BoundedIterator& it, uint64_t mid, uint64
 // (as ReadSeriesWith: one Seek per window holding a time, none when the iterator already stands
 // at the window's first key) and decodes only around the times: per run of adjacent index blocks
 // holding one of them, from the checkpoint before the run's first time to its last, the values
-// picked out of each decoded frame (VisitChunkBlocks: no point vector). A window with head
-// blocks is merged as ReadSeriesWith merges it (the latest write wins).
+// picked out of each frame (PickChunkBlocks, chunk_frames.h: no point vector; a regular int
+// frame is not even unpacked into points). A window with head blocks is merged as
+// ReadSeriesWith merges it (the latest write wins).
 absl::Status ReadSeriesAt(internal::BoundedIterator& it, uint64_t mid, uint64_t sid,
                           const std::vector<int64_t>& times, uint64_t* bits,
                           std::vector<uint8_t>* found);
