@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <type_traits>
 
 #include "core/codec/coding.h"
 #include "core/util/strings.h"
@@ -486,8 +485,14 @@ __attribute__((noinline)) size_t PickRegular(const int64_t* __restrict times, si
                                              int64_t t_last, uint64_t t0, uint64_t step,
                                              const FrameValues& fv, const uint64_t* __restrict v,
                                              uint64_t* __restrict bits, uint8_t* __restrict found) {
-  for (; (!kBounded || i < end) && times[i] <= t_last; ++i) {
+  // The loop ends at the first d past the span (times[i] > t_last for ascending times) rather
+  // than comparing times[i] with t_last: a time below t0, which only a caller breaking the
+  // ascending precondition could pass, wraps d past the span too, so it can never index v[] or
+  // the frame's bytes out of bounds (found by review, session 12; the same one compare a time).
+  const uint64_t span = static_cast<uint64_t>(t_last) - t0;
+  for (; !kBounded || i < end; ++i) {
     const uint64_t d = static_cast<uint64_t>(times[i]) - t0;
+    if (d > span) break;
     const uint64_t j = d / step;
     if (d % step == 0) {
       bits[i] = kSums ? v[j] : fv.At(j);

@@ -71,8 +71,9 @@ const char* GetFrame(const char* data, size_t size, size_t* pos, size_t n, bool 
                                        int64_t max_ts,
                                        absl::FunctionRef<bool(const RawPoint*, size_t)> visit);
 
-// Sets bits[k] and fnd[k] to 1 for each t[k] (k in [k, end), ascending) at which the points
-// [p, p_end) (ascending, unique times, not empty) have a point; leaves the others as they are.
+// Sets bits[i] to the point's bits and fnd[i] to 1 for each t[i] (i in [k, end), ascending) at
+// which the points [p, p_end) (ascending, unique times, not empty) have a point; leaves the others
+// as they are.
 // Returns the first k whose time is after the last point (those are left for later points).
 // Raw pointers: stores through `b` (uint64_t) may alias a RawPoint's fields as far as the
 // compiler knows, so indexing vectors would reload their data and sizes on every step.

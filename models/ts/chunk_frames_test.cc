@@ -276,10 +276,12 @@ TEST(ChunkFramesTest, RegularFramesSpanningMoreThanInt64MaxRoundTrip) {
 }
 
 // PickChunkBlocks against what it replaces (VisitChunkBlocks with PickPoints picking each run),
-// on int (version 4 and 3) and bool chunks of regular frames with gaps, jittered times, values
-// that take the deltas, the values or width 0, times on and off the points and outside them,
-// and every run [k, end) from its block (FirstBlockFor); then with bytes of the stream changed:
-// the same status (message included), and the same values and found flags, every time.
+// on version-4 int chunks of regular frames (steps of 1 ns, 10 s and 2^40 ns; negative times)
+// with and without gaps, jittered times, values that take the deltas, the values or width 0,
+// times on and off the points and outside them, and every run [k, end) from its block
+// (FirstBlockFor); then with bytes of the stream changed: the same status (message included),
+// and the same values and found flags, every time. (The version-3 and bool rounds take the old
+// path on both sides: they pin the dispatch only.)
 TEST(ChunkFramesTest, PickChunkBlocksEqualsVisitingAndPicking) {
   std::mt19937_64 rng(31);
   auto reference = [](const ChunkInfo& info, size_t first_block, const std::vector<int64_t>& t,
@@ -295,14 +297,17 @@ TEST(ChunkFramesTest, PickChunkBlocksEqualsVisitingAndPicking) {
     const ValueType type = round % 8 == 7 ? ValueType::kBool : ValueType::kInt;
     const uint8_t version = round % 8 == 6 ? 3 : 4;
     const int shape = round % 5;  // 0-1 walk (deltas), 2 jumps (values), 3 constant, 4 linear
-    const int64_t step = 10 * kSec;
+    // Steps of 1 ns, 10 s and 2^40 ns; some chunks before 1970 (negative times).
+    const int64_t step = round % 3 == 0 ? 1 : round % 3 == 1 ? 10 * kSec : int64_t{1} << 40;
     std::vector<RawPoint> pts;
-    int64_t t = kBase + static_cast<int64_t>(rng() % 720) * step;
+    int64_t t = (round % 6 == 5 ? -kBase : kBase) + static_cast<int64_t>(rng() % 720) * step;
     uint64_t v = 50;
     const int n = 1 + static_cast<int>(rng() % 800);
     for (int i = 0; i < n; ++i) {
       if (round % 4 == 1) {
         t += 1 + static_cast<int64_t>(rng() % (2 * step));  // jittered: irregular frames
+      } else if (round % 4 == 3) {
+        t += step;  // no gaps: every frame regular
       } else {
         t += rng() % 97 == 0 ? step * (2 + static_cast<int64_t>(rng() % 30)) : step;  // gaps
       }
@@ -362,6 +367,63 @@ TEST(ChunkFramesTest, PickChunkBlocksEqualsVisitingAndPicking) {
   }
   EXPECT_GT(compared, 5000);
   EXPECT_GT(errors, 300);  // the changed bytes do reach the checks
+}
+
+// PickChunkBlocks at the int64 edges (found by review, session 12): regular frames whose span
+// exceeds INT64_MAX, read at times from INT64_MIN to INT64_MAX, on and off the points, every run.
+TEST(ChunkFramesTest, PickChunkBlocksAtTheInt64EdgesEqualsVisitingAndPicking) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const std::vector<std::vector<RawPoint>> cases = {
+      {{kMin, 5}, {kMax, 9}},
+      {{kMin, 1}, {kMin + (int64_t{1} << 62), 2}, {0, 3}, {int64_t{1} << 62, 4}},
+      {{kMin, 7}, {kMin + 1, 8}, {kMin + 2, 9}},
+      {{kMax - 2, 1}, {kMax - 1, 2}, {kMax, 3}},
+      {{-1, 10}, {0, 20}, {1, 30}},
+  };
+  const std::vector<int64_t> times = {kMin,     kMin + 1, kMin + 2, kMin + (int64_t{1} << 62),
+                                      -1,       0,        1,        int64_t{1} << 62,
+                                      kMax - 2, kMax - 1, kMax};
+  for (const auto& pts : cases) {
+    SCOPED_TRACE(testing::Message() << pts.size() << " points from " << pts.front().ts);
+    ASSERT_OK_AND_ASSIGN(std::string enc, EncodeChunk(ValueType::kInt, pts));
+    ASSERT_EQ(enc[0], 4);
+    ChunkInfo info;
+    ASSERT_OK(ParseChunk(enc, &info));
+    for (size_t k = 0; k < times.size(); ++k) {
+      for (size_t end = k + 1; end <= times.size(); ++end) {
+        std::vector<uint64_t> want_bits(times.size(), 0), got_bits(times.size(), 0);
+        std::vector<uint8_t> want_found(times.size(), 0), got_found(times.size(), 0);
+        size_t kk = k;
+        const absl::Status want = VisitChunkBlocks(
+            info, FirstBlockFor(info, times[k]), times[k], times[end - 1],
+            [&](const RawPoint* p, size_t n) {
+              kk = PickPoints(p, p + n, times.data(), kk, end, want_bits.data(), want_found.data());
+              return true;
+            });
+        const absl::Status got = PickChunkBlocks(info, FirstBlockFor(info, times[k]), times.data(),
+                                                 k, end, got_bits.data(), got_found.data());
+        ASSERT_EQ(got, want) << "[" << k << ", " << end << ")";
+        ASSERT_EQ(got_found, want_found) << "[" << k << ", " << end << ")";
+        ASSERT_EQ(got_bits, want_bits) << "[" << k << ", " << end << ")";
+      }
+    }
+    // Every point is found when every time is asked.
+    std::vector<uint64_t> bits(times.size(), 0);
+    std::vector<uint8_t> found(times.size(), 0);
+    ASSERT_OK(PickChunkBlocks(info, 0, times.data(), 0, times.size(), bits.data(), found.data()));
+    size_t hits = 0;
+    for (size_t i = 0; i < times.size(); ++i) {
+      for (const RawPoint& p : pts) {
+        if (p.ts == times[i]) {
+          EXPECT_EQ(found[i], 1) << times[i];
+          EXPECT_EQ(bits[i], p.bits) << times[i];
+          ++hits;
+        }
+      }
+    }
+    EXPECT_EQ(hits, pts.size());
+  }
 }
 
 // Found by review (session 9): docs/format/timeseries.md says a float chunk with version byte 4 is

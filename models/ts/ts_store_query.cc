@@ -134,11 +134,11 @@ void FilterRun(const RawPoint* p, size_t n, Num num, Cond cond, std::vector<int6
     bits->insert(bits->end(), b, b + c);
     return;
   }
-  const size_t old = times->size();
-  times->resize(old + n);
-  bits->resize(old + n);
-  int64_t* const t = times->data() + old;
-  uint64_t* const b = bits->data() + old;
+  const size_t old_t = times->size(), old_b = bits->size();
+  times->resize(old_t + n);
+  bits->resize(old_b + n);
+  int64_t* const t = times->data() + old_t;
+  uint64_t* const b = bits->data() + old_b;
   size_t c = 0;
   for (size_t i = 0; i < n; ++i) {
     if (cond(num(p[i].bits))) {
@@ -146,8 +146,8 @@ void FilterRun(const RawPoint* p, size_t n, Num num, Cond cond, std::vector<int6
       b[c++] = p[i].bits;
     }
   }
-  times->resize(old + c);
-  bits->resize(old + c);
+  times->resize(old_t + c);
+  bits->resize(old_b + c);
 }
 
 // The same for the points of one field (of `type`) that meet every condition of `where` (all on
