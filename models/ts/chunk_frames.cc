@@ -8,6 +8,7 @@
 #include "core/codec/coding.h"
 #include "core/util/strings.h"
 #include "models/ts/chunk_index.h"
+#include "tessera/status.h"
 
 namespace tessera::ts {
 
@@ -355,18 +356,18 @@ const char* GetFrame(const char* data, size_t size, size_t* pos, size_t n, bool 
 
 namespace {
 
-// Version 4: decodes the frames of a parsed chunk from block `first_block` (no index: from the
-// start) and passes the points with min_ts <= ts <= max_ts to sink(points, n), a frame's part at
-// a time; stops after max_ts, or when the sink returns false. Checks the frames, the timestamps'
-// order, bools, each later block's checkpoint against the stream, and that the frames take
-// exactly the stream.
-template <ValueType kType, class Sink>
-absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t min_ts,
-                            int64_t max_ts, Sink&& sink) {
-  const char* data = info.stream.data();
-  const size_t size = info.stream.size();
+// The walk over a parsed version-4 chunk's blocks and frames, shared by DecodeFramesOf and
+// PickIntFrames so that both check the stream alike: from the checkpoint of block `first_block`
+// (no index, or past the last block: from the start), each later block's checkpoint checked
+// against the stream, a block starting after max_ts not entered. frame(&pos, n, point, &pt, &pv,
+// &stop) reads the frame of n points at the stream's byte pos, which follows the point (pt, pv)
+// (point: the chunk's index of the frame's first point), moves pos past it, sets pt and pv to its
+// last point, and sets stop to end the walk (OK); its error ends the walk. A walk that reaches
+// the chunk's end checks that the frames take exactly the stream.
+template <class Frame>
+absl::Status WalkFrames(const ChunkInfo& info, size_t first_block, int64_t max_ts, Frame&& frame) {
   const size_t blocks = info.blocks.size();
-  size_t k = first_block < blocks ? first_block : 0;  // past the last block: from the start
+  size_t k = first_block < blocks ? first_block : 0;
   size_t pos = 0;
   uint64_t pt = 0, pv = 0, point = 0;
   if (k > 0) {
@@ -376,10 +377,6 @@ absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t m
     pv = b.prev_value;
     point = b.first_point;
   }
-  // Storage for one frame's points, left uninitialized (GetFrame writes each point it returns;
-  // RawPoint is an aggregate, so its objects begin with the storage).
-  alignas(RawPoint) unsigned char storage[kFramePoints * sizeof(RawPoint)];
-  RawPoint* const buf = reinterpret_cast<RawPoint*>(storage);
   for (const size_t start = k;; ++k) {
     uint64_t left = info.count - point;
     if (blocks > 0) {
@@ -393,41 +390,67 @@ absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t m
       left = b.count;
     }
     while (left > 0) {
-      // Decoded into buf, then the part in range appended.
       const size_t n = static_cast<size_t>(std::min<uint64_t>(left, kFramePoints));
-      if (const char* e = GetFrame(data, size, &pos, n, point > 0, pt, pv, buf)) {
-        return Corrupt(util::StrCat(e, " in the frame at point ", point));
-      }
-      if constexpr (kType == ValueType::kBool) {
-        uint64_t any = 0;
-        for (size_t i = 0; i < n; ++i) any |= buf[i].bits;
-        if (any > 1) {
-          size_t i = 0;
-          while (buf[i].bits <= 1) ++i;
-          return Corrupt(util::StrCat("bool value ", buf[i].bits, " at point ", point + i));
-        }
-      }
-      pt = static_cast<uint64_t>(buf[n - 1].ts);
-      pv = buf[n - 1].bits;
+      bool stop = false;
+      RETURN_IF_ERROR(frame(&pos, n, point, &pt, &pv, &stop));
+      if (stop) return absl::OkStatus();
       point += n;
       left -= n;
-      size_t lo = 0, hi = n;
-      if (buf[0].ts < min_ts || buf[n - 1].ts > max_ts) {  // ascending: binary searches
-        lo = static_cast<size_t>(
-            std::partition_point(buf, buf + n, [&](const RawPoint& p) { return p.ts < min_ts; }) -
-            buf);
-        hi = static_cast<size_t>(
-            std::partition_point(buf + lo, buf + n,
-                                 [&](const RawPoint& p) { return p.ts <= max_ts; }) -
-            buf);
-      }
-      if (lo < hi && !sink(buf + lo, hi - lo)) return absl::OkStatus();
-      if (hi < n) return absl::OkStatus();  // past max_ts
     }
     if (blocks == 0 || k + 1 >= blocks) break;
   }
-  if (pos != size) return Corrupt(util::StrCat(size - pos, " trailing bytes"));
+  if (pos != info.stream.size()) {
+    return Corrupt(util::StrCat(info.stream.size() - pos, " trailing bytes"));
+  }
   return absl::OkStatus();
+}
+
+// Version 4: decodes the frames of a parsed chunk from block `first_block` (no index: from the
+// start) and passes the points with min_ts <= ts <= max_ts to sink(points, n), a frame's part at
+// a time; stops after max_ts, or when the sink returns false. Checks the frames, the timestamps'
+// order, bools, each later block's checkpoint against the stream, and that the frames take
+// exactly the stream.
+template <ValueType kType, class Sink>
+absl::Status DecodeFramesOf(const ChunkInfo& info, size_t first_block, int64_t min_ts,
+                            int64_t max_ts, Sink&& sink) {
+  const char* data = info.stream.data();
+  const size_t size = info.stream.size();
+  // Storage for one frame's points, left uninitialized (GetFrame writes each point it returns;
+  // RawPoint is an aggregate, so its objects begin with the storage).
+  alignas(RawPoint) unsigned char storage[kFramePoints * sizeof(RawPoint)];
+  RawPoint* const buf = reinterpret_cast<RawPoint*>(storage);
+  auto frame = [&](size_t* pos, size_t n, uint64_t point, uint64_t* pt, uint64_t* pv,
+                   bool* stop) -> absl::Status {
+    // Decoded into buf, then the part in range passed on.
+    if (const char* e = GetFrame(data, size, pos, n, point > 0, *pt, *pv, buf)) {
+      return Corrupt(util::StrCat(e, " in the frame at point ", point));
+    }
+    if constexpr (kType == ValueType::kBool) {
+      uint64_t any = 0;
+      for (size_t i = 0; i < n; ++i) any |= buf[i].bits;
+      if (any > 1) {
+        size_t i = 0;
+        while (buf[i].bits <= 1) ++i;
+        return Corrupt(util::StrCat("bool value ", buf[i].bits, " at point ", point + i));
+      }
+    }
+    *pt = static_cast<uint64_t>(buf[n - 1].ts);
+    *pv = buf[n - 1].bits;
+    size_t lo = 0, hi = n;
+    if (buf[0].ts < min_ts || buf[n - 1].ts > max_ts) {  // ascending: binary searches
+      lo = static_cast<size_t>(
+          std::partition_point(buf, buf + n, [&](const RawPoint& p) { return p.ts < min_ts; }) -
+          buf);
+      hi = static_cast<size_t>(
+          std::partition_point(buf + lo, buf + n,
+                               [&](const RawPoint& p) { return p.ts <= max_ts; }) -
+          buf);
+    }
+    // The sink asked to stop, or the frame goes past max_ts.
+    *stop = (lo < hi && !sink(buf + lo, hi - lo)) || hi < n;
+    return absl::OkStatus();
+  };
+  return WalkFrames(info, first_block, max_ts, frame);
 }
 
 // Field j of the run of fields of width w (1..64) at data[at] (its bytes inside size).
@@ -600,51 +623,21 @@ const char* PickFrame(const char* data, size_t size, size_t* pos, size_t n, bool
   return nullptr;
 }
 
-// PickChunkBlocks for a version-4 int64 chunk: DecodeFramesOf's walk over the blocks and
-// frames (the same checkpoint checks, stops and trailing-bytes check), a frame at a time through
-// PickFrame.
+// PickChunkBlocks for a version-4 int64 chunk: the walk DecodeFramesOf makes (WalkFrames: the
+// same checkpoint checks, stops and trailing-bytes check), a frame at a time through PickFrame.
 absl::Status PickIntFrames(const ChunkInfo& info, size_t first_block, const int64_t* times,
                            size_t k, size_t end, uint64_t* bits, uint8_t* found) {
   const char* data = info.stream.data();
   const size_t size = info.stream.size();
-  const size_t blocks = info.blocks.size();
-  const int64_t max_ts = times[end - 1];
-  size_t b = first_block < blocks ? first_block : 0;  // past the last block: from the start
-  size_t pos = 0;
-  uint64_t pt = 0, pv = 0, point = 0;
-  if (b > 0) {
-    const ChunkBlock& x = info.blocks[b];
-    pos = static_cast<size_t>(x.bit_offset / 8);
-    pt = x.prev_ts;
-    pv = x.prev_value;
-    point = x.first_point;
-  }
-  for (const size_t start = b;; ++b) {
-    uint64_t left = info.count - point;
-    if (blocks > 0) {
-      const ChunkBlock& x = info.blocks[b];
-      if (b > start && x.start > max_ts) return absl::OkStatus();
-      if (b > start && (pos != x.bit_offset / 8 || pt != x.prev_ts || pv != x.prev_value)) {
-        return Corrupt(
-            util::StrCat("the checkpoint of index block ", b, " differs from the stream"));
-      }
-      left = x.count;
-    }
-    while (left > 0) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(left, kFramePoints));
-      bool past = false;
-      if (const char* e = PickFrame(data, size, &pos, n, point > 0, &pt, &pv, times, &k, end, bits,
-                                    found, &past)) {
-        return Corrupt(util::StrCat(e, " in the frame at point ", point));
-      }
-      point += n;
-      left -= n;
-      if (past) return absl::OkStatus();  // past max_ts
-    }
-    if (blocks == 0 || b + 1 >= blocks) break;
-  }
-  if (pos != size) return Corrupt(util::StrCat(size - pos, " trailing bytes"));
-  return absl::OkStatus();
+  return WalkFrames(info, first_block, times[end - 1],
+                    [&](size_t* pos, size_t n, uint64_t point, uint64_t* pt, uint64_t* pv,
+                        bool* stop) -> absl::Status {
+                      if (const char* e = PickFrame(data, size, pos, n, point > 0, pt, pv, times,
+                                                    &k, end, bits, found, stop)) {
+                        return Corrupt(util::StrCat(e, " in the frame at point ", point));
+                      }
+                      return absl::OkStatus();
+                    });
 }
 
 }  // namespace
