@@ -217,6 +217,18 @@ inline const char* TakeRun(const char* data, size_t size, size_t* pos, size_t m,
   return nullptr;
 }
 
+// Regular timestamps (width 0) from t, m more at min_d apart: ascending when min_d >= 1 and the
+// last time fits an int64, i.e. the span m * min_d (unsigned: it may exceed INT64_MAX) is at
+// most INT64_MAX - t, computed mod 2^64 (exact for any int64 t). Found by review, session 9: a
+// signed check refused {INT64_MIN, INT64_MAX}.
+inline const char* RegularSpan(uint64_t t, uint64_t min_d, size_t m, uint64_t* span) {
+  if (min_d == 0 || __builtin_mul_overflow(min_d, static_cast<uint64_t>(m), span) ||
+      *span > static_cast<uint64_t>(INT64_MAX) - t) {
+    return "timestamps not ascending";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void PutFrame(const RawPoint* p, size_t n, uint64_t prev_ts, uint64_t prev_value,
@@ -288,15 +300,8 @@ const char* GetFrame(const char* data, size_t size, size_t* pos, size_t n, bool 
   const int tw = static_cast<uint8_t>(data[(*pos)++]);
   if (tw > 64) return "bad timestamp width";
   if (tw == 0) {
-    // A regular interval: ascending when min_d >= 1 and the last time fits an int64, i.e. the
-    // span m * min_d (unsigned: it may exceed INT64_MAX) is at most INT64_MAX - t, computed mod
-    // 2^64 (exact for any int64 t). Found by review, session 9: a signed check refused
-    // {INT64_MIN, INT64_MAX}.
     uint64_t span;
-    if (min_d == 0 || __builtin_mul_overflow(min_d, static_cast<uint64_t>(m), &span) ||
-        span > static_cast<uint64_t>(INT64_MAX) - t) {
-      return "timestamps not ascending";
-    }
+    if (const char* e = RegularSpan(t, min_d, m, &span)) return e;
     // Written with the values below (one pass over the points).
   } else {
     size_t at = 0;
@@ -573,12 +578,8 @@ const char* PickFrame(const char* data, size_t size, size_t* pos, size_t n, bool
     return nullptr;
   }
   ++*pos;
-  // A regular interval: GetFrame's check, the same expression.
   uint64_t span;
-  if (min_d == 0 || __builtin_mul_overflow(min_d, static_cast<uint64_t>(m), &span) ||
-      span > static_cast<uint64_t>(INT64_MAX) - t0) {
-    return "timestamps not ascending";
-  }
+  if (const char* e = RegularSpan(t0, min_d, m, &span)) return e;
   const int64_t t_last = static_cast<int64_t>(t0 + span);
   if (*pos >= size) return "truncated frame";
   const uint8_t mode = static_cast<uint8_t>(data[(*pos)++]);
