@@ -2,12 +2,13 @@
 #include "query/path.h"
 
 #include "gtest/gtest.h"
+#include "tests/util/json_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace tessera::query {
 namespace {
 
-Json J(const char* s) { return Json::parse(s); }
+using test::J;
 
 std::vector<Json> Values(const char* doc, const char* path, bool* multikey = nullptr) {
   auto p = Path::Parse(path);

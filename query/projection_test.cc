@@ -2,12 +2,13 @@
 #include "query/projection.h"
 
 #include "gtest/gtest.h"
+#include "tests/util/json_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace tessera::query {
 namespace {
 
-Json J(const char* s) { return Json::parse(s); }
+using test::J;
 
 Json P(const char* proj, const char* doc) {
   auto p = Projection::Parse(J(proj));

@@ -5,12 +5,13 @@
 #include <random>
 
 #include "gtest/gtest.h"
+#include "tests/util/json_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace tessera::query {
 namespace {
 
-Json J(const char* s) { return Json::parse(s); }
+using test::J;
 
 TEST(SortSpecTest, ParsesFieldsInOrder) {
   ASSERT_OK_AND_ASSIGN(SortSpec s, SortSpec::Parse(J(R"({"a":1,"b.c":-1})")));

@@ -29,13 +29,6 @@ constexpr OpName kOps[] = {
     {"$pullAll", UpdateOp::kPullAll},
 };
 
-// A value for an error message: never throws (invalid UTF-8 is replaced), long values cut.
-std::string Show(const Json& v) {
-  std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (s.size() > 80) s = s.substr(0, 77) + "...";
-  return s;
-}
-
 absl::Status Bad(UpdateOp op, const std::string& path, const std::string& what) {
   return absl::InvalidArgumentError(util::StrCat(UpdateOpName(op), " ", path, ": ", what));
 }
@@ -73,7 +66,7 @@ absl::Status ParseAdd(const Json& v, UpdateClause* c) {
   }
   auto each = v.find("$each");
   if (each == v.end()) {
-    return Bad(c->op, path, util::StrCat("modifiers need $each, got ", Show(v)));
+    return Bad(c->op, path, util::StrCat("modifiers need $each, got ", ShowValue(v)));
   }
   if (!each->is_array()) return Bad(c->op, path, "$each needs an array");
   c->value = *each;
@@ -130,7 +123,7 @@ absl::Status ParseClause(UpdateOp op, const std::string& key, const Json& v, Upd
       break;
     case UpdateOp::kInc:
     case UpdateOp::kMul:
-      if (!v.is_number()) return Bad(op, key, util::StrCat("needs a number, got ", Show(v)));
+      if (!v.is_number()) return Bad(op, key, util::StrCat("needs a number, got ", ShowValue(v)));
       c->value = v;
       break;
     case UpdateOp::kRename: {
@@ -210,7 +203,7 @@ const char* UpdateOpName(UpdateOp op) {
 absl::StatusOr<Update> Update::Parse(const Json& update) {
   if (!update.is_object()) {
     return absl::InvalidArgumentError(
-        util::StrCat("an update must be an object, got ", Show(update)));
+        util::StrCat("an update must be an object, got ", ShowValue(update)));
   }
   RETURN_IF_ERROR(CheckQueryDepth(update, "the update"));
   Update u;
@@ -240,7 +233,7 @@ absl::StatusOr<Update> Update::Parse(const Json& update) {
     }
     if (!it.value().is_object()) {
       return absl::InvalidArgumentError(
-          util::StrCat(it.key(), " needs an object of fields, got ", Show(it.value())));
+          util::StrCat(it.key(), " needs an object of fields, got ", ShowValue(it.value())));
     }
     for (auto f = it.value().begin(); f != it.value().end(); ++f) {
       UpdateClause c;
@@ -327,6 +320,12 @@ bool IdenticalValues(const Json& a, const Json& b) {
     default:
       return a == b;
   }
+}
+
+std::string ShowValue(const Json& v) {
+  std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  return s;
 }
 
 }  // namespace tessera::query

@@ -86,4 +86,8 @@ class Update {
 // fields must be in the same order.
 bool IdenticalValues(const Json& a, const Json& b);
 
+// A value for an error message: never throws (invalid UTF-8 is replaced); past 80 bytes cut to
+// 77 and "...".
+std::string ShowValue(const Json& v);
+
 }  // namespace tessera::query

@@ -14,13 +14,6 @@
 namespace tessera::query {
 namespace {
 
-// A value for an error message: never throws (invalid UTF-8 is replaced), long values cut.
-std::string Show(const Json& v) {
-  std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (s.size() > 80) s = s.substr(0, 77) + "...";
-  return s;
-}
-
 std::string Prefix(const Path& p, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) {
@@ -67,7 +60,7 @@ absl::StatusOr<Json*> WriteParent(Json* doc, const UpdateClause& c, const Path& 
     } else {
       return Fail(c, p,
                   util::StrCat("cannot create field '", part, "' in ", Prefix(p, i), " (",
-                               Show(*node), ")"));
+                               ShowValue(*node), ")"));
     }
   }
   return node;  // not reached: paths have at least one part
@@ -151,7 +144,7 @@ absl::StatusOr<Json> Arith(const UpdateClause& c, const Json& cur, const Json& a
       return Json(static_cast<uint64_t>(r));
     }
     return Fail(c, c.path,
-                util::StrCat("integer overflow applying ", Show(arg), " to ", Show(cur)));
+                util::StrCat("integer overflow applying ", ShowValue(arg), " to ", ShowValue(cur)));
   }
   double x = cur.get<double>(), y = arg.get<double>();
   return Json(mul ? x * y : x + y);
@@ -215,7 +208,7 @@ absl::Status ApplyRemoving(const UpdateClause& c, Json* doc) {
     return absl::OkStatus();
   }
   if (!cur->is_array()) {
-    return Fail(c, c.path, util::StrCat("cannot apply to a non-array value ", Show(*cur)));
+    return Fail(c, c.path, util::StrCat("cannot apply to a non-array value ", ShowValue(*cur)));
   }
   if (c.op == UpdateOp::kPop) {
     if (cur->empty()) return absl::OkStatus();
@@ -284,7 +277,7 @@ absl::Status ApplyStep(const UpdateClause& c, bool rename_target, const Json& or
         return absl::OkStatus();
       }
       if (!cur->is_number()) {
-        return Fail(c, c.path, util::StrCat("cannot apply to a non-number ", Show(*cur)));
+        return Fail(c, c.path, util::StrCat("cannot apply to a non-number ", ShowValue(*cur)));
       }
       ASSIGN_OR_RETURN(Json r, Arith(c, *cur, c.value));
       *cur = std::move(r);
@@ -306,7 +299,7 @@ absl::Status ApplyStep(const UpdateClause& c, bool rename_target, const Json& or
         SetChild(parent, last, Json::array());
         cur = Child(parent, last);
       } else if (!cur->is_array()) {
-        return Fail(c, c.path, util::StrCat("cannot apply to a non-array value ", Show(*cur)));
+        return Fail(c, c.path, util::StrCat("cannot apply to a non-array value ", ShowValue(*cur)));
       }
       if (c.op == UpdateOp::kPush) return Push(c, cur);
       for (const Json& v : c.value) {
@@ -339,7 +332,8 @@ absl::StatusOr<bool> Update::Apply(Json* doc, bool is_insert) const {
     if (id != doc->end()) {
       if (new_id != replacement_->end() && !ValuesEqual(*new_id, *id)) {
         return absl::InvalidArgumentError(util::StrCat("a replacement cannot change _id (from ",
-                                                       Show(*id), " to ", Show(*new_id), ")"));
+                                                       ShowValue(*id), " to ", ShowValue(*new_id),
+                                                       ")"));
       }
       out["_id"] = *id;
     } else if (new_id != replacement_->end()) {

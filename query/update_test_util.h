@@ -7,10 +7,11 @@
 
 #include "gtest/gtest.h"
 #include "query/update.h"
+#include "tests/util/json_test_util.h"
 
 namespace tessera::query::test {
 
-inline Json J(const char* s) { return Json::parse(s); }
+using ::tessera::test::J;
 
 // Applies `update` to `doc` and returns the result ("PARSE ERROR ..." / "APPLY ERROR ..." as a
 // JSON string on failure, so a failing expectation shows what happened).

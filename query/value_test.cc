@@ -6,11 +6,12 @@
 #include <random>
 
 #include "gtest/gtest.h"
+#include "tests/util/json_test_util.h"
 
 namespace tessera::query {
 namespace {
 
-Json J(const char* s) { return Json::parse(s); }
+using test::J;
 
 TEST(ValueTest, ClassOfMapsEveryJsonType) {
   EXPECT_EQ(ClassOf(Json(nullptr)), TypeClass::kNull);

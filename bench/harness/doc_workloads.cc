@@ -36,13 +36,13 @@ Document MakeDoc(uint64_t seed, uint64_t n) {
 }
 
 // The queries: age == a; a <= age < a + 3; s <= score < s + 100 (unindexed).
-enum class Query { kEq, kRange, kScan };
+enum class DocQuery { kEq, kRange, kScan };
 
 class DocEngine {
  public:
   virtual ~DocEngine() = default;
   virtual absl::Status Insert(const std::vector<Document>& docs) = 0;  // one commit
-  virtual absl::StatusOr<uint64_t> Find(Query q, int64_t a) = 0;       // documents returned
+  virtual absl::StatusOr<uint64_t> Find(DocQuery q, int64_t a) = 0;    // documents returned
   // After a load: see KvEngine::Settle.
   virtual absl::Status Settle() = 0;
   virtual absl::Status Close() = 0;
@@ -64,11 +64,11 @@ class TesseraDocEngine : public DocEngine {
   absl::Status Insert(const std::vector<Document>& docs) override {
     return docs_->Insert(kColl, docs).status();
   }
-  absl::StatusOr<uint64_t> Find(Query q, int64_t a) override {
+  absl::StatusOr<uint64_t> Find(DocQuery q, int64_t a) override {
     Document filter;
-    if (q == Query::kEq) filter = {{"age", a}};
-    if (q == Query::kRange) filter = {{"age", {{"$gte", a}, {"$lt", a + 3}}}};
-    if (q == Query::kScan) filter = {{"score", {{"$gte", a}, {"$lt", a + 100}}}};
+    if (q == DocQuery::kEq) filter = {{"age", a}};
+    if (q == DocQuery::kRange) filter = {{"age", {{"$gte", a}, {"$lt", a + 3}}}};
+    if (q == DocQuery::kScan) filter = {{"score", {{"$gte", a}, {"$lt", a + 100}}}};
     ASSIGN_OR_RETURN(auto c, docs_->Find(kColl, filter, {}));
     uint64_t n = 0;
     for (; c->Valid(); c->Next()) ++n;
@@ -125,12 +125,12 @@ class SqliteDocEngine : public DocEngine {
     if (docs.size() > 1) RETURN_IF_ERROR(db_->Exec("COMMIT"));
     return absl::OkStatus();
   }
-  absl::StatusOr<uint64_t> Find(Query q, int64_t a) override {
+  absl::StatusOr<uint64_t> Find(DocQuery q, int64_t a) override {
     std::lock_guard<std::mutex> lock(db_->mu());
-    Stmt* s = q == Query::kEq ? eq_.get() : q == Query::kRange ? range_.get() : scan_.get();
+    Stmt* s = q == DocQuery::kEq ? eq_.get() : q == DocQuery::kRange ? range_.get() : scan_.get();
     s->Reset().Bind(1, a);
-    if (q == Query::kRange) s->Bind(2, a + 3);
-    if (q == Query::kScan) s->Bind(2, a + 100);
+    if (q == DocQuery::kRange) s->Bind(2, a + 3);
+    if (q == DocQuery::kScan) s->Bind(2, a + 100);
     uint64_t n = 0;
     while (s->Step()) {
       Document d = Document::parse(s->Text(0), nullptr, false);
@@ -172,7 +172,7 @@ absl::StatusOr<RunResult> InsertWorkload(const std::string& engine, const Config
   // Check: the index finds exactly the inserted documents of each age (single thread: exact).
   uint64_t total = 0;
   for (int64_t a = 0; a < 100; ++a) {
-    ASSIGN_OR_RETURN(uint64_t n, e->Find(Query::kEq, a));
+    ASSIGN_OR_RETURN(uint64_t n, e->Find(DocQuery::kEq, a));
     total += n;
   }
   if (total != r.ops) {
@@ -183,7 +183,7 @@ absl::StatusOr<RunResult> InsertWorkload(const std::string& engine, const Config
   return RunResult{r.metrics, "index finds every inserted document"};
 }
 
-absl::StatusOr<RunResult> FindWorkload(Query q, const std::string& engine, const Config& c) {
+absl::StatusOr<RunResult> FindWorkload(DocQuery q, const std::string& engine, const Config& c) {
   const int64_t n = ScaleOr(c, kDefaultDocs);
   std::string dir = PreparedDir(c, "doc", engine);
   if (!IsPrepared(dir)) {
@@ -209,15 +209,15 @@ absl::StatusOr<RunResult> FindWorkload(Query q, const std::string& engine, const
   }
   auto expected = [&](int64_t a) -> uint64_t {
     uint64_t sum = 0;
-    if (q == Query::kEq) return ages[a];
-    if (q == Query::kRange) {
+    if (q == DocQuery::kEq) return ages[a];
+    if (q == DocQuery::kRange) {
       for (int64_t x = a; x < a + 3 && x < 100; ++x) sum += ages[x];
     } else {
       for (int64_t x = a; x < a + 100 && x < 10000; ++x) sum += scores[x];
     }
     return sum;
   };
-  const uint64_t span = q == Query::kScan ? 9900 : q == Query::kRange ? 97 : 99;
+  const uint64_t span = q == DocQuery::kScan ? 9900 : q == DocQuery::kRange ? 97 : 99;
   ASSIGN_OR_RETURN(auto e, OpenDocEngine(engine, dir));
   Digest d;
   for (int64_t a = 0; a < 10; ++a) {
@@ -241,18 +241,18 @@ absl::StatusOr<RunResult> FindWorkload(Query q, const std::string& engine, const
 }  // namespace
 
 std::vector<Workload> DocWorkloads() {
-  auto find = [](Query q) {
+  auto find = [](DocQuery q) {
     return [q](const std::string& e, const Config& c) { return FindWorkload(q, e, c); };
   };
   return {
       {"doc.insert", "insert documents one per commit, with an index on age", kDocEngines,
        InsertWorkload},
       {"doc.find_eq", "indexed equality {age: a} (default 20k documents, ~1% match)", kDocEngines,
-       find(Query::kEq)},
+       find(DocQuery::kEq)},
       {"doc.find_range", "indexed range a <= age < a+3 (~3% match)", kDocEngines,
-       find(Query::kRange)},
+       find(DocQuery::kRange)},
       {"doc.find_scan", "unindexed range s <= score < s+100 (~1% match, full scan)", kDocEngines,
-       find(Query::kScan)},
+       find(DocQuery::kScan)},
   };
 }
 

@@ -26,12 +26,6 @@ namespace {
 constexpr int64_t kPullEvents = 50000;
 constexpr int kProbes = 2000;
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 absl::StatusOr<RunResult> PushLatency(const std::string& engine, const Config& c) {
   ASSIGN_OR_RETURN(auto db, OpenTessera(FreshDir(c, "feed.push-" + engine)));
   ASSIGN_OR_RETURN(auto kv, KvStore::Open(db.get()));

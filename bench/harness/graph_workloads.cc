@@ -251,9 +251,9 @@ absl::StatusOr<RunResult> LoadWorkload(const std::string& engine, const Config& 
   return r;
 }
 
-enum class Query { kNeighbors, kKhop2, kKhop3, kPath, kPageRank };
+enum class GraphQuery { kNeighbors, kKhop2, kKhop3, kPath, kPageRank };
 
-absl::StatusOr<RunResult> QueryWorkload(Query q, const std::string& engine, const Config& c) {
+absl::StatusOr<RunResult> QueryWorkload(GraphQuery q, const std::string& engine, const Config& c) {
   const int64_t n = ScaleOr(c, kDefaultVertices);
   std::string dir = PreparedDir(c, "graph", engine);
   if (!IsPrepared(dir)) {
@@ -268,15 +268,15 @@ absl::StatusOr<RunResult> QueryWorkload(Query q, const std::string& engine, cons
   auto run = [&](std::mt19937_64& rng) -> absl::StatusOr<int64_t> {
     int64_t v = static_cast<int64_t>(rng() % n);
     switch (q) {
-      case Query::kNeighbors:
+      case GraphQuery::kNeighbors:
         return e->Neighbors(v);
-      case Query::kKhop2:
+      case GraphQuery::kKhop2:
         return e->KHop(v, 2);
-      case Query::kKhop3:
+      case GraphQuery::kKhop3:
         return e->KHop(v, 3);
-      case Query::kPath:
+      case GraphQuery::kPath:
         return e->Path(v, static_cast<int64_t>(rng() % n));
-      case Query::kPageRank: {
+      case GraphQuery::kPageRank: {
         ASSIGN_OR_RETURN(auto pr, e->PageRank());
         if (pr.first != n) return absl::DataLossError("pagerank ranked a wrong vertex count");
         return pr.first;
@@ -286,7 +286,7 @@ absl::StatusOr<RunResult> QueryWorkload(Query q, const std::string& engine, cons
   };
   Digest d;
   std::mt19937_64 fixed(c.seed + 99);
-  for (int i = 0; i < (q == Query::kPageRank ? 1 : 20); ++i) {
+  for (int i = 0; i < (q == GraphQuery::kPageRank ? 1 : 20); ++i) {
     ASSIGN_OR_RETURN(int64_t got, run(fixed));
     d.Add(got);
   }
@@ -302,22 +302,24 @@ absl::StatusOr<RunResult> QueryWorkload(Query q, const std::string& engine, cons
 }  // namespace
 
 std::vector<Workload> GraphWorkloads() {
-  auto query = [](Query q) {
+  auto query = [](GraphQuery q) {
     return [q](const std::string& e, const Config& c) { return QueryWorkload(q, e, c); };
   };
   return {
       {"graph.load", "bulk load of a power-law edge list (default 10k vertices, 100k edges)",
        kGraphEngines, LoadWorkload},
       {"graph.neighbors", "distinct out-neighbours of a random vertex", kGraphEngines,
-       query(Query::kNeighbors)},
-      {"graph.khop2", "distinct vertices within 2 out-hops", kGraphEngines, query(Query::kKhop2)},
-      {"graph.khop3", "distinct vertices within 3 out-hops", kGraphEngines, query(Query::kKhop3)},
+       query(GraphQuery::kNeighbors)},
+      {"graph.khop2", "distinct vertices within 2 out-hops", kGraphEngines,
+       query(GraphQuery::kKhop2)},
+      {"graph.khop3", "distinct vertices within 3 out-hops", kGraphEngines,
+       query(GraphQuery::kKhop3)},
       {"graph.path", "fewest-hops path between random vertices", kGraphEngines,
-       query(Query::kPath)},
+       query(GraphQuery::kPath)},
       {"graph.pagerank",
        "PageRank, 20 iterations, whole graph (not on sqlite: see docs)",
        {"tessera-graph"},
-       query(Query::kPageRank)},
+       query(GraphQuery::kPageRank)},
   };
 }
 

@@ -14,7 +14,7 @@
 namespace tessera::bench {
 namespace {
 
-constexpr int64_t kDefaultRecords = 50000;
+constexpr int64_t kKvRecords = 50000;
 constexpr size_t kValueBytes = 100;
 constexpr size_t kScanLength = 10;
 const std::vector<std::string> kKvEngines = {"tessera-kv", "rocksdb", "sqlite"};
@@ -69,7 +69,7 @@ absl::StatusOr<RunResult> Fill(const std::string& engine, const Config& c) {
 }
 
 absl::StatusOr<RunResult> Read(const std::string& engine, const Config& c) {
-  int64_t n = ScaleOr(c, kDefaultRecords);
+  int64_t n = ScaleOr(c, kKvRecords);
   ASSIGN_OR_RETURN(auto e, Prepared(engine, c, n));
   Digest d;
   for (int64_t i = 0; i < 1000; ++i) {  // present and absent keys
@@ -90,7 +90,7 @@ absl::StatusOr<RunResult> Read(const std::string& engine, const Config& c) {
 }
 
 absl::StatusOr<RunResult> ScanWorkload(const std::string& engine, const Config& c) {
-  int64_t n = ScaleOr(c, kDefaultRecords);
+  int64_t n = ScaleOr(c, kKvRecords);
   ASSIGN_OR_RETURN(auto e, Prepared(engine, c, n));
   Digest d;
   std::vector<std::pair<std::string, std::string>> out;

@@ -12,13 +12,12 @@
 #include <thread>
 
 namespace tessera::bench {
-namespace {
+
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
-}  // namespace
 
 Stopwatch::Stopwatch() : start_ns_(NowNs()) {}
 double Stopwatch::Seconds() const { return static_cast<double>(NowNs() - start_ns_) / 1e9; }

@@ -50,6 +50,9 @@ double PeakRssMb();
 uint64_t DirBytes(const std::string& dir, const std::string& suffix = "");
 
 // A wall-clock stopwatch in seconds.
+// Nanoseconds on the steady clock (for intervals, not dates).
+int64_t NowNs();
+
 class Stopwatch {
  public:
   Stopwatch();

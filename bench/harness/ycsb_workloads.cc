@@ -29,7 +29,7 @@
 namespace tessera::bench {
 namespace {
 
-constexpr int64_t kDefaultRecords = 10000;
+constexpr int64_t kYcsbRecords = 10000;
 constexpr size_t kFieldBytes = 100;
 constexpr int kMaxScan = 100;
 const std::vector<std::string> kYcsbEngines = {"tessera-kv", "tessera-doc", "tessera-wide",
@@ -96,7 +96,7 @@ absl::Status Prepare(const std::string& engine, const Config& c, int64_t n,
 
 absl::StatusOr<RunResult> Run(const std::string& name, const Mix& mix, const std::string& engine,
                               const Config& c) {
-  const int64_t n = ScaleOr(c, kDefaultRecords);
+  const int64_t n = ScaleOr(c, kYcsbRecords);
   std::string prepared = PreparedDir(c, "ycsb", engine);
   RETURN_IF_ERROR(Prepare(engine, c, n, prepared));
   std::string dir = FreshDir(c, name + "-" + engine);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 
+#include "bench/micro/micro_util.h"
 #include "benchmark/benchmark.h"
 #include "core/engine/engine.h"
 #include "rocksdb/cache.h"
@@ -19,22 +20,13 @@
 
 namespace {
 
-// Iterations and the preloaded key count can be lowered through the environment, for runs under
-// valgrind --tool=callgrind (instruction counts are repeatable where wall time is not):
-// TESSERA_BENCH_ITERS, TESSERA_BENCH_PRELOAD.
-int64_t EnvOr(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::atoll(v) : fallback;
-}
+using tessera::bench::micro::EnvOr;
+using tessera::bench::micro::TempPath;
+
+// Iterations and the preloaded key count (lower them through the environment: micro_util.h).
 const int kPreload = static_cast<int>(EnvOr("TESSERA_BENCH_PRELOAD", 200000));
 const int64_t kWriteIters = EnvOr("TESSERA_BENCH_ITERS", 200000);
 const int64_t kReadIters = EnvOr("TESSERA_BENCH_ITERS", 500000);
-
-std::string TempPath(const char* name) {
-  auto p = std::filesystem::temp_directory_path() / (std::string("tessera-bench-") + name);
-  std::filesystem::remove_all(p);
-  return p.string();
-}
 
 std::string Key(uint64_t n) {
   char buf[17];

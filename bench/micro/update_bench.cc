@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <random>
 
+#include "bench/micro/micro_util.h"
 #include "benchmark/benchmark.h"
 #include "rocksdb/db.h"
 #include "tessera/db.h"
@@ -17,18 +18,11 @@
 
 namespace {
 
-int64_t EnvOr(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::atoll(v) : fallback;
-}
+using tessera::bench::micro::EnvOr;
+using tessera::bench::micro::TempPath;
+
 const int kRecords = static_cast<int>(EnvOr("TESSERA_BENCH_PRELOAD", 10000));
 const int64_t kIters = EnvOr("TESSERA_BENCH_ITERS", 50000);
-
-std::string TempPath(const char* name) {
-  auto p = std::filesystem::temp_directory_path() / (std::string("tessera-bench-") + name);
-  std::filesystem::remove_all(p);
-  return p.string();
-}
 
 std::string RecordKey(int n) { return "user" + std::to_string(1000000 + n); }
 std::string FieldName(int i) { return "field" + std::to_string(i); }
@@ -39,7 +33,7 @@ std::string Record(uint64_t r) {
   return v;
 }
 
-tessera::Options TesseraOptions() {
+tessera::Options UpdateBenchOptions() {
   tessera::Options o;
   o.log_destination = tessera::LogDestination::kNone;
   o.block_cache_bytes = 256 << 20;
@@ -47,7 +41,7 @@ tessera::Options TesseraOptions() {
 }
 
 void BM_Update_TesseraDoc(benchmark::State& state) {
-  auto db = tessera::DB::Open(TempPath("doc-update"), TesseraOptions());
+  auto db = tessera::DB::Open(TempPath("doc-update"), UpdateBenchOptions());
   if (!db.ok()) return state.SkipWithError("cannot open the database");
   auto docs = tessera::DocStore::Open(db->get());
   if (!docs.ok()) return state.SkipWithError("cannot open the document store");
@@ -76,7 +70,7 @@ void BM_Update_TesseraDoc(benchmark::State& state) {
 BENCHMARK(BM_Update_TesseraDoc)->Iterations(kIters)->Unit(benchmark::kMicrosecond);
 
 void BM_Update_TesseraKv(benchmark::State& state) {
-  auto db = tessera::DB::Open(TempPath("kv-update"), TesseraOptions());
+  auto db = tessera::DB::Open(TempPath("kv-update"), UpdateBenchOptions());
   if (!db.ok()) return state.SkipWithError("cannot open the database");
   auto kv = tessera::KvStore::Open(db->get());
   if (!kv.ok()) return state.SkipWithError("cannot open the key-value store");

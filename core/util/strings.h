@@ -11,7 +11,6 @@
 #include <type_traits>
 
 #include "absl/strings/string_view.h"
-#include "core/util/strings.h"
 
 namespace tessera::util {
 
@@ -38,5 +37,11 @@ std::string StrCat(const Pieces&... pieces) {
 
 // A std::string_view of an absl::string_view (status messages).
 inline std::string_view ToStd(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+
+// An absl::string_view of a std::string_view (Debian's Abseil has its own string_view: the
+// heterogeneous lookups of its hash containers take that one).
+inline absl::string_view AbslView(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
 }  // namespace tessera::util

@@ -15,7 +15,7 @@ namespace {
 
 int Sign(int v) { return (v > 0) - (v < 0); }
 
-Json RandomValue(std::mt19937_64& rng, int depth) {
+Json RandomCodecValue(std::mt19937_64& rng, int depth) {
   int kind = static_cast<int>(rng() % (depth > 2 ? 6 : 8));
   switch (kind) {
     case 0:
@@ -32,13 +32,13 @@ Json RandomValue(std::mt19937_64& rng, int depth) {
       return Json(std::string(1, '\0') + "x");
     case 6: {
       Json a = Json::array();
-      for (size_t n = rng() % 3; n > 0; --n) a.push_back(RandomValue(rng, depth + 1));
+      for (size_t n = rng() % 3; n > 0; --n) a.push_back(RandomCodecValue(rng, depth + 1));
       return a;
     }
     default: {
       Json o = Json::object();
       for (size_t n = rng() % 3; n > 0; --n) {
-        o[std::string(1, static_cast<char>('a' + rng() % 3))] = RandomValue(rng, depth + 1);
+        o[std::string(1, static_cast<char>('a' + rng() % 3))] = RandomCodecValue(rng, depth + 1);
       }
       return o;
     }
@@ -48,7 +48,7 @@ Json RandomValue(std::mt19937_64& rng, int depth) {
 TEST(DocCodecTest, ComponentOrderAgreesWithSortKeyOrder) {
   std::mt19937_64 rng(7);
   for (int i = 0; i < 20000; ++i) {
-    Json a = RandomValue(rng, 0), b = RandomValue(rng, 0);
+    Json a = RandomCodecValue(rng, 0), b = RandomCodecValue(rng, 0);
     std::string ea = EncodeComponent(a), eb = EncodeComponent(b);
     int bytes = Sign(ea.compare(eb));
     EXPECT_EQ(bytes, Sign(query::CompareSortKeys(a, b))) << a.dump() << " vs " << b.dump();
@@ -60,7 +60,7 @@ TEST(DocCodecTest, ComponentOrderAgreesWithSortKeyOrder) {
 TEST(DocCodecTest, ComponentsRoundTrip) {
   std::mt19937_64 rng(11);
   for (int i = 0; i < 5000; ++i) {
-    Json v = RandomValue(rng, 0);
+    Json v = RandomCodecValue(rng, 0);
     std::string e = EncodeComponent(v);
     std::string_view in = e;
     absl::StatusOr<Json> back = DecodeComponent(&in);

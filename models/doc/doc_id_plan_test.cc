@@ -11,11 +11,10 @@
 #include "models/doc/doc_test_util.h"
 #include "query/filter.h"
 #include "query/value.h"
+#include "tests/util/json_test_util.h"
 
 namespace tessera::test {
 namespace {
-
-Json J(const char* text) { return Json::parse(text); }
 
 class DocIdPlanTest : public DocDbTest {
  protected:

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "models/doc/doc_test_util.h"
+#include "tests/util/json_test_util.h"
 
 namespace tessera::test {
 namespace {
@@ -17,8 +18,6 @@ class DocIndexTest : public DocDbTest {
     return r.ok() ? *r : DocExplain{};
   }
 };
-
-Json J(const char* text) { return Json::parse(text); }
 
 std::vector<Json> People() {
   std::vector<Json> out;

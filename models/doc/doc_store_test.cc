@@ -2,13 +2,12 @@
 #include <gtest/gtest.h>
 
 #include "models/doc/doc_test_util.h"
+#include "tests/util/json_test_util.h"
 
 namespace tessera::test {
 namespace {
 
 class DocStoreTest : public DocDbTest {};
-
-Json J(const char* text) { return Json::parse(text); }
 
 TEST_F(DocStoreTest, InsertGetAndGeneratedIds) {
   ASSERT_OK_AND_ASSIGN(auto ids, docs_->Insert("users", {J(R"({"_id": 1, "name": "ada"})"),

@@ -15,36 +15,15 @@
 #include "models/doc/doc_codec.h"
 #include "models/doc/doc_test_util.h"
 #include "query/filter.h"
+#include "tests/util/json_test_util.h"
 
 namespace tessera::doc {
 namespace {
 
-// Equal values of equal types all the way down (nlohmann's == treats 1u and 1 as equal).
-bool SameTyped(const Json& a, const Json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
-      if (ia.key() != ib.key() || !SameTyped(ia.value(), ib.value())) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!SameTyped(a[i], b[i])) return false;
-    }
-    return true;
-  }
-  if (a.is_number_float()) {
-    double x = a.get<double>(), y = b.get<double>();
-    return (std::isnan(x) && std::isnan(y)) || std::memcmp(&x, &y, sizeof x) == 0;
-  }
-  return a == b;
-}
+using test::SameTyped;
 
 // Scalars of every stored type from a small domain, so that filters often match.
-Json RandomScalar(std::mt19937_64& rng) {
+Json RandomViewScalar(std::mt19937_64& rng) {
   switch (rng() % 10) {
     case 0:
       return Json(static_cast<int64_t>(rng() % 7) - 3);
@@ -69,30 +48,30 @@ Json RandomScalar(std::mt19937_64& rng) {
   }
 }
 
-Json RandomValue(std::mt19937_64& rng, int depth) {
+Json RandomViewValue(std::mt19937_64& rng, int depth) {
   switch (depth > 2 ? 0 : rng() % 6) {
     case 4: {
       Json a = Json::array();
-      for (size_t n = rng() % 4; n > 0; --n) a.push_back(RandomValue(rng, depth + 1));
+      for (size_t n = rng() % 4; n > 0; --n) a.push_back(RandomViewValue(rng, depth + 1));
       return a;
     }
     case 5: {
       Json o = Json::object();
       for (size_t n = rng() % 3; n > 0; --n) {
-        o[std::string(1, static_cast<char>('a' + rng() % 3))] = RandomValue(rng, depth + 1);
+        o[std::string(1, static_cast<char>('a' + rng() % 3))] = RandomViewValue(rng, depth + 1);
       }
       return o;
     }
     default:
-      return RandomScalar(rng);
+      return RandomViewScalar(rng);
   }
 }
 
-Json RandomDocument(std::mt19937_64& rng) {
+Json RandomViewDocument(std::mt19937_64& rng) {
   Json d = Json::object();
-  d["_id"] = RandomScalar(rng);
+  d["_id"] = RandomViewScalar(rng);
   for (size_t n = rng() % 6; n > 0; --n) {
-    d[std::string(1, static_cast<char>('a' + rng() % 4))] = RandomValue(rng, 1);
+    d[std::string(1, static_cast<char>('a' + rng() % 4))] = RandomViewValue(rng, 1);
   }
   return d;
 }
@@ -103,7 +82,7 @@ std::string RandomPath(std::mt19937_64& rng) {
   return kPaths[rng() % (sizeof(kPaths) / sizeof(kPaths[0]))];
 }
 
-Json RandomCondition(std::mt19937_64& rng, int depth);
+Json RandomViewCondition(std::mt19937_64& rng, int depth);
 
 Json RandomOperators(std::mt19937_64& rng, int depth) {
   static const char* kOps[] = {"$eq",    "$ne",  "$gt",   "$gte",       "$lt",
@@ -111,7 +90,7 @@ Json RandomOperators(std::mt19937_64& rng, int depth) {
                                "$regex", "$all", "$size", "$elemMatch", "$not"};
   std::string op = kOps[rng() % (sizeof(kOps) / sizeof(kOps[0]))];
   Json list = Json::array();
-  for (size_t n = 1 + rng() % 3; n > 0; --n) list.push_back(RandomScalar(rng));
+  for (size_t n = 1 + rng() % 3; n > 0; --n) list.push_back(RandomViewScalar(rng));
   if (op == "$in" || op == "$nin" || op == "$all") return Json{{op, list}};
   if (op == "$exists") return Json{{op, rng() % 2 == 0}};
   if (op == "$type") {
@@ -122,30 +101,31 @@ Json RandomOperators(std::mt19937_64& rng, int depth) {
   if (op == "$regex") return Json{{op, rng() % 2 == 0 ? "^a" : "b"}};
   if (op == "$size") return Json{{op, static_cast<int64_t>(rng() % 3)}};
   if (op == "$elemMatch") {
-    if (rng() % 2 == 0) return Json{{op, {{"$gte", RandomScalar(rng)}}}};
-    return Json{{op, {{"a", RandomScalar(rng)}}}};
+    if (rng() % 2 == 0) return Json{{op, {{"$gte", RandomViewScalar(rng)}}}};
+    return Json{{op, {{"a", RandomViewScalar(rng)}}}};
   }
   if (op == "$not") {
-    if (depth > 1) return Json{{"$not", {{"$eq", RandomScalar(rng)}}}};
+    if (depth > 1) return Json{{"$not", {{"$eq", RandomViewScalar(rng)}}}};
     return Json{{op, RandomOperators(rng, depth + 1)}};
   }
-  return Json{{op, RandomScalar(rng)}};
+  return Json{{op, RandomViewScalar(rng)}};
 }
 
-Json RandomCondition(std::mt19937_64& rng, int depth) {
+Json RandomViewCondition(std::mt19937_64& rng, int depth) {
   if (depth < 2 && rng() % 5 == 0) {
     static const char* kLogic[] = {"$and", "$or", "$nor"};
     Json clauses = Json::array();
-    for (size_t n = 1 + rng() % 3; n > 0; --n) clauses.push_back(RandomCondition(rng, depth + 1));
+    for (size_t n = 1 + rng() % 3; n > 0; --n)
+      clauses.push_back(RandomViewCondition(rng, depth + 1));
     return Json{{kLogic[rng() % 3], clauses}};
   }
-  if (rng() % 4 == 0) return Json{{RandomPath(rng), RandomScalar(rng)}};  // implicit equality
+  if (rng() % 4 == 0) return Json{{RandomPath(rng), RandomViewScalar(rng)}};  // implicit equality
   return Json{{RandomPath(rng), RandomOperators(rng, depth)}};
 }
 
-Json RandomFilter(std::mt19937_64& rng) {
+Json RandomViewFilter(std::mt19937_64& rng) {
   Json f = Json::object();
-  for (size_t n = rng() % 3; n > 0; --n) f.update(RandomCondition(rng, 0));
+  for (size_t n = rng() % 3; n > 0; --n) f.update(RandomViewCondition(rng, 0));
   return f;
 }
 
@@ -153,7 +133,7 @@ TEST(LazyDocumentTest, FieldsAreTheDecodedFields) {
   std::mt19937_64 rng(17);
   LazyDocument view;
   for (int i = 0; i < 1000; ++i) {
-    std::string stored = EncodeDocument(RandomDocument(rng));
+    std::string stored = EncodeDocument(RandomViewDocument(rng));
     // What the full decode gives (a non-negative integer comes back unsigned, as from nlohmann).
     Json doc = *DecodeDocument(stored);
     ASSERT_TRUE(view.Reset(stored).ok());
@@ -186,13 +166,13 @@ TEST(LazyDocumentTest, FilterOnTheViewEqualsFilterOnTheDocument) {
   std::vector<Json> docs;
   std::vector<std::string> stored;
   for (int i = 0; i < 200; ++i) {
-    docs.push_back(RandomDocument(rng));
+    docs.push_back(RandomViewDocument(rng));
     stored.push_back(EncodeDocument(docs.back()));
   }
   LazyDocument view;
   int filters = 0, matches = 0;
   while (filters < 400) {
-    Json f = RandomFilter(rng);
+    Json f = RandomViewFilter(rng);
     absl::StatusOr<query::Filter> filter = query::Filter::Parse(f);
     if (!filter.ok()) continue;  // a random combination the language rejects
     ++filters;
@@ -270,7 +250,7 @@ TEST_F(FindViewsTest, ViewsAreFindsDocuments) {
   std::mt19937_64 rng(31);
   std::vector<Json> docs;
   for (int i = 0; i < 150; ++i) {
-    Json d = RandomDocument(rng);
+    Json d = RandomViewDocument(rng);
     d["_id"] = i;
     docs.push_back(d);
   }
@@ -280,7 +260,7 @@ TEST_F(FindViewsTest, ViewsAreFindsDocuments) {
   ASSERT_OK(docs_->CreateIndex("indexed", {.keys = {{"b", -1}}}, nullptr).status());
   int checked = 0;
   for (int q = 0; q < 80; ++q) {
-    Json filter = RandomFilter(rng);
+    Json filter = RandomViewFilter(rng);
     if (!query::Filter::Parse(filter).ok()) continue;
     DocFindOptions o;
     if (rng() % 3 == 0) o.skip = rng() % 5;

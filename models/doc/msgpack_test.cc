@@ -16,37 +16,14 @@
 #include "models/doc/doc_find.h"
 #include "query/filter.h"
 #include "query/projection.h"
+#include "tests/util/json_test_util.h"
 
 namespace tessera::doc {
 namespace {
 
-// Equal values of equal types all the way down (nlohmann's == treats 1u and 1 as equal).
-bool SameTyped(const Json& a, const Json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    auto ia = a.begin();
-    auto ib = b.begin();
-    for (; ia != a.end(); ++ia, ++ib) {
-      if (ia.key() != ib.key() || !SameTyped(ia.value(), ib.value())) return false;
-    }
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!SameTyped(a[i], b[i])) return false;
-    }
-    return true;
-  }
-  if (a.is_number_float()) {
-    double x = a.get<double>(), y = b.get<double>();
-    return (std::isnan(x) && std::isnan(y)) || std::memcmp(&x, &y, sizeof x) == 0;
-  }
-  return a == b;
-}
+using test::SameTyped;
 
-std::string RandomString(std::mt19937_64& rng) {
+std::string RandomMsgpackString(std::mt19937_64& rng) {
   static const std::vector<std::string> kPieces = {"a",
                                                    "field",
                                                    "\"",
@@ -96,7 +73,7 @@ int64_t RandomInt(std::mt19937_64& rng) {
   return static_cast<int64_t>(rng() >> shift) * (rng() % 2 == 0 ? 1 : -1);
 }
 
-Json RandomValue(std::mt19937_64& rng, int depth) {
+Json RandomMsgpackValue(std::mt19937_64& rng, int depth) {
   switch (rng() % (depth > 3 ? 8 : 10)) {
     case 0:
       return Json(nullptr);
@@ -114,7 +91,7 @@ Json RandomValue(std::mt19937_64& rng, int depth) {
     }
     case 5:
     case 6:
-      return Json(RandomString(rng));
+      return Json(RandomMsgpackString(rng));
     case 7: {
       std::vector<uint8_t> bytes(rng() % 3 == 0 ? 300 : rng() % 18);
       for (auto& b : bytes) b = static_cast<uint8_t>(rng());
@@ -124,25 +101,25 @@ Json RandomValue(std::mt19937_64& rng, int depth) {
     case 8: {
       Json a = Json::array();
       for (size_t n = rng() % 4 == 0 ? 17 : rng() % 4; n > 0; --n) {
-        a.push_back(RandomValue(rng, depth + 1));
+        a.push_back(RandomMsgpackValue(rng, depth + 1));
       }
       return a;
     }
     default: {
       Json o = Json::object();
       for (size_t n = rng() % 4 == 0 ? 18 : rng() % 4; n > 0; --n) {
-        o[std::string(1, static_cast<char>('a' + rng() % 20))] = RandomValue(rng, depth + 1);
+        o[std::string(1, static_cast<char>('a' + rng() % 20))] = RandomMsgpackValue(rng, depth + 1);
       }
       return o;
     }
   }
 }
 
-Json RandomDocument(std::mt19937_64& rng) {
+Json RandomMsgpackDocument(std::mt19937_64& rng) {
   Json d = Json::object();
-  d["_id"] = RandomValue(rng, 3);
+  d["_id"] = RandomMsgpackValue(rng, 3);
   for (size_t n = rng() % 20; n > 0; --n) {
-    d[std::string(1, static_cast<char>('a' + rng() % 8))] = RandomValue(rng, 1);
+    d[std::string(1, static_cast<char>('a' + rng() % 8))] = RandomMsgpackValue(rng, 1);
   }
   return d;
 }
@@ -150,7 +127,7 @@ Json RandomDocument(std::mt19937_64& rng) {
 TEST(MsgpackTest, EncodesAndDecodesExactlyAsNlohmann) {
   std::mt19937_64 rng(99);
   for (int i = 0; i < 3000; ++i) {
-    Json doc = RandomDocument(rng);
+    Json doc = RandomMsgpackDocument(rng);
     std::string mine;
     AppendMsgpack(doc, &mine);
     std::vector<uint8_t> theirs = Json::to_msgpack(doc);
@@ -193,7 +170,7 @@ TEST(MsgpackTest, MalformedInputIsDataLossNeverACrash) {
   std::mt19937_64 rng(5);
   for (int i = 0; i < 60; ++i) {
     std::string bytes;
-    AppendMsgpack(RandomDocument(rng), &bytes);
+    AppendMsgpack(RandomMsgpackDocument(rng), &bytes);
     // Every strict prefix is truncated.
     for (size_t cut = 0; cut < bytes.size(); ++cut) {
       Json out;
@@ -228,7 +205,7 @@ TEST(MsgpackTest, MalformedInputIsDataLossNeverACrash) {
 TEST(MsgpackTest, DecodingSomeFieldsEqualsTheFullDecodeRestricted) {
   std::mt19937_64 rng(11);
   for (int i = 0; i < 2000; ++i) {
-    Json doc = RandomDocument(rng);
+    Json doc = RandomMsgpackDocument(rng);
     std::string bytes;
     AppendMsgpack(doc, &bytes);
     FieldSet only;
@@ -256,8 +233,9 @@ TEST(MsgpackTest, ProjectionDecodedLazilyEqualsProjectionOfTheFullDecode) {
   static const std::vector<std::string> kPaths = {"a", "b", "c", "d.a", "d.b.c", "e", "f.g", "_id"};
   int checked = 0;
   for (int i = 0; i < 2000; ++i) {
-    Json doc = RandomDocument(rng);
-    if (rng() % 2 == 0) doc["d"] = Json{{"a", RandomValue(rng, 2)}, {"b", {{"c", 1}, {"x", 2}}}};
+    Json doc = RandomMsgpackDocument(rng);
+    if (rng() % 2 == 0)
+      doc["d"] = Json{{"a", RandomMsgpackValue(rng, 2)}, {"b", {{"c", 1}, {"x", 2}}}};
     if (rng() % 3 == 0) doc["f"] = Json::array({Json{{"g", 1}, {"h", 2}}, 5, Json{{"h", 3}}});
     Json spec = Json::object();
     for (size_t n = 1 + rng() % 3; n > 0; --n) spec[kPaths[rng() % kPaths.size()]] = 1;
@@ -305,7 +283,7 @@ TEST(MsgpackTest, ExclusionProjectionsNeedTheWholeDocument) {
 TEST(JsonTextTest, EqualsNlohmannsCompactDump) {
   std::mt19937_64 rng(3);
   for (int i = 0; i < 5000; ++i) {
-    Json v = i % 2 == 0 ? RandomDocument(rng) : RandomValue(rng, 0);
+    Json v = i % 2 == 0 ? RandomMsgpackDocument(rng) : RandomMsgpackValue(rng, 0);
     EXPECT_EQ(JsonText(v), v.dump(-1, ' ', false, Json::error_handler_t::replace));
   }
   Json keys = Json::object();

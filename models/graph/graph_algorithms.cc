@@ -9,20 +9,10 @@
 #include <unordered_map>
 
 #include "core/util/strings.h"
+#include "models/graph/graph_cancel.h"
 #include "tessera/status.h"
 
 namespace tessera::graph {
-namespace {
-
-// Vertices (or edges) between two polls of SubgraphOptions::cancelled.
-constexpr uint32_t kCancelPoll = 4096;
-
-absl::Status CheckCancelled(const SubgraphOptions& o, std::string_view what) {
-  if (o.cancelled && o.cancelled()) return absl::CancelledError(util::StrCat(what, " cancelled"));
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<Subgraph> LoadSubgraph(GraphReader& r, const SubgraphOptions& o) {
   Subgraph g;

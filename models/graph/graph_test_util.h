@@ -19,6 +19,9 @@
 
 namespace tessera::test {
 
+// Every direction, for tests that check each against the reference graph.
+inline constexpr Direction kDirs[] = {Direction::kOut, Direction::kIn, Direction::kBoth};
+
 struct RefEdge {
   std::string src, dst, type;
   double weight = 1;

@@ -11,9 +11,6 @@
 namespace tessera::graph {
 namespace {
 
-// Debian's Abseil has its own string_view: heterogeneous lookups take it.
-absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 absl::Status NotFoundVertex(std::string_view graph, std::string_view id) {
   return absl::NotFoundError(
       util::StrCat("graph ", graph, ": vertex \"", id.substr(0, 128), "\" does not exist"));
@@ -54,7 +51,7 @@ std::vector<std::string> Names(const Topology& t, std::vector<uint32_t> numbers)
 }  // namespace
 
 int64_t Topology::Find(std::string_view id) const {
-  auto it = number.find(AV(id));
+  auto it = number.find(util::AbslView(id));
   return it == number.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
@@ -62,7 +59,7 @@ absl::StatusOr<std::shared_ptr<const Topology>> BuildTopology(GraphReader& r, ui
   auto t = std::make_shared<Topology>();
   t->position = position;
   RETURN_IF_ERROR(r.ForEachVertex([&](std::string_view id, const VertexRecord&) {
-    t->number.emplace(AV(id), static_cast<uint32_t>(t->names.size()));
+    t->number.emplace(util::AbslView(id), static_cast<uint32_t>(t->names.size()));
     t->names.emplace_back(id);
   }));
   const size_t n = t->names.size();
@@ -82,14 +79,15 @@ absl::StatusOr<std::shared_ptr<const Topology>> BuildTopology(GraphReader& r, ui
       bad = absl::ResourceExhaustedError("graph topology: too many edges to cache");
       return false;
     }
-    auto v = t->number.find(AV(vertex));
-    auto o = t->number.find(AV(e.other));
+    auto v = t->number.find(util::AbslView(vertex));
+    auto o = t->number.find(util::AbslView(e.other));
     if (v == t->number.end() || o == t->number.end()) {
       bad =
           absl::DataLossError(util::StrCat("graph ", r.name(), ": adjacency of a missing vertex"));
       return false;
     }
-    auto [ty, added] = type_number.emplace(AV(e.type), static_cast<uint32_t>(t->types.size()));
+    auto [ty, added] =
+        type_number.emplace(util::AbslView(e.type), static_cast<uint32_t>(t->types.size()));
     if (added) t->types.emplace_back(e.type);
     raw[static_cast<int>(e.dir)].push_back({v->second, o->second, ty->second});
     return true;

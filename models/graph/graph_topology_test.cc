@@ -15,8 +15,7 @@
 namespace tessera::test {
 namespace {
 
-const Direction kDirs[] = {Direction::kOut, Direction::kIn, Direction::kBoth};
-const std::vector<std::vector<std::string>> kTypeFilters = {{}, {"a"}, {"b", "a"}, {"zz"}};
+const std::vector<std::vector<std::string>> kTopologyTypeFilters = {{}, {"a"}, {"b", "a"}, {"zz"}};
 
 std::vector<std::string> RefKHop(const RefGraph& g, const std::string& v, int k, Direction d,
                                  const std::vector<std::string>& types) {
@@ -61,7 +60,7 @@ TEST_F(GraphTopologyTest, TraversalsOverTheCopyMatchTheReference) {
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->names, ref.vertices);
   for (Direction d : kDirs) {
-    for (const auto& types : kTypeFilters) {
+    for (const auto& types : kTopologyTypeFilters) {
       for (const std::string& v : ref.vertices) {
         ASSERT_OK_AND_ASSIGN(auto n, graph::TopologyNeighbors(*t, "g", v, Trav(d, types)));
         EXPECT_EQ(n, RefNeighbors(ref, v, d, types)) << v;

@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "core/util/strings.h"
+#include "models/graph/graph_cancel.h"
 #include "nlohmann/json.hpp"
 #include "query/filter.h"
 #include "tessera/status.h"
@@ -21,17 +22,6 @@ namespace tessera::graph {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Adjacency entries (or expansion steps) between two polls of TraversalOptions::cancelled.
-constexpr size_t kCancelPoll = 4096;
-
-absl::Status CheckCancelled(const TraversalOptions& o, std::string_view what) {
-  if (o.cancelled && o.cancelled()) return absl::CancelledError(util::StrCat(what, " cancelled"));
-  return absl::OkStatus();
-}
-
-// Debian's Abseil has its own string_view: heterogeneous lookups in its hash containers take it.
-absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 absl::Status CheckTypes(const TraversalOptions& o) {
   for (const std::string& t : o.types) {
@@ -114,7 +104,7 @@ absl::StatusOr<std::vector<std::string>> KHop(GraphReader& r, std::string_view i
   // Each vertex is stored once in `out` (in discovery order, so each level is a range of it) and
   // once in `seen`; adjacency keys are decoded in place, one iterator serves every vertex.
   absl::flat_hash_set<std::string> seen;
-  seen.emplace(AV(id));
+  seen.emplace(util::AbslView(id));
   std::vector<std::string> out;
   bool full = false;
   bool any_edge = false;
@@ -128,8 +118,8 @@ absl::StatusOr<std::vector<std::string>> KHop(GraphReader& r, std::string_view i
       if (hop > 0) v = out[level_begin + i];  // a copy: `out` grows during the scan
       RETURN_IF_ERROR(r.ForEachEdge(v, o.direction, o.types, [&](const AdjEntry& e) {
         any_edge = true;
-        if (seen.find(AV(e.other)) != seen.end()) return true;
-        seen.emplace(AV(e.other));
+        if (seen.find(util::AbslView(e.other)) != seen.end()) return true;
+        seen.emplace(util::AbslView(e.other));
         out.emplace_back(e.other);
         if (o.limit != 0 && out.size() >= o.limit) {
           full = true;
@@ -183,7 +173,7 @@ absl::StatusOr<std::optional<GraphPath>> Bfs(GraphReader& r, const std::string& 
     Direction dir;
     uint32_t Add(std::string_view v, uint32_t from, uint32_t d) {
       auto id = static_cast<uint32_t>(names.size());
-      index.emplace(AV(v), id);
+      index.emplace(util::AbslView(v), id);
       names.emplace_back(v);
       parent.push_back(from);
       depth.push_back(d);
@@ -209,9 +199,9 @@ absl::StatusOr<std::optional<GraphPath>> Bfs(GraphReader& r, const std::string& 
       const uint32_t from = static_cast<uint32_t>(i);
       const uint32_t d = a.depth[i] + 1;
       RETURN_IF_ERROR(r.ForEachEdge(v, a.dir, o.types, [&](const AdjEntry& e) {
-        if (a.index.find(AV(e.other)) != a.index.end()) return true;
+        if (a.index.find(util::AbslView(e.other)) != a.index.end()) return true;
         uint32_t id = a.Add(e.other, from, d);
-        auto met = b.index.find(AV(e.other));
+        auto met = b.index.find(util::AbslView(e.other));
         if (met != b.index.end() && d + b.depth[met->second] < best) {
           best = d + b.depth[met->second];
           best_a = id;

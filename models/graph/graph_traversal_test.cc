@@ -10,7 +10,6 @@
 namespace tessera::test {
 namespace {
 
-const Direction kDirs[] = {Direction::kOut, Direction::kIn, Direction::kBoth};
 const std::vector<std::vector<std::string>> kTypeFilters = {{}, {"a"}, {"b"}, {"a", "b"}};
 
 class GraphTraversalTest : public GraphDbTest, public ::testing::WithParamInterface<uint32_t> {

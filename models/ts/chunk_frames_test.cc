@@ -9,19 +9,20 @@
 #include <random>
 
 #include "models/ts/chunk_codec.h"
+#include "models/ts/ts_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace tessera::ts {
 namespace {
 
-constexpr int64_t kSec = 1000000000;
-constexpr int64_t kBase = int64_t{1767225600} * kSec;
+using test::kBase;
+using test::kSec;
 
 // Header bytes of a v4 chunk of under 128 points without an index: version, type, count (1
 // byte), last point (16), index length 0.
 constexpr size_t kHead = 20;
 
-void ExpectRoundTrip(ValueType type, const std::vector<RawPoint>& pts) {
+void ExpectFramesRoundTrip(ValueType type, const std::vector<RawPoint>& pts) {
   ASSERT_OK_AND_ASSIGN(std::string enc, EncodeChunk(type, pts));
   ASSERT_EQ(enc[0], 4);
   ASSERT_OK_AND_ASSIGN(DecodedChunk dec, DecodeChunk(enc));
@@ -69,7 +70,7 @@ TEST(ChunkFramesTest, EveryWidthAndFrameLengthRoundTrips) {
         pts.push_back({t, base + (rng() & mask)});
         t += 1 + static_cast<int64_t>(rng() & tmask);
       }
-      ExpectRoundTrip(ValueType::kInt, pts);
+      ExpectFramesRoundTrip(ValueType::kInt, pts);
       // The frame directly, inside a value of exactly its bytes (ASan sees any read past it).
       const size_t len = std::min(n, kFramePoints);
       std::string frame;
@@ -87,11 +88,11 @@ TEST(ChunkFramesTest, EveryWidthAndFrameLengthRoundTrips) {
 TEST(ChunkFramesTest, Int64RangeBlocksAndBools) {
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  ExpectRoundTrip(ValueType::kInt, {{kMin, static_cast<uint64_t>(kMax)},
-                                    {kMin + 1, static_cast<uint64_t>(kMin)},
-                                    {0, 0},
-                                    {kMax - 1, static_cast<uint64_t>(kMax)},
-                                    {kMax, static_cast<uint64_t>(kMin)}});
+  ExpectFramesRoundTrip(ValueType::kInt, {{kMin, static_cast<uint64_t>(kMax)},
+                                          {kMin + 1, static_cast<uint64_t>(kMin)},
+                                          {0, 0},
+                                          {kMax - 1, static_cast<uint64_t>(kMax)},
+                                          {kMax, static_cast<uint64_t>(kMin)}});
   // Chunks over several blocks (a new block starts a frame): 10 s points for 5 hours with a
   // gap, TSBS-like walks and random bools.
   std::mt19937_64 rng(92);
@@ -104,7 +105,7 @@ TEST(ChunkFramesTest, Int64RangeBlocksAndBools) {
       pts.push_back({kBase + i * 10 * kSec + (i % 17 == 0 ? 5 : 0),
                      type == ValueType::kBool ? rng() % 2 : static_cast<uint64_t>(v)});
     }
-    ExpectRoundTrip(type, pts);
+    ExpectFramesRoundTrip(type, pts);
     ASSERT_OK_AND_ASSIGN(std::string enc, EncodeChunk(type, pts));
     ChunkInfo info;
     ASSERT_OK(ParseChunk(enc, &info));
@@ -114,7 +115,7 @@ TEST(ChunkFramesTest, Int64RangeBlocksAndBools) {
     for (int64_t i = 0; i < 1000; ++i) same.push_back({kBase + i * kSec, 1});
     ASSERT_OK_AND_ASSIGN(std::string c, EncodeChunk(ValueType::kBool, same));
     EXPECT_LT(c.size(), 150u);
-    ExpectRoundTrip(ValueType::kBool, same);
+    ExpectFramesRoundTrip(ValueType::kBool, same);
   }
 }
 

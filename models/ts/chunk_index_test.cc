@@ -10,13 +10,14 @@
 #include "core/codec/coding.h"
 #include "models/ts/chunk_codec.h"
 #include "models/ts/chunk_index.h"
+#include "models/ts/ts_test_util.h"
 #include "tests/util/test_util.h"
 
 namespace tessera::ts {
 namespace {
 
-constexpr int64_t kSec = 1000000000;
-constexpr int64_t kBase = int64_t{1767225600} * kSec;  // a 2-hour window start
+using test::kBase;  // a 2-hour window start
+using test::kSec;
 constexpr int64_t kWindow = 2 * 3600 * kSec;
 
 // A random value of `type`, special floats and repeats included.

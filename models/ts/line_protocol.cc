@@ -78,18 +78,11 @@ class LineParser {
   size_t line_;
 };
 
-bool IsTrue(std::string_view v) {
-  return v == "t" || v == "T" || v == "true" || v == "True" || v == "TRUE";
-}
-bool IsFalse(std::string_view v) {
-  return v == "f" || v == "F" || v == "false" || v == "False" || v == "FALSE";
-}
-
 absl::StatusOr<FieldValue> ParseScalar(const LineParser& p, std::string_view key,
                                        std::string_view raw) {
   if (raw.empty()) return p.Error(util::StrCat("field '", key, "' has no value"));
-  if (IsTrue(raw)) return FieldValue(true);
-  if (IsFalse(raw)) return FieldValue(false);
+  if (IsTrueLiteral(raw)) return FieldValue(true);
+  if (IsFalseLiteral(raw)) return FieldValue(false);
   const char last = raw.back();
   if (last == 'i') {
     int64_t v = 0;

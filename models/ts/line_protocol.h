@@ -38,6 +38,14 @@ enum class Precision { kNanoseconds, kMicroseconds, kMilliseconds, kSeconds };
 // Nanoseconds per unit of `p` (1 for nanoseconds, 10^9 for seconds).
 int64_t PrecisionScale(Precision p);
 
+// Line protocol's boolean literals: t, T, true, True, TRUE and f, F, false, False, FALSE.
+inline bool IsTrueLiteral(std::string_view v) {
+  return v == "t" || v == "T" || v == "true" || v == "True" || v == "TRUE";
+}
+inline bool IsFalseLiteral(std::string_view v) {
+  return v == "f" || v == "F" || v == "false" || v == "False" || v == "FALSE";
+}
+
 // A field value: float, int64, uint64, bool or string.
 using FieldValue = std::variant<double, int64_t, uint64_t, bool, std::string>;
 

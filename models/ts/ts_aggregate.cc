@@ -139,22 +139,6 @@ std::vector<std::pair<int64_t, TsValue>> AggregateBuckets(const TsAggregate& agg
   return out;
 }
 
-namespace {
-
-double NumberOf(ValueType type, uint64_t bits) {
-  switch (type) {
-    case ValueType::kFloat:
-      return BitsDouble(bits);
-    case ValueType::kInt:
-      return static_cast<double>(static_cast<int64_t>(bits));
-    case ValueType::kBool:
-      return bits != 0 ? 1.0 : 0.0;
-  }
-  return 0;
-}
-
-}  // namespace
-
 bool BucketAggregator::Supports(const TsAggregate& agg, size_t series) {
   switch (agg.fn) {
     case TsAggFn::kCount:

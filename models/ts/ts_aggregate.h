@@ -29,6 +29,20 @@ inline TsValue ValueOf(ValueType type, uint64_t bits) {
   return int64_t{0};
 }
 
+// The value of `bits` read as `type`, as a double (bools 0 and 1): what aggregates and value
+// conditions compute with.
+inline double NumberOf(ValueType type, uint64_t bits) {
+  switch (type) {
+    case ValueType::kFloat:
+      return std::bit_cast<double>(bits);
+    case ValueType::kInt:
+      return static_cast<double>(static_cast<int64_t>(bits));
+    case ValueType::kBool:
+      return bits != 0 ? 1.0 : 0.0;
+  }
+  return 0;
+}
+
 // One sample of a group: its time, its stored value, and that value as a double (bools as 0/1).
 struct Sample {
   int64_t ts = 0;     // ns

@@ -104,13 +104,6 @@ __attribute__((always_inline)) inline void AddValue(BatchField* f, ValueType typ
   f->points.push_back(RawPoint{ts, bits});
 }
 
-bool IsTrue(std::string_view v) {
-  return v == "t" || v == "T" || v == "true" || v == "True" || v == "TRUE";
-}
-bool IsFalse(std::string_view v) {
-  return v == "f" || v == "F" || v == "false" || v == "False" || v == "FALSE";
-}
-
 // Parses all of [p, end) as decimal digits with an optional leading '-' (when `sign`) into an
 // int64, as std::from_chars would; false for anything else, including values out of range and
 // more than 19 digits (ParseLine then judges them).
@@ -141,9 +134,9 @@ bool FastScalar(std::string_view raw, ValueType* type, uint64_t* bits) {
     *bits = static_cast<uint64_t>(v);
     return true;
   }
-  if (IsTrue(raw) || IsFalse(raw)) {
+  if (IsTrueLiteral(raw) || IsFalseLiteral(raw)) {
     *type = ValueType::kBool;
-    *bits = IsTrue(raw) ? 1 : 0;
+    *bits = IsTrueLiteral(raw) ? 1 : 0;
     return true;
   }
   std::string_view num = raw;

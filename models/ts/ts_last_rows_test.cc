@@ -28,10 +28,10 @@ using test::SameRows;
 class TsLastRowsTest : public test::TsDbTest {};
 
 // (host, field) -> time -> value.
-using Model = std::map<std::pair<std::string, std::string>, std::map<int64_t, double>>;
+using ExpectedPoints = std::map<std::pair<std::string, std::string>, std::map<int64_t, double>>;
 
 // What Last per host gives for `field` in `model` (times < to), as (host -> (time, value)).
-std::map<std::string, std::pair<int64_t, double>> NaiveLast(const Model& model,
+std::map<std::string, std::pair<int64_t, double>> NaiveLast(const ExpectedPoints& model,
                                                             const std::string& field,
                                                             std::optional<int64_t> to) {
   std::map<std::string, std::pair<int64_t, double>> out;
@@ -60,11 +60,11 @@ std::map<std::string, std::pair<int64_t, double>> AsMap(const std::vector<TsRow>
 TEST_F(TsLastRowsTest, LastPointCacheAgreesWithANaiveModelUnderInterleavedWrites) {
   std::mt19937_64 rng(11);
   ASSERT_OK_AND_ASSIGN(auto other, TsStore::Open(db_.get()));
-  Model model;
+  ExpectedPoints model;
   const std::vector<std::string> hosts = {"a", "b", "c", "d"}, fields = {"x", "y"};
-  std::vector<std::pair<std::unique_ptr<Snapshot>, Model>> snaps;
+  std::vector<std::pair<std::unique_ptr<Snapshot>, ExpectedPoints>> snaps;
   int64_t newest = kBase;
-  auto random_points = [&](Model* m) {
+  auto random_points = [&](ExpectedPoints* m) {
     std::vector<TsPoint> pts;
     const int n = 1 + static_cast<int>(rng() % 6);
     for (int i = 0; i < n; ++i) {
@@ -93,7 +93,7 @@ TEST_F(TsLastRowsTest, LastPointCacheAgreesWithANaiveModelUnderInterleavedWrites
     }
     return pts;
   };
-  auto check = [&](const Model& m, const ReadView* view, const std::string& what) {
+  auto check = [&](const ExpectedPoints& m, const ReadView* view, const std::string& what) {
     for (int probe = 0; probe < 3; ++probe) {
       std::optional<int64_t> to;
       if (probe == 2) {
@@ -147,7 +147,7 @@ TEST_F(TsLastRowsTest, LastPointCacheAgreesWithANaiveModelUnderInterleavedWrites
     } else if (op == 6) {
       // A transaction that writes and reads its own points, then commits or rolls back.
       ASSERT_OK_AND_ASSIGN(auto txn, db_->Begin());
-      Model mine = model;
+      ExpectedPoints mine = model;
       ASSERT_OK(ts_->Write(*txn, random_points(&mine)));
       check(mine, txn.get(), "in a transaction");
       if (rng() % 2) {

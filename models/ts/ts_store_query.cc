@@ -55,8 +55,8 @@ absl::Status NoAggregateConditions() {
 }
 
 // Calls f with the conversion of a stored value of `type` to the number value conditions compare
-// (bools 0 and 1), as a callable uint64_t -> double: one switch for a single value (NumberOf)
-// and for a run of points (FilterPoints, which takes it once per run).
+// (bools 0 and 1), as a callable uint64_t -> double: one switch per run of points (FilterPoints;
+// NumberOf in ts_aggregate.h converts a single value).
 template <class F>
 decltype(auto) WithNumber(ValueType type, F&& f) {
   switch (type) {
@@ -90,11 +90,6 @@ decltype(auto) WithComparison(TsValueFilter::Op op, double v, F&& f) {
       return f([v](double x) { return x != v; });
   }
   return f([](double) { return false; });
-}
-
-// A stored value as a double (bools 0 and 1), as value conditions compare it.
-double NumberOf(ValueType type, uint64_t bits) {
-  return WithNumber(type, [bits](auto num) { return num(bits); });
 }
 
 bool Holds(const TsValueFilter& c, double x) {

@@ -343,7 +343,9 @@ class CrashTest : public test::DbTest {
     EXPECT_EQ(next - 1, db_->LastSequence());
     for (const auto& [txn, t] : txns) {
       EXPECT_EQ(t.second.size(), t.first) << "txn " << txn << " incomplete in the change log";
-      if (!t.second.empty()) EXPECT_EQ(*t.second.rbegin() + 1, t.first) << "txn " << txn;
+      if (!t.second.empty()) {
+        EXPECT_EQ(*t.second.rbegin() + 1, t.first) << "txn " << txn;
+      }
     }
     EXPECT_EQ(static_cast<int64_t>(kv_creates.size()), n);
     for (const auto& [key, count] : kv_creates) {

@@ -22,7 +22,7 @@
 namespace tessera::shell::handlers {
 namespace {
 
-absl::StatusOr<GraphStore*> Store(Session& session) {
+absl::StatusOr<GraphStore*> Graphs(Session& session) {
   return session.ModelStore<GraphStore>(Model::kGraph, &GraphStore::Open);
 }
 
@@ -110,7 +110,7 @@ absl::StatusOr<Json> GraphAddv(Session& session, const Invocation& call) {
     }
     props = a[3].text;
   }
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   if (Transaction* txn = session.txn()) {
     RETURN_IF_ERROR(store->AddVertex(*txn, a[0].text, a[1].text, label, props));
   } else {
@@ -121,7 +121,7 @@ absl::StatusOr<Json> GraphAddv(Session& session, const Invocation& call) {
 
 absl::StatusOr<Json> GraphGetv(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G", "ID"}));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   ASSIGN_OR_RETURN(std::optional<Vertex> v, store->GetVertex(call.args[0].text, call.args[1].text));
   if (!v) return Json(nullptr);
   Json out = Json::object();
@@ -135,7 +135,7 @@ absl::StatusOr<Json> GraphGetv(Session& session, const Invocation& call) {
 
 absl::StatusOr<Json> GraphDelv(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G", "ID"}));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   Transaction* txn = session.txn();
   ASSIGN_OR_RETURN(VertexDeletion d,
                    txn != nullptr ? store->DeleteVertex(*txn, call.args[0].text, call.args[1].text)
@@ -162,7 +162,7 @@ absl::StatusOr<Json> GraphAdde(Session& session, const Invocation& call) {
       return UsageError(call, util::StrCat("unexpected argument '", a[i].text, "'"));
     }
   }
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   Transaction* txn = session.txn();
   ASSIGN_OR_RETURN(uint64_t eid,
                    txn != nullptr ? store->AddEdge(*txn, a[0].text, a[1].text, a[2].text, a[3].text,
@@ -175,7 +175,7 @@ absl::StatusOr<Json> GraphAdde(Session& session, const Invocation& call) {
 absl::StatusOr<Json> GraphDele(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G", "EID"}));
   ASSIGN_OR_RETURN(uint64_t eid, ParseCount(call, call.args[1], "EID"));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   Transaction* txn = session.txn();
   ASSIGN_OR_RETURN(bool deleted, txn != nullptr ? store->DeleteEdge(*txn, call.args[0].text, eid)
                                                 : store->DeleteEdge(call.args[0].text, eid));
@@ -185,7 +185,7 @@ absl::StatusOr<Json> GraphDele(Session& session, const Invocation& call) {
 absl::StatusOr<Json> GraphNeighbors(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G", "ID"}, 0, /*options_follow=*/true));
   ASSIGN_OR_RETURN(TraversalArgs t, ParseTraversal(call, 2, true, false, false));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   t.options.cancelled = session.CancelCheck();
   absl::StatusOr<std::vector<std::string>> ids =
       store->Neighbors(call.args[0].text, call.args[1].text, t.options);
@@ -200,7 +200,7 @@ absl::StatusOr<Json> GraphKhop(Session& session, const Invocation& call) {
   ASSIGN_OR_RETURN(uint64_t k, ParseCount(call, call.args[2], "K"));
   if (k > 1000) return UsageError(call, util::StrCat("K must be at most 1000, got ", k));
   ASSIGN_OR_RETURN(TraversalArgs t, ParseTraversal(call, 3, false, false, true));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   t.options.cancelled = session.CancelCheck();
   absl::StatusOr<std::vector<std::string>> ids =
       store->KHop(call.args[0].text, call.args[1].text, static_cast<int>(k), t.options);
@@ -214,7 +214,7 @@ absl::StatusOr<Json> GraphKhop(Session& session, const Invocation& call) {
 absl::StatusOr<Json> GraphPath(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G", "SRC", "DST"}, 0, /*options_follow=*/true));
   ASSIGN_OR_RETURN(TraversalArgs t, ParseTraversal(call, 3, false, true, false));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   const auto& a = call.args;
   t.options.cancelled = session.CancelCheck();
   absl::StatusOr<std::optional<tessera::GraphPath>> found =
@@ -252,7 +252,7 @@ absl::StatusOr<Json> GraphPagerank(Session& session, const Invocation& call) {
     ASSIGN_OR_RETURN(uint64_t k, ParseCount(call, it->second, "K"));
     o.top = static_cast<size_t>(k);
   }
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   o.subgraph.cancelled = session.CancelCheck();
   absl::StatusOr<std::vector<RankedVertex>> ranks = store->PageRank(call.args[0].text, o);
   if (!ranks.ok()) return session.CancelledOr(ranks.status());
@@ -269,7 +269,7 @@ absl::StatusOr<Json> GraphPagerank(Session& session, const Invocation& call) {
 absl::StatusOr<Json> GraphComponents(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G"}, 0, /*options_follow=*/true));
   ASSIGN_OR_RETURN(ParsedOptions options, ParseOptions(call, 1, {{"strong", false}}));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   SubgraphOptions subgraph;
   subgraph.cancelled = session.CancelCheck();
   absl::StatusOr<ComponentsResult> c =
@@ -283,7 +283,7 @@ absl::StatusOr<Json> GraphComponents(Session& session, const Invocation& call) {
 
 absl::StatusOr<Json> GraphTriangles(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"G"}));
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   SubgraphOptions subgraph;
   subgraph.cancelled = session.CancelCheck();
   absl::StatusOr<int64_t> n = store->Triangles(call.args[0].text, subgraph);
@@ -297,7 +297,7 @@ absl::StatusOr<Json> GraphLoad(Session& session, const Invocation& call) {
   ASSIGN_OR_RETURN(ParsedOptions options, ParseOptions(call, 2, {{"type", true}}));
   GraphLoadOptions o;
   if (auto it = options.find("type"); it != options.end()) o.default_type = it->second.text;
-  ASSIGN_OR_RETURN(GraphStore * store, Store(session));
+  ASSIGN_OR_RETURN(GraphStore * store, Graphs(session));
   std::error_code size_error;
   uintmax_t size = std::filesystem::file_size(call.args[1].text, size_error);
   ProgressBar bar("loaded", size_error ? 0 : static_cast<uint64_t>(size));

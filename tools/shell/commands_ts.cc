@@ -31,7 +31,7 @@ namespace {
 
 constexpr size_t kImportBatchLines = 5000;
 
-absl::StatusOr<TsStore*> Store(Session& session) {
+absl::StatusOr<TsStore*> Series(Session& session) {
   return session.ModelStore<TsStore>(Model::kTimeSeries, &TsStore::Open);
 }
 
@@ -200,7 +200,7 @@ std::string JoinArgs(std::span<const Token> args) {
 
 absl::StatusOr<Json> TsWrite(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"LINE"}, 0, /*options_follow=*/true));
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   const std::string text = JoinArgs(call.args);
   Transaction* txn = session.txn();
   ASSIGN_OR_RETURN(
@@ -211,7 +211,7 @@ absl::StatusOr<Json> TsWrite(Session& session, const Invocation& call) {
 absl::StatusOr<Json> TsImport(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"FILE"}));
   RETURN_IF_ERROR(RequireNoTransaction(session, call));
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   const std::string& path = call.args[0].text;
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(util::StrCat("cannot open '", path, "'"));
@@ -295,7 +295,7 @@ absl::StatusOr<Json> TsQuery(Session& session, const Invocation& call) {
     q.value_where.push_back(std::move(c));
   }
   q.cancelled = session.CancelCheck();
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   absl::StatusOr<std::vector<TsRow>> rows = ts->Query(q);
   if (!rows.ok()) return session.CancelledOr(rows.status());
   return RowsJson(*rows);
@@ -312,7 +312,7 @@ absl::StatusOr<Json> TsLast(Session& session, const Invocation& call) {
   }
   if (auto it = o.find("by"); it != o.end()) q.by = SplitOn(it->second.text, ',');
   q.cancelled = session.CancelCheck();
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   absl::StatusOr<std::vector<TsRow>> rows = ts->Last(q);
   if (!rows.ok()) return session.CancelledOr(rows.status());
   return RowsJson(*rows);
@@ -331,7 +331,7 @@ absl::StatusOr<Json> TsSeries(Session& session, const Invocation& call) {
   if (auto it = o.find("where"); it != o.end()) {
     ASSIGN_OR_RETURN(where, ParseWhere(call, it->second.text));
   }
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   ASSIGN_OR_RETURN(std::vector<TsSeriesInfo> series, ts->ListSeries(measurement, where));
   Json out = Json::array();
   for (const TsSeriesInfo& s : series) {
@@ -344,7 +344,7 @@ absl::StatusOr<Json> TsSeries(Session& session, const Invocation& call) {
 absl::StatusOr<Json> TsRetention(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"MEASUREMENT", "DURATION"}));
   ASSIGN_OR_RETURN(int64_t d, ParseDuration(call, call.args[1].text));
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   RETURN_IF_ERROR(ts->SetRetention(call.args[0].text, d));
   return Json{{"ok", true}};
 }
@@ -356,14 +356,14 @@ absl::StatusOr<Json> TsDownsample(Session& session, const Invocation& call) {
   ASSIGN_OR_RETURN(TsAggregate fn, ParseTsAggregate(call.args[2].text));
   ASSIGN_OR_RETURN(int64_t every, ParseDuration(call, o.at("every").text));
   if (every <= 0) return UsageError(call, "every DURATION must be positive");
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   RETURN_IF_ERROR(ts->AddDownsample(call.args[0].text, call.args[1].text, fn, every));
   return Json{{"ok", true}};
 }
 
 absl::StatusOr<Json> TsStats(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"MEASUREMENT"}, /*optional=*/1));
-  ASSIGN_OR_RETURN(TsStore * ts, Store(session));
+  ASSIGN_OR_RETURN(TsStore * ts, Series(session));
   ASSIGN_OR_RETURN(tessera::TsStats st,
                    ts->Stats(call.args.empty() ? std::string() : call.args[0].text));
   return Json{{"points", st.points},

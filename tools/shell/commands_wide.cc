@@ -17,7 +17,7 @@
 namespace tessera::shell::handlers {
 namespace {
 
-absl::StatusOr<WideStore*> Store(Session& session) {
+absl::StatusOr<WideStore*> Tables(Session& session) {
   return session.ModelStore<WideStore>(Model::kWideColumn, &WideStore::Open);
 }
 
@@ -87,7 +87,7 @@ absl::StatusOr<Json> WideCreate(Session& session, const Invocation& call) {
   RETURN_IF_ERROR(CheckArgs(call, {"TABLE", "FAMILY"}, 0, /*options_follow=*/true));
   ASSIGN_OR_RETURN(ParsedOptions options,
                    ParseOptions(call, 2, {{"versions", true}, {"ttl", true}, {"min", true}}));
-  ASSIGN_OR_RETURN(WideStore * store, Store(session));
+  ASSIGN_OR_RETURN(WideStore * store, Tables(session));
   const std::string& table = call.args[0].text;
   const std::string& family = call.args[1].text;
   // Declared again: options not given keep their current values.
@@ -128,7 +128,7 @@ absl::StatusOr<Json> WidePut(Session& session, const Invocation& call) {
     if (ts > static_cast<uint64_t>(INT64_MAX)) return UsageError(call, "TS is out of range");
     cell.timestamp = static_cast<int64_t>(ts);
   }
-  ASSIGN_OR_RETURN(WideStore * store, Store(session));
+  ASSIGN_OR_RETURN(WideStore * store, Tables(session));
   if (Transaction* txn = session.txn()) {
     RETURN_IF_ERROR(store->Put(*txn, a[0].text, a[1].text, {cell}));
   } else {
@@ -143,7 +143,7 @@ absl::StatusOr<Json> WideGet(Session& session, const Invocation& call) {
   WideGetOptions get;
   get.columns = std::move(options.columns);
   ASSIGN_OR_RETURN(get.max_versions, ParseVersions(call, options.single));
-  ASSIGN_OR_RETURN(WideStore * store, Store(session));
+  ASSIGN_OR_RETURN(WideStore * store, Tables(session));
   const auto& a = call.args;
   absl::StatusOr<std::optional<WideRow>> row =
       session.txn() != nullptr ? store->Get(*session.txn(), a[0].text, a[1].text, get)
@@ -176,7 +176,7 @@ absl::StatusOr<Json> WideScan(Session& session, const Invocation& call) {
     if (limit == 0) return rows;  // the store reads limit 0 as "no limit"
     scan.limit = limit;
   }
-  ASSIGN_OR_RETURN(WideStore * store, Store(session));
+  ASSIGN_OR_RETURN(WideStore * store, Tables(session));
   const std::string& table = call.args[0].text;
   absl::StatusOr<std::unique_ptr<Cursor<WideRow>>> cursor =
       session.txn() != nullptr ? store->Scan(*session.txn(), table, scan)
@@ -201,7 +201,7 @@ absl::StatusOr<Json> WideDel(Session& session, const Invocation& call) {
     WideColumn c = ParseColumn(a[2]);
     what = c.qualifier ? WideDelete::Column(c.family, *c.qualifier) : WideDelete::Family(c.family);
   }
-  ASSIGN_OR_RETURN(WideStore * store, Store(session));
+  ASSIGN_OR_RETURN(WideStore * store, Tables(session));
   absl::StatusOr<size_t> n = session.txn() != nullptr
                                  ? store->Delete(*session.txn(), a[0].text, a[1].text, what)
                                  : store->Delete(a[0].text, a[1].text, what);
@@ -217,7 +217,7 @@ absl::StatusOr<Json> WideIncr(Session& session, const Invocation& call) {
   if (a.size() > 3) {
     ASSIGN_OR_RETURN(delta, ParseInt(call, a[3], "DELTA"));
   }
-  ASSIGN_OR_RETURN(WideStore * store, Store(session));
+  ASSIGN_OR_RETURN(WideStore * store, Tables(session));
   absl::StatusOr<int64_t> value =
       session.txn() != nullptr
           ? store->Increment(*session.txn(), a[0].text, a[1].text, column.family, *column.qualifier,
@@ -236,7 +236,7 @@ absl::StatusOr<Json> WideCheckput(Session& session, const Invocation& call) {
   WideCheck check{checked.family, *checked.qualifier, std::nullopt};
   if (!IsWord(a[3], "null")) check.expected = a[3].text;  // bare null: the column is absent
   std::vector<WideCellWrite> puts{{target.family, *target.qualifier, a[5].text, {}}};
-  ASSIGN_OR_RETURN(WideStore * store, Store(session));
+  ASSIGN_OR_RETURN(WideStore * store, Tables(session));
   absl::StatusOr<bool> applied =
       session.txn() != nullptr
           ? store->CheckAndMutate(*session.txn(), a[0].text, a[1].text, check, puts)

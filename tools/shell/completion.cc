@@ -15,8 +15,6 @@
 namespace tessera::shell {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
-
 bool IsKeyword(std::string_view word) {
   if (word.empty() || word[0] < 'a' || word[0] > 'z') return false;
   return std::all_of(word.begin(), word.end(), [](char c) {

@@ -14,8 +14,6 @@
 namespace tessera::shell {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
-
 bool StartsJson(char c) { return c == '{' || c == '[' || c == '"'; }
 
 // The end of the JSON argument starting at text[pos] (one past its last character), or npos when

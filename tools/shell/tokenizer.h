@@ -36,6 +36,9 @@ struct Token {
 // "bare word", "string", "JSON object" or "JSON array", for messages.
 std::string_view TokenKindName(TokenKind kind);
 
+// The blanks that separate arguments: space, tab, CR, LF and form feed.
+inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
+
 // True when `token` is the bare word `word` (a quoted "word" is not).
 bool IsWord(const Token& token, std::string_view word);
 

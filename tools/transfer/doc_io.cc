@@ -10,7 +10,7 @@
 namespace tessera::transfer::io {
 namespace {
 
-absl::StatusOr<Json> Definition(DB* db, const ObjectInfo& info, const Snapshot&) {
+absl::StatusOr<Json> DocDefinition(DB* db, const ObjectInfo& info, const Snapshot&) {
   ASSIGN_OR_RETURN(auto docs, DocStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<DocIndexInfo> indexes, docs->ListIndexes(info.name));
   Json list = Json::array();
@@ -22,14 +22,14 @@ absl::StatusOr<Json> Definition(DB* db, const ObjectInfo& info, const Snapshot&)
   return Json{{"indexes", std::move(list)}};
 }
 
-absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
+absl::Status DocForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
   ASSIGN_OR_RETURN(auto docs, DocStore::Open(db));
   ASSIGN_OR_RETURN(auto cursor, docs->Find(snap, info.name, Document::object(), {}));
   for (; cursor->Valid(); cursor->Next()) RETURN_IF_ERROR(fn(cursor->entry()));
   return cursor->status();
 }
 
-absl::Status Define(DB* db, std::string_view name, const Json& def) {
+absl::Status DocDefine(DB* db, std::string_view name, const Json& def) {
   ASSIGN_OR_RETURN(auto docs, DocStore::Open(db));
   RETURN_IF_ERROR(docs->CreateCollection(name));
   auto it = def.find("indexes");
@@ -93,9 +93,9 @@ class DocSink final : public RecordSink {
 
 const ModelIo& DocIo() {
   static const ModelIo io{
-      .definition = Definition,
-      .for_each = ForEach,
-      .define = Define,
+      .definition = DocDefinition,
+      .for_each = DocForEach,
+      .define = DocDefine,
       .finish = [](DB*, std::string_view, const Json&) { return absl::OkStatus(); },
       .sink = [](DB* db, std::string_view name,
                  const SinkOptions& o) -> absl::StatusOr<std::unique_ptr<RecordSink>> {

@@ -39,7 +39,7 @@ absl::StatusOr<uint64_t> NextEdgeId(internal::ReadSource& src, uint64_t g) {
   return codec::DecodeFixed64BE(raw.data());
 }
 
-absl::StatusOr<Json> Definition(DB*, const ObjectInfo& info, const Snapshot& snap) {
+absl::StatusOr<Json> GraphDefinition(DB*, const ObjectInfo& info, const Snapshot& snap) {
   ASSIGN_OR_RETURN(uint64_t next, NextEdgeId(snap.source(), info.id));
   return Json{{"next_edge_id", next}};
 }
@@ -49,7 +49,7 @@ Json ParseProps(std::string_view text) {
   return j.is_object() ? j : Json::object();
 }
 
-absl::Status ForEach(DB*, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
+absl::Status GraphForEach(DB*, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
   graph::GraphReader reader(&snap.source(), info.id, info.name);
   absl::Status inner;
   RETURN_IF_ERROR(reader.ForEachVertex([&](std::string_view id, const graph::VertexRecord& v) {
@@ -221,7 +221,7 @@ class GraphSink final : public RecordSink {
   size_t last_line_ = 0;
 };
 
-absl::Status Finish(DB* db, std::string_view name, const Json& def) {
+absl::Status GraphFinish(DB* db, std::string_view name, const Json& def) {
   // Sets the edge-id allocator to what it was when dumped, so that new edges get the ids they
   // would have had (never one of a restored edge).
   uint64_t target = def.value("next_edge_id", uint64_t{1});
@@ -240,12 +240,12 @@ absl::Status Finish(DB* db, std::string_view name, const Json& def) {
 
 const ModelIo& GraphIo() {
   static const ModelIo io{
-      .definition = Definition,
-      .for_each = ForEach,
+      .definition = GraphDefinition,
+      .for_each = GraphForEach,
       .define = [](DB* db, std::string_view name, const Json&) -> absl::Status {
         return db->engine().catalog().GetOrCreate(Model::kGraph, name).status();
       },
-      .finish = Finish,
+      .finish = GraphFinish,
       .sink = [](DB* db, std::string_view name,
                  const SinkOptions& o) -> absl::StatusOr<std::unique_ptr<RecordSink>> {
         ASSIGN_OR_RETURN(ObjectInfo info, db->engine().catalog().GetOrCreate(Model::kGraph, name));
@@ -259,7 +259,7 @@ std::vector<std::string> GraphEdgeCsvHeader() { return {"src", "dst", "type", "w
 std::vector<std::string> GraphVertexCsvHeader() { return {"id", "label", "props"}; }
 
 std::vector<std::string> GraphRecordToCsv(const Json& rec) {
-  // The records come from ForEach, so their fields are present and decode.
+  // The records come from GraphForEach, so their fields are present and decode.
   auto bytes = [&](const char* key) { return BytesField(rec, key).value_or(std::string()); };
   if (rec.contains("vertex")) return {bytes("vertex"), bytes("label"), rec["props"].dump()};
   char weight[40];

@@ -18,7 +18,7 @@
 namespace tessera::transfer::io {
 namespace {
 
-absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
+absl::Status KvForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
   // Read the stored envelopes (not KvStore::Scan) to carry each key's expiry.
   auto it = snap.source().NewIterator(internal::Cf::kData, kv::EncodeKey(info.id, ""),
                                       kv::EncodeKey(info.id + 1, ""));
@@ -117,7 +117,7 @@ const ModelIo& KvIo() {
       .definition = [](DB*, const ObjectInfo&, const Snapshot&) -> absl::StatusOr<Json> {
         return Json::object();
       },
-      .for_each = ForEach,
+      .for_each = KvForEach,
       .define = [](DB* db, std::string_view name, const Json&) -> absl::Status {
         ASSIGN_OR_RETURN(auto kv, KvStore::Open(db));
         return kv->CreateNamespace(name);

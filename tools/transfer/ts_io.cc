@@ -21,7 +21,7 @@ namespace {
 
 constexpr size_t kPointsPerRecord = 1000;
 
-absl::StatusOr<Json> Definition(DB*, const ObjectInfo& info, const Snapshot&) {
+absl::StatusOr<Json> TsDefinition(DB*, const ObjectInfo& info, const Snapshot&) {
   ASSIGN_OR_RETURN(ts::MeasurementOptions o, ts::DecodeMeasurementOptions(info.options));
   Json rules = Json::array();
   for (const ts::DownsampleRule& r : o.rules) {
@@ -36,7 +36,7 @@ Json ValueJson(const TsValue& v) {
   return Json(std::get<bool>(v));
 }
 
-absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
+absl::Status TsForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
   ASSIGN_OR_RETURN(auto ts, TsStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<TsSeriesInfo> series, ts->ListSeries(snap, info.name, {}));
   std::set<std::string> tag_keys;
@@ -72,7 +72,7 @@ absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const
   return absl::OkStatus();
 }
 
-absl::Status Finish(DB* db, std::string_view name, const Json& def) {
+absl::Status TsFinish(DB* db, std::string_view name, const Json& def) {
   ASSIGN_OR_RETURN(auto ts, TsStore::Open(db));
   int64_t retention = def.value("retention_ns", int64_t{0});
   if (retention > 0) RETURN_IF_ERROR(ts->SetRetention(name, retention));
@@ -196,12 +196,12 @@ std::string Escape(std::string_view s, bool measurement) {
 
 const ModelIo& TsIo() {
   static const ModelIo io{
-      .definition = Definition,
-      .for_each = ForEach,
+      .definition = TsDefinition,
+      .for_each = TsForEach,
       .define = [](DB* db, std::string_view name, const Json&) -> absl::Status {
         return db->engine().catalog().GetOrCreate(Model::kTimeSeries, name).status();
       },
-      .finish = Finish,
+      .finish = TsFinish,
       .sink = [](DB* db, std::string_view name,
                  const SinkOptions& o) -> absl::StatusOr<std::unique_ptr<RecordSink>> {
         ASSIGN_OR_RETURN(auto ts, TsStore::Open(db));

@@ -14,7 +14,7 @@
 namespace tessera::transfer::io {
 namespace {
 
-absl::StatusOr<Json> Definition(DB* db, const ObjectInfo& info, const Snapshot&) {
+absl::StatusOr<Json> WideDefinition(DB* db, const ObjectInfo& info, const Snapshot&) {
   ASSIGN_OR_RETURN(auto wide, WideStore::Open(db));
   ASSIGN_OR_RETURN(std::vector<WideFamily> families, wide->ListFamilies(info.name));
   Json list = Json::array();
@@ -27,7 +27,7 @@ absl::StatusOr<Json> Definition(DB* db, const ObjectInfo& info, const Snapshot&)
   return Json{{"families", std::move(list)}};
 }
 
-absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
+absl::Status WideForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const RecordFn& fn) {
   ASSIGN_OR_RETURN(auto wide, WideStore::Open(db));
   WideScanOptions o;
   o.max_versions = 0;  // every version the GC policy keeps
@@ -55,7 +55,7 @@ absl::Status ForEach(DB* db, const ObjectInfo& info, const Snapshot& snap, const
   return cursor->status();
 }
 
-absl::Status Define(DB* db, std::string_view name, const Json& def) {
+absl::Status WideDefine(DB* db, std::string_view name, const Json& def) {
   ASSIGN_OR_RETURN(auto wide, WideStore::Open(db));
   auto it = def.find("families");
   if (it == def.end() || !it->is_array() || it->empty()) {
@@ -168,9 +168,9 @@ class WideSink final : public RecordSink {
 
 const ModelIo& WideIo() {
   static const ModelIo io{
-      .definition = Definition,
-      .for_each = ForEach,
-      .define = Define,
+      .definition = WideDefinition,
+      .for_each = WideForEach,
+      .define = WideDefine,
       .finish = [](DB*, std::string_view, const Json&) { return absl::OkStatus(); },
       .sink = [](DB* db, std::string_view name,
                  const SinkOptions& o) -> absl::StatusOr<std::unique_ptr<RecordSink>> {
