@@ -60,8 +60,8 @@ if [ "$sanitize" = 1 ]; then
 fi
 
 if [ "$sanitize" = 1 ] && [ "${TESSERA_SKIP_TSAN:-0}" != "1" ]; then
-  # The libraries and the binaries holding concurrency tests, a third time, with TSan (about
-  # 4.5 minutes on 2 cores; docs/reliability.md). TESSERA_SKIP_TSAN=1 skips it.
+  # The libraries and the one binary holding the concurrency tests, a third time, with TSan
+  # (about 3 minutes on 2 cores; docs/reliability.md). TESSERA_SKIP_TSAN=1 skips it.
   echo "== concurrency tests under ThreadSanitizer"
   TSAN_BUILD_DIR="$BUILD_DIR-tsan" "$ROOT/tools/dev/tsan.sh"
 fi
