@@ -24,6 +24,7 @@ struct Config {
   uint64_t seed = 42;        // seeds every generator
   double duration_s = 0.5;   // the longest measured phase, in seconds
   int64_t max_ops = 200000;  // the most operations of one measured phase
+  int rounds = 1;            // runs of every (workload, engine) pair; each metric is their median
   std::string dir;           // working directory for databases and generated files
 };
 

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--ops", config.max_ops, "most operations of one measured phase")
       ->check(CLI::PositiveNumber);
+  app.add_option("--rounds", config.rounds,
+                 "run every pair N times, engines in alternating order; report the medians")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--json", json_path, "write the results as JSON to FILE");
   app.add_option("--report", report_dir, "write a Markdown report with SVG charts into DIR");
   app.add_option("--dir", config.dir, "working directory (default: a fresh one under /tmp)");

@@ -79,6 +79,7 @@ nlohmann::ordered_json MachineInfo(const Config& config) {
   m["seed"] = config.seed;
   m["duration_s"] = config.duration_s;
   m["max_ops"] = config.max_ops;
+  m["rounds"] = config.rounds;
   return m;
 }
 

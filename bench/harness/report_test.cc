@@ -34,6 +34,31 @@ TEST(CompareChecksTest, NamesTheEnginesThatDisagree) {
             "kv.read: answers disagree: tessera-kv gave \"abc\" but sqlite gave \"abd\"");
 }
 
+TEST(MediansTest, OneRowPerMetricInFirstSeenOrderHoldingTheMedian) {
+  std::vector<ResultRow> rows = {
+      {"kv.read", "tessera-kv", {"ops_per_sec", 30, "ops/s"}},
+      {"kv.read", "tessera-kv", {"p50_us", 2, "us"}},
+      {"kv.read", "rocksdb", {"ops_per_sec", 50, "ops/s"}},
+      {"kv.read", "rocksdb", {"ops_per_sec", 40, "ops/s"}},
+      {"kv.read", "tessera-kv", {"ops_per_sec", 10, "ops/s"}},
+      {"kv.read", "tessera-kv", {"p50_us", 4, "us"}},
+      {"kv.read", "tessera-kv", {"ops_per_sec", 20, "ops/s"}},
+      {"kv.fill", "tessera-kv", {"ops_per_sec", 7, "ops/s"}},
+  };
+  std::vector<ResultRow> m = Medians(rows);
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[0].engine, "tessera-kv");
+  EXPECT_EQ(m[0].metric.name, "ops_per_sec");
+  EXPECT_EQ(m[0].metric.value, 20);  // 30, 10, 20: the middle one
+  EXPECT_EQ(m[1].metric.name, "p50_us");
+  EXPECT_EQ(m[1].metric.value, 3);  // 2 and 4: the mean of the middle two
+  EXPECT_EQ(m[1].metric.unit, "us");
+  EXPECT_EQ(m[2].engine, "rocksdb");
+  EXPECT_EQ(m[2].metric.value, 45);
+  EXPECT_EQ(m[3].workload, "kv.fill");
+  EXPECT_EQ(m[3].metric.value, 7);
+}
+
 TEST(SvgTest, BarsScaleToTheLargest) {
   std::string svg = BarChartSvg("kv.read: ops_per_sec", "ops/s", {{"a", 100}, {"b<&>", 50}});
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);

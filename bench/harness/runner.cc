@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 #include "bench/harness/measure.h"
 #include "nlohmann/json.hpp"
@@ -107,11 +109,17 @@ bool GlobMatch(std::string_view p, std::string_view s) {
 RunSummary RunAll(const std::vector<Workload>& workloads,
                   const std::vector<std::string>& engine_filter, const Config& config) {
   std::vector<std::pair<const Workload*, std::string>> pairs;
-  for (const auto& w : workloads) {
-    for (const auto& e : w.engines) {
-      bool wanted = engine_filter.empty();
-      for (const auto& f : engine_filter) wanted = wanted || GlobMatch(f, e);
-      if (wanted) pairs.emplace_back(&w, e);
+  const int rounds = std::max(config.rounds, 1);
+  for (int round = 0; round < rounds; ++round) {
+    for (const auto& w : workloads) {
+      std::vector<std::string> engines;
+      for (const auto& e : w.engines) {
+        bool wanted = engine_filter.empty();
+        for (const auto& f : engine_filter) wanted = wanted || GlobMatch(f, e);
+        if (wanted) engines.push_back(e);
+      }
+      if (round % 2 == 1) std::reverse(engines.begin(), engines.end());
+      for (auto& e : engines) pairs.emplace_back(&w, std::move(e));
     }
   }
   RunSummary summary;
@@ -136,11 +144,29 @@ RunSummary RunAll(const std::vector<Workload>& workloads,
     }
   }
   Progress(pairs.size(), pairs.size(), "done");
+  if (rounds > 1) summary.rows = Medians(summary.rows);
   for (const auto& msg : CompareChecks(checks)) {
     std::fprintf(stderr, "tessera-bench: %s\n", msg.c_str());
     summary.failures.push_back(msg);
   }
   return summary;
+}
+
+std::vector<ResultRow> Medians(const std::vector<ResultRow>& rows) {
+  std::vector<ResultRow> out;
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<double>> values;
+  for (const auto& r : rows) {
+    auto [it, first] = values.try_emplace({r.workload, r.engine, r.metric.name});
+    if (first) out.push_back(r);
+    it->second.push_back(r.metric.value);
+  }
+  for (auto& r : out) {
+    std::vector<double>& v = values[{r.workload, r.engine, r.metric.name}];
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    r.metric.value = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+  return out;
 }
 
 std::vector<std::string> CompareChecks(const CheckMap& checks) {

@@ -29,9 +29,17 @@ struct RunSummary {
   std::vector<std::string> failures;  // human-readable failures (errors, disagreeing answers)
 };
 
-// Runs `engines` (already filtered) of each workload in `workloads`.
+// Runs the engines of each workload in `workloads` that match `engine_filter` (all when empty),
+// config.rounds times: in each round every workload's engines run one after another, in their
+// listed order in even rounds and reversed in odd ones, so that a drift in machine speed falls on
+// each engine alike. Every round's answers must agree with the first engine's; each metric is the
+// median over the rounds (Medians).
 RunSummary RunAll(const std::vector<Workload>& workloads,
                   const std::vector<std::string>& engine_filter, const Config& config);
+
+// One row per (workload, engine, metric name), in the order first seen, holding the median of
+// that metric's values (the mean of the middle two for an even count).
+std::vector<ResultRow> Medians(const std::vector<ResultRow>& rows);
 
 // workload -> (engine, answer check) in run order.
 using CheckMap = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
