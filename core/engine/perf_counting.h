@@ -14,7 +14,9 @@ namespace tessera::internal {
 // docs/benchmark-log.md "Key-value fill, session 11"). Tessera's write operations
 // (Engine::RunDirect, Engine::RunInTxn, and every transaction's commit: TxnImpl::Commit) turn
 // the calling thread's level off while they run and restore it after, so an application thread
-// that uses RocksDB's perf context itself keeps its own setting. Counting has no other effect.
+// that uses RocksDB's perf context itself keeps its own setting. The time-series queries do the
+// same around their reads (TsStoreImpl::QueryIn, LastIn, QueryRowsIn, LastRowsIn: ~1.5-2% of a
+// TSBS query's instructions). Counting has no other effect.
 //
 // Thread safety: a scope object of the calling thread (the level is per thread).
 class PerfCountingOff {

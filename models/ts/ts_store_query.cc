@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 
+#include "core/engine/perf_counting.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
 #include "models/ts/chunk_frames.h"
@@ -402,6 +403,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, TsValue>>> TsStoreImpl::GroupValue
 absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::QueryIn(
     internal::ReadSource& src, const TsQuery& q, const std::vector<std::string>& fields) {
   ScopedOpTimer t(h_query_);
+  internal::PerfCountingOff no_perf_counting;  // perf_counting.h: a query's reads, uncounted
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
@@ -531,6 +533,7 @@ absl::StatusOr<std::vector<std::vector<TsRow>>> TsStoreImpl::LastIn(
     internal::ReadSource& src, const ReadView* view, const TsQuery& q,
     const std::vector<std::string>& fields) {
   ScopedOpTimer t(h_last_);
+  internal::PerfCountingOff no_perf_counting;  // perf_counting.h: a query's reads, uncounted
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
@@ -612,6 +615,7 @@ void MergeRawRows(const std::vector<std::vector<RawPoint>>& pts,
 absl::Status TsStoreImpl::QueryRowsIn(internal::ReadSource& src, const TsQuery& q,
                                       const std::vector<std::string>& fields, RowsBuffer* out) {
   ScopedOpTimer t(h_query_);
+  internal::PerfCountingOff no_perf_counting;  // perf_counting.h: a query's reads, uncounted
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
@@ -838,6 +842,7 @@ absl::StatusOr<LastRowsResult> TsStoreImpl::LastRowsIn(internal::ReadSource& src
                                                        const ReadView* view, const TsQuery& q,
                                                        const std::vector<std::string>& fields) {
   ScopedOpTimer t(h_last_);
+  internal::PerfCountingOff no_perf_counting;  // perf_counting.h: a query's reads, uncounted
   auto fail = [&](absl::Status s) {
     t.Fail();
     return s;
