@@ -6,7 +6,7 @@
 #include <cstring>
 #include <map>
 
-#include "absl/strings/string_view.h"
+#include "core/util/strings.h"
 #include "models/ts/measurement_options.h"
 #include "tessera/status.h"
 
@@ -75,7 +75,7 @@ void ScopeCache::Key(uint64_t mid, const std::vector<std::string>& fields,
 
 std::shared_ptr<const CachedScope> ScopeCache::Find(std::string_view key, uint64_t generation) {
   util::MutexLock l(&mu_);
-  auto it = entries_.find(absl::string_view(key.data(), key.size()));
+  auto it = entries_.find(util::AbslView(key));
   if (it == entries_.end() || it->second->generation != generation) return nullptr;
   return it->second;
 }
@@ -85,7 +85,7 @@ void ScopeCache::Put(std::string_view key, std::shared_ptr<const CachedScope> sc
   if (n > kMaxSeries) return;
   util::MutexLock l(&mu_);
   if ((entries_.size() >= kMaxEntries || series_ + n > kMaxSeries) &&
-      !entries_.contains(absl::string_view(key.data(), key.size()))) {
+      !entries_.contains(util::AbslView(key))) {
     entries_.clear();
     series_ = 0;
   }
@@ -295,7 +295,7 @@ absl::StatusOr<MeasurementCache::Handle> MeasurementCache::Get(const internal::C
   const uint64_t generation = catalog.generation();
   {
     util::MutexLock l(&mu_);
-    auto it = entries_.find(absl::string_view(name.data(), name.size()));
+    auto it = entries_.find(util::AbslView(name));
     if (it != entries_.end() && it->second.generation == generation) return it->second.handle;
   }
   Handle h;
@@ -306,8 +306,7 @@ absl::StatusOr<MeasurementCache::Handle> MeasurementCache::Get(const internal::C
     h.retention_ns = opts.retention_ns;
   }
   util::MutexLock l(&mu_);
-  if (entries_.size() >= kMaxEntries &&
-      !entries_.contains(absl::string_view(name.data(), name.size()))) {
+  if (entries_.size() >= kMaxEntries && !entries_.contains(util::AbslView(name))) {
     entries_.clear();
   }
   Entry& e = entries_[std::string(name)];
