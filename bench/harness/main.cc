@@ -11,6 +11,7 @@
 #include "bench/harness/bench.h"
 #include "bench/harness/report.h"
 #include "bench/harness/runner.h"
+#include "bench/harness/targets.h"
 
 namespace tb = tessera::bench;
 
@@ -118,6 +119,8 @@ int main(int argc, char** argv) {
                   r.metric.name.c_str(), r.metric.value, r.metric.unit.c_str());
     }
   }
+  const std::string targets = tb::TargetsText(tb::CheckTargets(summary.rows));
+  if (!targets.empty()) std::printf("\nTargets (docs/benchmarks.md):\n%s", targets.c_str());
   if (!keep && own_dir) std::filesystem::remove_all(config.dir, ec);
   if (!summary.failures.empty()) {
     std::fprintf(stderr, "tessera-bench: %zu failure(s)\n", summary.failures.size());

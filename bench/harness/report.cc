@@ -12,6 +12,7 @@
 #include <set>
 
 #include "bench/harness/svg_chart.h"
+#include "bench/harness/targets.h"
 #include "tessera/status.h"
 
 namespace tessera::bench {
@@ -135,6 +136,13 @@ absl::Status WriteReport(const std::string& dir, const nlohmann::ordered_json& m
     md += "## Failures\n\n";
     for (const auto& f : summary.failures) md += "- " + f + "\n";
     md += "\n";
+  }
+  const std::string targets = TargetsMarkdown(CheckTargets(summary.rows));
+  if (!targets.empty()) {
+    md +=
+        "## Targets\n\nTessera's performance targets (docs/benchmarks.md), checked against this "
+        "run.\n\n" +
+        targets + "\n";
   }
   for (const auto& w : workloads) {
     md += "## " + w + "\n\n";
