@@ -4,6 +4,7 @@
 #include "core/util/strings.h"
 #include "models/doc/doc_codec.h"
 #include "models/doc/doc_store_impl.h"
+#include "models/doc/doc_view.h"
 #include "tessera/status.h"
 
 namespace tessera {
@@ -240,13 +241,12 @@ absl::StatusOr<std::optional<Document>> DocStoreImpl::GetIn(internal::ReadSource
                                                             std::string_view coll,
                                                             const Document& id) {
   ScopedOpTimer t(h_get_);
-  RETURN_IF_ERROR(ValidateId(id));
+  ASSIGN_OR_RETURN(std::string pk, EncodeValidId(id));
   ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
   if (!info) return std::optional<Document>();
   std::string raw;
   bool found = false;
-  RETURN_IF_ERROR(
-      src->Get(internal::Cf::kData, DataKey(info->id, EncodeComponent(id)), &raw, &found));
+  RETURN_IF_ERROR(src->Get(internal::Cf::kData, DataKey(info->id, pk), &raw, &found));
   if (!found) return std::optional<Document>();
   ASSIGN_OR_RETURN(Json doc, DecodeDocument(raw));
   return std::optional<Document>(std::move(doc));
@@ -261,6 +261,40 @@ absl::StatusOr<std::optional<Document>> DocStoreImpl::Get(const ReadView& view,
                                                           std::string_view coll,
                                                           const Document& id) {
   return GetIn(&view.source(), coll, id);
+}
+
+absl::StatusOr<bool> DocStoreImpl::GetViewIn(internal::ReadSource* src, std::string_view coll,
+                                             const Document& id, DocumentView* out) {
+  ScopedOpTimer t(h_get_);
+  if (out == nullptr) return absl::InvalidArgumentError("GetView: the output view is null");
+  DocumentViewAccess::Clear(out);
+  ASSIGN_OR_RETURN(std::string pk, EncodeValidId(id));
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
+  if (!info) return false;
+  std::string* stored = DocumentViewAccess::Owned(out);
+  bool found = false;
+  RETURN_IF_ERROR(src->Get(internal::Cf::kData, DataKey(info->id, pk), stored, &found));
+  if (!found) {
+    stored->clear();
+    return false;
+  }
+  thread_local std::vector<MsgpackField> fields;  // reused: no allocation per read
+  absl::Status s = DocumentViewAccess::Reset(out, *stored, &fields);
+  if (!s.ok()) {
+    DocumentViewAccess::Clear(out);
+    return s;
+  }
+  return true;
+}
+
+absl::StatusOr<bool> DocStoreImpl::GetView(std::string_view coll, const Document& id,
+                                           DocumentView* out) {
+  return GetViewIn(&engine_->latest(), coll, id, out);
+}
+
+absl::StatusOr<bool> DocStoreImpl::GetView(const ReadView& view, std::string_view coll,
+                                           const Document& id, DocumentView* out) {
+  return GetViewIn(&view.source(), coll, id, out);
 }
 
 absl::StatusOr<std::vector<DocIndexInfo>> DocStoreImpl::ListIndexes(std::string_view coll) {

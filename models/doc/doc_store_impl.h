@@ -76,6 +76,10 @@ class DocStoreImpl final : public DocStore {
   absl::StatusOr<std::optional<Document>> Get(std::string_view coll, const Document& id) override;
   absl::StatusOr<std::optional<Document>> Get(const ReadView& view, std::string_view coll,
                                               const Document& id) override;
+  absl::StatusOr<bool> GetView(std::string_view coll, const Document& id,
+                               DocumentView* out) override;
+  absl::StatusOr<bool> GetView(const ReadView& view, std::string_view coll, const Document& id,
+                               DocumentView* out) override;
   absl::StatusOr<std::unique_ptr<Cursor<Document>>> Find(std::string_view coll,
                                                          const Document& filter,
                                                          const DocFindOptions& options) override;
@@ -118,6 +122,8 @@ class DocStoreImpl final : public DocStore {
                                    const Document& filter);
   absl::StatusOr<std::optional<Document>> GetIn(internal::ReadSource* src, std::string_view coll,
                                                 const Document& id);
+  absl::StatusOr<bool> GetViewIn(internal::ReadSource* src, std::string_view coll,
+                                 const Document& id, DocumentView* out);
   // Read-modify-write of a collection's catalog options, serialised across threads.
   absl::Status ModifyMeta(std::string_view coll,
                           const std::function<absl::Status(CollectionMeta*)>& change);
@@ -194,5 +200,7 @@ absl::Status ValidateTouchedFields(const Json& doc, const std::vector<std::strin
 absl::Status ValidateField(const std::string& name, const Json& value, std::string_view what);
 // Checks an _id value: any JSON value but an array (or an object holding one at the top).
 absl::Status ValidateId(const Json& id);
+// ValidateId, then the _id's key component (EncodeComponent), encoded once for both.
+absl::StatusOr<std::string> EncodeValidId(const Json& id);
 
 }  // namespace tessera::doc

@@ -68,6 +68,12 @@ void DocumentViewAccess::Set(DocumentView* view, std::string_view stored,
   for (const MsgpackField& f : fields) view->fields_.emplace_back(f.name, f.value);
 }
 
+void DocumentViewAccess::Clear(DocumentView* view) {
+  view->stored_ = {};
+  view->fields_.clear();
+  view->owned_.clear();
+}
+
 absl::Status DocumentViewAccess::Reset(DocumentView* view, std::string_view stored,
                                        std::vector<MsgpackField>* scratch) {
   view->stored_ = stored;

@@ -63,6 +63,11 @@ class LazyDocument final : public query::FieldSource {
 struct DocumentViewAccess {
   static absl::Status Reset(DocumentView* view, std::string_view stored,
                             std::vector<MsgpackField>* scratch);
+  // The buffer a view keeps its own stored bytes in (GetView): read into it, then Reset the view
+  // over it.
+  static std::string* Owned(DocumentView* view) { return &view->owned_; }
+  // Empties the view (no fields, no stored bytes).
+  static void Clear(DocumentView* view);
   // The same with the fields already located in `stored` (IndexMsgpackObject of its MessagePack).
   static void Set(DocumentView* view, std::string_view stored,
                   const std::vector<MsgpackField>& fields);

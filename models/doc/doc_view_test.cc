@@ -209,6 +209,29 @@ TEST(LazyDocumentTest, MalformedBytesAreDataLoss) {
   EXPECT_EQ(*view.Field("a"), "text");
 }
 
+// The document `v` views, checking on the way that the view's fields are that document's, in
+// order, each decoded or read in place; nullopt (and a test failure) when it does not decode.
+std::optional<Json> ViewedDocument(const DocumentView& v) {
+  absl::StatusOr<Json> d = v.ToDocument();
+  EXPECT_TRUE(d.ok()) << d.status();
+  if (!d.ok()) return std::nullopt;
+  EXPECT_EQ(v.size(), d->size());
+  size_t i = 0;
+  for (auto it = d->begin(); it != d->end() && i < v.size(); ++it, ++i) {
+    EXPECT_EQ(v.name(i), it.key());
+    EXPECT_EQ(v.find(it.key()), std::optional<size_t>(i));
+    absl::StatusOr<Json> value = v.value(i);
+    EXPECT_TRUE(value.ok() && SameTyped(*value, it.value())) << it.key();
+    std::optional<std::string_view> text = v.string_value(i);
+    EXPECT_EQ(text.has_value(), it->is_string()) << it.key();
+    if (text) {
+      EXPECT_EQ(*text, it->get_ref<const std::string&>());
+    }
+  }
+  EXPECT_EQ(v.find("no such field"), std::nullopt);
+  return std::move(*d);
+}
+
 // FindViews hands out exactly Find's documents (in Find's order, after skip and limit), through
 // the raw path (no sort, no projection) and the encoded one; with indexes (a multikey one, read
 // in batches) and without.
@@ -220,25 +243,8 @@ class FindViewsTest : public test::DocDbTest {
     std::vector<Json> out;
     if (!c.ok()) return out;
     for (; (*c)->Valid(); (*c)->Next()) {
-      const DocumentView& v = (*c)->entry();
-      absl::StatusOr<Json> d = v.ToDocument();
-      EXPECT_TRUE(d.ok()) << d.status();
-      if (!d.ok()) return out;
-      // The view's fields are the document's, in order, each decoded or read in place.
-      EXPECT_EQ(v.size(), d->size());
-      size_t i = 0;
-      for (auto it = d->begin(); it != d->end() && i < v.size(); ++it, ++i) {
-        EXPECT_EQ(v.name(i), it.key());
-        EXPECT_EQ(v.find(it.key()), std::optional<size_t>(i));
-        absl::StatusOr<Json> value = v.value(i);
-        EXPECT_TRUE(value.ok() && SameTyped(*value, it.value())) << it.key();
-        std::optional<std::string_view> text = v.string_value(i);
-        EXPECT_EQ(text.has_value(), it->is_string()) << it.key();
-        if (text) {
-          EXPECT_EQ(*text, it->get_ref<const std::string&>());
-        }
-      }
-      EXPECT_EQ(v.find("no such field"), std::nullopt);
+      std::optional<Json> d = ViewedDocument((*c)->entry());
+      if (!d) return out;
       out.push_back(std::move(*d));
     }
     EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
@@ -283,6 +289,77 @@ TEST_F(FindViewsTest, ViewsAreFindsDocuments) {
   EXPECT_TRUE(Views("absent", Json::object(), {}).empty());
   EXPECT_EQ(docs_->FindViews("plain", Json{{"a", {{"$bad", 1}}}}, {}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// GetView views exactly the document Get returns, for every kind of _id; a missing document,
+// collection or bad _id leave the view empty; the view keeps its bytes while the document is
+// rewritten; through a snapshot it views the snapshot's version.
+TEST_F(FindViewsTest, GetViewViewsWhatGetReturnsAndKeepsItsOwnBytes) {
+  std::mt19937_64 rng(47);
+  std::vector<Json> ids = {Json(1),     Json(-7),     Json(2.5),
+                           Json("ada"), Json(""),     Json{{"k", 1}, {"s", "x"}},
+                           Json(true),  Json(nullptr)};
+  std::vector<Json> docs;
+  for (const Json& id : ids) {
+    Json d = RandomViewDocument(rng);
+    d["_id"] = id;
+    docs.push_back(d);
+  }
+  InsertAll("c", docs);
+  DocumentView v;
+  for (const Json& id : ids) {
+    ASSERT_OK_AND_ASSIGN(std::optional<Json> want, docs_->Get("c", id));
+    ASSERT_TRUE(want.has_value()) << id.dump();
+    ASSERT_OK_AND_ASSIGN(bool found, docs_->GetView("c", id, &v));
+    ASSERT_TRUE(found) << id.dump();
+    std::optional<Json> got = ViewedDocument(v);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_TRUE(SameTyped(*got, *want)) << got->dump() << " vs " << want->dump();
+  }
+
+  // Absent: the view is emptied, not left on the previous document.
+  ASSERT_OK_AND_ASSIGN(bool found, docs_->GetView("c", Json(12345), &v));
+  EXPECT_FALSE(found);
+  EXPECT_EQ(v.size(), 0u);
+  ASSERT_OK(docs_->GetView("c", Json("ada"), &v).status());
+  ASSERT_OK_AND_ASSIGN(found, docs_->GetView("absent", Json("ada"), &v));
+  EXPECT_FALSE(found);
+  EXPECT_EQ(v.size(), 0u);
+  ASSERT_OK(docs_->GetView("c", Json("ada"), &v).status());
+  EXPECT_EQ(docs_->GetView("c", Json::array({1}), &v).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(v.size(), 0u);
+  EXPECT_EQ(docs_->GetView("c", Json(1), nullptr).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // The view owns its bytes: rewriting and deleting the document does not change what it shows.
+  ASSERT_OK_AND_ASSIGN(found, docs_->GetView("c", Json(1), &v));
+  ASSERT_TRUE(found);
+  std::optional<Json> before = ViewedDocument(v);
+  ASSERT_TRUE(before.has_value());
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Snapshot> snap, db_->GetSnapshot());
+  ASSERT_OK(
+      docs_->Update("c", Json{{"_id", 1}}, Json{{"$set", {{"fresh", "new value"}}}}, {}).status());
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_OK(
+        docs_->Insert("c", {Json{{"_id", 1000 + i}, {"pad", std::string(300, 'p')}}}).status());
+  }
+  std::optional<Json> still = ViewedDocument(v);
+  ASSERT_TRUE(still.has_value());
+  EXPECT_TRUE(SameTyped(*still, *before));
+  EXPECT_EQ(v.find("fresh"), std::nullopt);
+
+  // Latest: the update; through the snapshot: the document as it was.
+  ASSERT_OK_AND_ASSIGN(found, docs_->GetView("c", Json(1), &v));
+  ASSERT_TRUE(found);
+  std::optional<size_t> fresh = v.find("fresh");
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(v.string_value(*fresh), std::optional<std::string_view>("new value"));
+  ASSERT_OK_AND_ASSIGN(found, docs_->GetView(*snap, "c", Json(1), &v));
+  ASSERT_TRUE(found);
+  std::optional<Json> old = ViewedDocument(v);
+  ASSERT_TRUE(old.has_value());
+  EXPECT_TRUE(SameTyped(*old, *before));
 }
 
 }  // namespace

@@ -159,16 +159,19 @@ absl::Status ValidateField(const std::string& name, const Json& value, std::stri
   return CheckField(name, value, what);
 }
 
-absl::Status ValidateId(const Json& id) {
+absl::StatusOr<std::string> EncodeValidId(const Json& id) {
   if (id.is_array()) return absl::InvalidArgumentError("_id cannot be an array");
   if (id.is_discarded()) return absl::InvalidArgumentError("_id is not a JSON value");
   RETURN_IF_ERROR(CheckDepth(id, 1, "_id"));
-  if (EncodeComponent(id).size() > kMaxIdBytes) {
+  std::string pk = EncodeComponent(id);
+  if (pk.size() > kMaxIdBytes) {
     return absl::InvalidArgumentError(
         util::StrCat("_id is longer than ", kMaxIdBytes, " bytes when encoded"));
   }
-  return absl::OkStatus();
+  return pk;
 }
+
+absl::Status ValidateId(const Json& id) { return EncodeValidId(id).status(); }
 
 absl::StatusOr<std::optional<CollCtx>> DocStoreImpl::LockForWrite(TxnImpl& txn,
                                                                   std::string_view coll,
@@ -376,16 +379,19 @@ absl::StatusOr<std::vector<Document>> DocStoreImpl::InsertIn(TxnImpl& txn, std::
     std::string what = docs.size() == 1 ? "document" : util::StrCat("document ", i + 1);
     RETURN_IF_ERROR(ValidateDocument(docs[i], what));
     Json doc;
+    DocChange ch;
     auto it = docs[i].find("_id");
     if (it == docs[i].end()) {
       doc = WithIdFirst(Json(GenerateId()), docs[i]);
+      ch.pk = EncodeComponent(doc["_id"]);
     } else {
-      absl::Status s = ValidateId(*it);
-      if (!s.ok()) return absl::InvalidArgumentError(util::StrCat(what, ": ", s.message()));
+      absl::StatusOr<std::string> pk = EncodeValidId(*it);
+      if (!pk.ok()) {
+        return absl::InvalidArgumentError(util::StrCat(what, ": ", pk.status().message()));
+      }
       doc = docs[i];
+      ch.pk = *std::move(pk);
     }
-    DocChange ch;
-    ch.pk = EncodeComponent(doc["_id"]);
     if (!batch_pks.insert(ch.pk).second) {
       return absl::AlreadyExistsError(util::StrCat(
           "duplicate _id ", IdText(doc["_id"]), " in collection ", coll, " (twice in the batch)"));
@@ -620,7 +626,7 @@ absl::StatusOr<DocUpdateResult> DocStoreImpl::UpdateIn(
 
 absl::StatusOr<bool> DocStoreImpl::ReplaceIn(TxnImpl& txn, std::string_view coll,
                                              const Document& id, const Document& doc) {
-  RETURN_IF_ERROR(ValidateId(id));
+  ASSIGN_OR_RETURN(std::string pk, EncodeValidId(id));
   RETURN_IF_ERROR(ValidateDocument(doc, "replacement document"));
   auto it = doc.find("_id");
   if (it != doc.end() && !query::ValuesEqual(*it, id)) {
@@ -629,7 +635,6 @@ absl::StatusOr<bool> DocStoreImpl::ReplaceIn(TxnImpl& txn, std::string_view coll
   }
   ASSIGN_OR_RETURN(std::optional<CollCtx> ctx, LockForWrite(txn, coll, /*create=*/false));
   if (!ctx) return false;
-  std::string pk = EncodeComponent(id);
   std::string stored;
   ASSIGN_OR_RETURN(std::optional<Json> before, ReadLocked(txn, *ctx, pk, &stored));
   if (!before) return false;

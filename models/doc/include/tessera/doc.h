@@ -98,11 +98,12 @@ namespace doc {
 struct DocumentViewAccess;
 }
 
-// A read-only view of one stored document, handed out by DocStore::FindViews: its top-level
-// fields are located in the stored bytes, and a value is decoded only when asked (as MongoDB's
-// C++ driver hands out bsoncxx document views instead of parsed documents). string_value reads a
-// string field without copying it. A view is valid until its cursor moves or is destroyed.
-// Not thread-safe.
+// A read-only view of one stored document, handed out by DocStore::FindViews and GetView: its
+// top-level fields are located in the stored bytes, and a value is decoded only when asked (as
+// MongoDB's C++ driver hands out bsoncxx document views instead of parsed documents).
+// string_value reads a string field without copying it. A view from a cursor is valid until the
+// cursor moves or is destroyed; one filled by GetView holds its own copy of the stored bytes and
+// is valid until the next GetView into it or its destruction. Not thread-safe.
 class DocumentView {
  public:
   DocumentView() = default;
@@ -125,6 +126,7 @@ class DocumentView {
   friend struct doc::DocumentViewAccess;
   std::string_view stored_;                                            // the stored form
   std::vector<std::pair<std::string_view, std::string_view>> fields_;  // name, value bytes
+  std::string owned_;  // the stored bytes a GetView read (stored_ views them)
 };
 
 // Progress of an index build: documents indexed so far, out of an estimate of the total.
@@ -188,6 +190,13 @@ class DocStore {
   [[nodiscard]] virtual absl::StatusOr<std::optional<Document>> Get(const ReadView& view,
                                                                     std::string_view coll,
                                                                     const Document& id) = 0;
+  // Get, viewing the stored document instead of parsing it (see DocumentView): true with *out
+  // set when the document with _id `id` exists; false, and *out empty, when it does not. For a
+  // caller that reads a few fields, or copies string fields out, without building a Document.
+  [[nodiscard]] virtual absl::StatusOr<bool> GetView(std::string_view coll, const Document& id,
+                                                     DocumentView* out) = 0;
+  [[nodiscard]] virtual absl::StatusOr<bool> GetView(const ReadView& view, std::string_view coll,
+                                                     const Document& id, DocumentView* out) = 0;
 
   // The documents matching `filter`, streamed (only a sort the planner cannot serve from an
   // index buffers the matching documents, up to Options-independent 256 MiB; past that the query
