@@ -12,16 +12,16 @@
 # RunOps (the measured phase: the operations and the harness's own per-operation loop, which is
 # the same for every engine; not the load, settle or answer digest). Without engines, every
 # engine that serves the workload. The `first/this` column is this engine's instructions over
-# the first engine's, i.e. the first engine's speed relative to this one by instructions (as
-# the targets' ratios put it: 0.66 for kv.fill's tessera-kv against rocksdb means Tessera needs
-# 1/0.66 as many instructions per put). Workloads without a RunOps
+# the first engine's, i.e. the first engine's speed relative to this one by instructions, as
+# the targets' ratios put it (with tessera-kv first, kv.fill's rocksdb row reads 0.69: Tessera
+# needs 1/0.69 as many instructions per put). Workloads without a RunOps
 # phase (graph.load, ts.ingest, feed.*) are not measured. Needs valgrind and a build with the
 # benchmarks (BENCH, default build/bin/tessera-bench); takes ~50x the native run time.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH="${BENCH:-$ROOT/build/bin/tessera-bench}"
 if [ $# -lt 2 ]; then
-  sed -n 2,17p "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
   exit 2
 fi
 workload="$1"
@@ -38,7 +38,7 @@ case "$ops" in
   '' | *[!0-9]*) echo "bench_instructions.sh: OPS must be a positive integer, got '$ops'" >&2; exit 2 ;;
 esac
 [ "$ops" -gt 0 ] || { echo "bench_instructions.sh: OPS must be positive" >&2; exit 2; }
-command -v valgrind >/dev/null || { echo "bench_instructions.sh: valgrind is not installed" >&2; exit 2; }
+command -v valgrind >/dev/null || { echo "bench_instructions.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 [ -x "$BENCH" ] || { echo "bench_instructions.sh: no $BENCH (build with -DTESSERA_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
 if [ ${#engines[@]} -eq 0 ]; then
   # `--list` prints each workload's name and description, then "  engines: a,b,c".
