@@ -17,6 +17,10 @@
 # needs 1/0.69 as many instructions per put). Workloads without a RunOps
 # phase (graph.load, ts.ingest, feed.*) are not measured. Needs valgrind and a build with the
 # benchmarks (BENCH, default build/bin/tessera-bench); takes ~50x the native run time.
+#
+# CACHE_SIM=1 also simulates the caches (callgrind --cache-sim=yes, about twice as slow) and adds
+# an estimate of cycles per operation, Ir + 10 x (L1 misses) + 100 x (last-level misses)
+# (KCachegrind's cycle estimate): closer to the clock where code or data spill the L1 caches.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH="${BENCH:-$ROOT/build/bin/tessera-bench}"
@@ -49,11 +53,19 @@ fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-printf '%-26s %-14s %8s %16s %10s\n' workload engine ops instructions/op first/this
+sim=()
+[ "${CACHE_SIM:-0}" = 1 ] && sim=(--cache-sim=yes)
+if [ ${#sim[@]} -gt 0 ]; then
+  printf '%-26s %-14s %8s %16s %10s %16s %10s\n' workload engine ops instructions/op first/this \
+    est.cycles/op first/this
+else
+  printf '%-26s %-14s %8s %16s %10s\n' workload engine ops instructions/op first/this
+fi
 first=""
+first_cycles=""
 for engine in "${engines[@]}"; do
   mkdir -p "$tmp/$engine"
-  if ! valgrind --tool=callgrind --callgrind-out-file="$tmp/$engine/cg.%p" \
+  if ! valgrind --tool=callgrind "${sim[@]}" --callgrind-out-file="$tmp/$engine/cg.%p" \
       --toggle-collect='tessera::bench::RunOps(*, long)' "$BENCH" --workload "$workload" --engine "$engine" \
       --ops "$ops" --duration 1000000 --dir "$tmp/db" "${extra[@]}" \
       >"$tmp/$engine/out" 2>"$tmp/$engine/err"; then
@@ -62,10 +74,22 @@ for engine in "${engines[@]}"; do
     exit 1
   fi
   rm -rf "$tmp/db"
-  # The pair ran in a forked child: its profile is the file with the largest total.
-  total="$(grep -h '^summary:' "$tmp/$engine"/cg.* | awk '{print $2}' | sort -n | tail -1)"
+  # The pair ran in a forked child: its profile is the file with the largest total. With the
+  # cache simulation the summary line is Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw (trailing
+  # zeros left out); the cycle estimate weighs the misses.
+  summary="$(grep -h '^summary:' "$tmp/$engine"/cg.* | sort -k2,2n | tail -1)"
+  total="$(awk '{print $2}' <<<"$summary")"
   per_op=$((total / ops))
   [ -n "$first" ] || first="$per_op"
   ratio="$(awk -v a="$first" -v b="$per_op" 'BEGIN { printf "%.2f", b / a }')"
-  printf '%-26s %-14s %8d %16d %10s\n' "$workload" "$engine" "$ops" "$per_op" "$ratio"
+  if [ ${#sim[@]} -gt 0 ]; then
+    cycles="$(awk -v n="$ops" '{ printf "%d", ($2 + 10 * ($5 + $6 + $7) + 100 * ($8 + $9 + $10)) / n }' \
+      <<<"$summary")"
+    [ -n "$first_cycles" ] || first_cycles="$cycles"
+    cratio="$(awk -v a="$first_cycles" -v b="$cycles" 'BEGIN { printf "%.2f", b / a }')"
+    printf '%-26s %-14s %8d %16d %10s %16d %10s\n' "$workload" "$engine" "$ops" "$per_op" \
+      "$ratio" "$cycles" "$cratio"
+  else
+    printf '%-26s %-14s %8d %16d %10s\n' "$workload" "$engine" "$ops" "$per_op" "$ratio"
+  fi
 done
