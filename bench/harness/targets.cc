@@ -1,11 +1,12 @@
 // Copyright (c) 2026 The Tessera Authors. Licensed under the Apache License 2.0.
 #include "bench/harness/targets.h"
 
-#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
-#include <optional>
 #include <tuple>
+
+#include "core/util/strings.h"
 
 namespace tessera::bench {
 namespace {
@@ -53,14 +54,7 @@ std::string Figure(double v) {
     std::snprintf(buf, sizeof(buf), "%.3g", v);
     return buf;
   }
-  std::snprintf(buf, sizeof(buf), "%.0f", v);
-  std::string digits = buf;
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
+  return util::GroupThousands(static_cast<uint64_t>(std::llround(v)));
 }
 
 std::string Ratio(double v) {

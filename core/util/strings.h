@@ -2,10 +2,11 @@
 //
 // StrCat for Tessera's code. Debian's Abseil is built with its own absl::string_view (not
 // std::string_view), so util::StrCat rejects std::string_view arguments; this one takes both,
-// plus strings, characters arrays and numbers.
+// plus strings, characters arrays and numbers. And a few small string helpers.
 #pragma once
 
 #include <charconv>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -42,6 +43,17 @@ inline std::string_view ToStd(absl::string_view s) { return std::string_view(s.d
 // heterogeneous lookups of its hash containers take that one).
 inline absl::string_view AbslView(std::string_view s) {
   return absl::string_view(s.data(), s.size());
+}
+
+// "12,345": `n` with a comma every three digits.
+inline std::string GroupThousands(uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
 }  // namespace tessera::util

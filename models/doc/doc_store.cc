@@ -237,16 +237,22 @@ absl::StatusOr<DocExplain> DocStoreImpl::Explain(std::string_view coll, const Do
   return *stats;
 }
 
+absl::StatusOr<bool> DocStoreImpl::ReadById(internal::ReadSource* src, std::string_view coll,
+                                            const Document& id, std::string* stored) {
+  ASSIGN_OR_RETURN(std::string pk, EncodeValidId(id));
+  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
+  if (!info) return false;
+  bool found = false;
+  RETURN_IF_ERROR(src->Get(internal::Cf::kData, DataKey(info->id, pk), stored, &found));
+  return found;
+}
+
 absl::StatusOr<std::optional<Document>> DocStoreImpl::GetIn(internal::ReadSource* src,
                                                             std::string_view coll,
                                                             const Document& id) {
   ScopedOpTimer t(h_get_);
-  ASSIGN_OR_RETURN(std::string pk, EncodeValidId(id));
-  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
-  if (!info) return std::optional<Document>();
   std::string raw;
-  bool found = false;
-  RETURN_IF_ERROR(src->Get(internal::Cf::kData, DataKey(info->id, pk), &raw, &found));
+  ASSIGN_OR_RETURN(bool found, ReadById(src, coll, id, &raw));
   if (!found) return std::optional<Document>();
   ASSIGN_OR_RETURN(Json doc, DecodeDocument(raw));
   return std::optional<Document>(std::move(doc));
@@ -268,12 +274,8 @@ absl::StatusOr<bool> DocStoreImpl::GetViewIn(internal::ReadSource* src, std::str
   ScopedOpTimer t(h_get_);
   if (out == nullptr) return absl::InvalidArgumentError("GetView: the output view is null");
   DocumentViewAccess::Clear(out);
-  ASSIGN_OR_RETURN(std::string pk, EncodeValidId(id));
-  ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, FindCollection(coll));
-  if (!info) return false;
   std::string* stored = DocumentViewAccess::Owned(out);
-  bool found = false;
-  RETURN_IF_ERROR(src->Get(internal::Cf::kData, DataKey(info->id, pk), stored, &found));
+  ASSIGN_OR_RETURN(bool found, ReadById(src, coll, id, stored));
   if (!found) {
     stored->clear();
     return false;

@@ -124,6 +124,10 @@ class DocStoreImpl final : public DocStore {
                                                 const Document& id);
   absl::StatusOr<bool> GetViewIn(internal::ReadSource* src, std::string_view coll,
                                  const Document& id, DocumentView* out);
+  // The stored bytes of the document with _id `id` in `coll`, into *stored (Get and GetView):
+  // false when the collection or the document does not exist.
+  absl::StatusOr<bool> ReadById(internal::ReadSource* src, std::string_view coll,
+                                const Document& id, std::string* stored);
   // Read-modify-write of a collection's catalog options, serialised across threads.
   absl::Status ModifyMeta(std::string_view coll,
                           const std::function<absl::Status(CollectionMeta*)>& change);

@@ -38,10 +38,10 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 done
 [ "${1:-}" = "--" ] && shift
 extra=("$@")
-case "$ops" in
-  '' | *[!0-9]*) echo "bench_instructions.sh: OPS must be a positive integer, got '$ops'" >&2; exit 2 ;;
-esac
-[ "$ops" -gt 0 ] || { echo "bench_instructions.sh: OPS must be positive" >&2; exit 2; }
+if [[ ! "$ops" =~ ^[1-9][0-9]*$ ]]; then
+  echo "bench_instructions.sh: OPS must be a positive integer, got '$ops'" >&2
+  exit 2
+fi
 command -v valgrind >/dev/null || { echo "bench_instructions.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 [ -x "$BENCH" ] || { echo "bench_instructions.sh: no $BENCH (build with -DTESSERA_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
 if [ ${#engines[@]} -eq 0 ]; then
@@ -54,13 +54,14 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 sim=()
-[ "${CACHE_SIM:-0}" = 1 ] && sim=(--cache-sim=yes)
-if [ ${#sim[@]} -gt 0 ]; then
-  printf '%-26s %-14s %8s %16s %10s %16s %10s\n' workload engine ops instructions/op first/this \
-    est.cycles/op first/this
-else
-  printf '%-26s %-14s %8s %16s %10s\n' workload engine ops instructions/op first/this
+format='%-26s %-14s %8s %16s %10s'
+header=(workload engine ops instructions/op first/this)
+if [ "${CACHE_SIM:-0}" = 1 ]; then
+  sim=(--cache-sim=yes)
+  format+=' %16s %10s'
+  header+=(est.cycles/op first/this)
 fi
+printf "$format\n" "${header[@]}"
 first=""
 first_cycles=""
 for engine in "${engines[@]}"; do
@@ -81,15 +82,13 @@ for engine in "${engines[@]}"; do
   total="$(awk '{print $2}' <<<"$summary")"
   per_op=$((total / ops))
   [ -n "$first" ] || first="$per_op"
-  ratio="$(awk -v a="$first" -v b="$per_op" 'BEGIN { printf "%.2f", b / a }')"
+  row=("$workload" "$engine" "$ops" "$per_op"
+       "$(awk -v a="$first" -v b="$per_op" 'BEGIN { printf "%.2f", b / a }')")
   if [ ${#sim[@]} -gt 0 ]; then
     cycles="$(awk -v n="$ops" '{ printf "%d", ($2 + 10 * ($5 + $6 + $7) + 100 * ($8 + $9 + $10)) / n }' \
       <<<"$summary")"
     [ -n "$first_cycles" ] || first_cycles="$cycles"
-    cratio="$(awk -v a="$first_cycles" -v b="$cycles" 'BEGIN { printf "%.2f", b / a }')"
-    printf '%-26s %-14s %8d %16d %10s %16d %10s\n' "$workload" "$engine" "$ops" "$per_op" \
-      "$ratio" "$cycles" "$cratio"
-  else
-    printf '%-26s %-14s %8d %16d %10s\n' "$workload" "$engine" "$ops" "$per_op" "$ratio"
+    row+=("$cycles" "$(awk -v a="$first_cycles" -v b="$cycles" 'BEGIN { printf "%.2f", b / a }')")
   fi
+  printf "$format\n" "${row[@]}"
 done

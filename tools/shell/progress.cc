@@ -22,16 +22,6 @@ int TerminalColumns() {
 
 }  // namespace
 
-std::string GroupThousands(uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 std::string RenderProgress(std::string_view verb, uint64_t records, uint64_t bytes, uint64_t total,
                            int width) {
   const std::string count = GroupThousands(records) + " records";

@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/util/strings.h"
+
 namespace tessera::shell {
 
 // The text of one redraw, without the leading '\r': a bar of `width` cells, the percentage of
@@ -25,8 +27,8 @@ namespace tessera::shell {
 std::string RenderProgress(std::string_view verb, uint64_t records, uint64_t bytes, uint64_t total,
                            int width);
 
-// "12,345": `n` with a comma every three digits.
-std::string GroupThousands(uint64_t n);
+// "12,345": `n` with a comma every three digits (core/util/strings.h).
+using util::GroupThousands;
 
 class ProgressBar {
  public:
