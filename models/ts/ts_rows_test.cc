@@ -425,6 +425,62 @@ TEST_F(TsRowsTest, ValueConditionsOverWindowsWithoutMatchesEqualThePlainRows) {
   check("resealed");
 }
 
+// Rows wider and longer than QueryRowsIn's tile of cells (16 KiB: 68 rows of ten fields) in
+// several groups: the cells are made a tile at a time, field by field, into a buffer grown a tile
+// at a time; every cell must land in its own row and field, groups after groups, also at the
+// tiles' edges. Ten fields of the three value types, some missing, match nearly everywhere.
+TEST_F(TsRowsTest, RowsOfManyTilesAndGroupsKeepEveryCellInItsPlace) {
+  std::mt19937_64 rng(89);
+  std::vector<std::string> fields;
+  for (int f = 0; f < 10; ++f) fields.push_back("f" + std::to_string(f));
+  std::vector<TsPoint> pts;
+  for (const char* host : {"a", "b", "c"}) {
+    for (int64_t k = 0; k < 1000; ++k) {
+      TsPoint p{"m", {{"host", host}}, {}, kBase + k * 10 * kSec};
+      p.fields.emplace_back("f0", static_cast<int64_t>(rng() % 100));  // the condition's field
+      for (int f = 1; f < 10; ++f) {
+        if (rng() % 7 == 0) continue;  // missing here
+        if (f % 3 == 0) {
+          p.fields.emplace_back(fields[f], rng() % 2 == 0);
+        } else if (f % 3 == 1) {
+          p.fields.emplace_back(fields[f], static_cast<int64_t>(rng() % 1000) - 500);
+        } else {
+          p.fields.emplace_back(fields[f], static_cast<double>(rng() % 1000) / 8);
+        }
+      }
+      pts.push_back(std::move(p));
+    }
+  }
+  ASSERT_OK(ts_->Write(pts));
+  ASSERT_OK(ts_->Flush("m"));
+  for (const bool desc : {false, true}) {
+    TsQuery plain{.measurement = "m", .by = {"host"}, .desc = desc};
+    ASSERT_OK_AND_ASSIGN(auto full, ts_->QueryRows(plain, fields));
+    std::vector<TsFieldsRow> want;
+    for (TsFieldsRow& r : full) {
+      if (r.values[0] && std::get<int64_t>(*r.values[0]) > 3) want.push_back(std::move(r));
+    }
+    TsQuery q = plain;
+    q.value_where = {{"f0", TsValueFilter::Op::kGt, 3}};
+    ASSERT_OK_AND_ASSIGN(auto got, ts_->QueryRows(q, fields));
+    ASSERT_GT(want.size(), 2700u);  // ~960 rows per group: 14 tiles each
+    EXPECT_TRUE(SameRows(got, want)) << "desc " << desc;
+    // The cursor views the same buffer.
+    ASSERT_OK_AND_ASSIGN(auto views, ts_->QueryRowViews(q, fields));
+    size_t k = 0;
+    for (; views->Valid(); views->Next(), ++k) {
+      ASSERT_LT(k, want.size());
+      const TsRowView& v = views->entry();
+      ASSERT_EQ(v.time, want[k].time) << "row " << k;
+      ASSERT_EQ(*v.tags, want[k].tags) << "row " << k;
+      ASSERT_TRUE(std::equal(v.values.begin(), v.values.end(), want[k].values.begin(),
+                             want[k].values.end()))
+          << "row " << k;
+    }
+    EXPECT_EQ(k, want.size());
+  }
+}
+
 // The rows path of session 10 (a condition's points tested frame by frame, the other fields'
 // values picked out of each decoded frame) against the plain rows filtered, bit for bit: fields
 // at different timestamps (an int field every 10 s, a float one at other times too, an int one

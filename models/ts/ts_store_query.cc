@@ -24,6 +24,10 @@ namespace {
 using internal::Cf;
 using internal::ScopedOpTimer;
 
+// The bytes of result cells QueryRowsIn fills field by field at a time: half a 32 KiB L1 data
+// cache.
+constexpr size_t kRowTileBytes = size_t{16} << 10;
+
 absl::Status ValidateQuery(const TsQuery& q, bool last) {
   RETURN_IF_ERROR(internal::Catalog::ValidateName(Model::kTimeSeries, q.measurement));
   if (!last && q.aggregate) {
@@ -794,33 +798,44 @@ absl::Status TsStoreImpl::QueryRowsIn(internal::ReadSource& src, const TsQuery& 
           }
         }
         // The rows' values, row-major in the result's buffer, made field by field (the value
-        // type's switch once per field rather than once per value).
+        // type's switch once per field rather than once per value) over tiles of rows that fit
+        // the L1 data cache, the buffer grown by a tile at a time: field by field over all rows
+        // wrote each cell to a line evicted since the previous field's pass once the rows
+        // outgrew the cache (high-cpu-1: ~70 KB, a miss per cell).
         const size_t base = out->rows();
         out->times.insert(out->times.end(), matched.begin(), matched.end());
-        out->cells.resize(out->rows() * n);
-        for (size_t f = 0; f < n; ++f) {
-          const uint8_t* const found = col_found[f].data();
-          const uint64_t* const bits = col_ptr[f];
-          std::optional<TsValue>* const cell = out->cells.data() + base * n + f;
-          auto fill = [&](auto value_of) {
-            for (size_t k = 0; k < matched.size(); ++k) {
-              if (found[k]) cell[k * n].emplace(value_of(bits[k]));
+        // Grown a tile at a time (see above), reserved geometrically (groups append rows).
+        if (out->cells.capacity() < out->rows() * n) {
+          out->cells.reserve(std::max(out->rows() * n, 2 * out->cells.capacity()));
+        }
+        const size_t tile = std::max<size_t>(1, kRowTileBytes / (n * sizeof(out->cells[0])));
+        for (size_t k0 = 0; k0 < matched.size(); k0 += tile) {
+          const size_t k1 = std::min(matched.size(), k0 + tile);
+          out->cells.resize((base + k1) * n);
+          for (size_t f = 0; f < n; ++f) {
+            const uint8_t* const found = col_found[f].data();
+            const uint64_t* const bits = col_ptr[f];
+            std::optional<TsValue>* const cell = out->cells.data() + base * n + f;
+            auto fill = [&](auto value_of) {
+              for (size_t k = k0; k < k1; ++k) {
+                if (found[k]) cell[k * n].emplace(value_of(bits[k]));
+              }
+            };
+            switch (types[f]) {
+              case ValueType::kFloat:
+                fill([](uint64_t x) {
+                  return TsValue(std::in_place_type<double>, std::bit_cast<double>(x));
+                });
+                break;
+              case ValueType::kInt:
+                fill([](uint64_t x) {
+                  return TsValue(std::in_place_type<int64_t>, static_cast<int64_t>(x));
+                });
+                break;
+              case ValueType::kBool:
+                fill([](uint64_t x) { return TsValue(std::in_place_type<bool>, x != 0); });
+                break;
             }
-          };
-          switch (types[f]) {
-            case ValueType::kFloat:
-              fill([](uint64_t x) {
-                return TsValue(std::in_place_type<double>, std::bit_cast<double>(x));
-              });
-              break;
-            case ValueType::kInt:
-              fill([](uint64_t x) {
-                return TsValue(std::in_place_type<int64_t>, static_cast<int64_t>(x));
-              });
-              break;
-            case ValueType::kBool:
-              fill([](uint64_t x) { return TsValue(std::in_place_type<bool>, x != 0); });
-              break;
           }
         }
       } else {
