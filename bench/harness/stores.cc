@@ -17,6 +17,7 @@ namespace tessera::bench {
 absl::StatusOr<std::unique_ptr<DB>> OpenTessera(const std::string& path) {
   Options o;
   o.block_cache_bytes = kCacheBytes;
+  o.row_cache_bytes = kRowCacheBytes;
   o.log_destination = LogDestination::kNone;
   return DB::Open(path, o);
 }
@@ -28,6 +29,7 @@ absl::StatusOr<std::unique_ptr<RawRocks>> RawRocks::Open(const std::string& path
   o.bytes_per_sync = 1 << 20;
   o.keep_log_file_num = 3;
   o.max_log_file_size = 4 << 20;
+  if (kRowCacheBytes > 0) o.row_cache = rocksdb::NewLRUCache(kRowCacheBytes);
   o.statistics = rocksdb::CreateDBStatistics();
   o.statistics->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   o.write_buffer_size = 32 << 20;

@@ -32,7 +32,10 @@ class DB;
 
 namespace tessera::bench {
 
+// The caches of every RocksDB engine (Tessera's and raw RocksDB alike): a block cache that holds
+// every workload's data, and a row cache for repeated point reads.
 inline constexpr size_t kCacheBytes = 256 << 20;
+inline constexpr size_t kRowCacheBytes = size_t{64} << 20;
 
 // Tessera with the harness's options.
 absl::StatusOr<std::unique_ptr<DB>> OpenTessera(const std::string& path);

@@ -154,14 +154,16 @@ absl::StatusOr<MetricsSnapshot> DBImpl::GetMetrics() {
   }
   uint64_t v = 0;
   if (db->GetIntProperty("rocksdb.block-cache-usage", &v)) out.gauges["block_cache_bytes"] = v;
+  if (const auto& rc = db->GetDBOptions().row_cache) out.gauges["row_cache_bytes"] = rc->GetUsage();
   out.gauges["changelog.last_seq"] = engine_->change_log().last_seq();
   out.gauges["catalog.objects"] = engine_->catalog().List(std::nullopt).size();
   if (auto* stats = engine_->statistics()) {
     for (auto ticker :
-         {rocksdb::BLOCK_CACHE_HIT, rocksdb::BLOCK_CACHE_MISS, rocksdb::BLOOM_FILTER_USEFUL,
-          rocksdb::BYTES_WRITTEN, rocksdb::BYTES_READ, rocksdb::NUMBER_KEYS_WRITTEN,
-          rocksdb::NUMBER_KEYS_READ, rocksdb::COMPACT_READ_BYTES, rocksdb::COMPACT_WRITE_BYTES,
-          rocksdb::FLUSH_WRITE_BYTES, rocksdb::WAL_FILE_BYTES, rocksdb::STALL_MICROS}) {
+         {rocksdb::BLOCK_CACHE_HIT, rocksdb::BLOCK_CACHE_MISS, rocksdb::ROW_CACHE_HIT,
+          rocksdb::ROW_CACHE_MISS, rocksdb::BLOOM_FILTER_USEFUL, rocksdb::BYTES_WRITTEN,
+          rocksdb::BYTES_READ, rocksdb::NUMBER_KEYS_WRITTEN, rocksdb::NUMBER_KEYS_READ,
+          rocksdb::COMPACT_READ_BYTES, rocksdb::COMPACT_WRITE_BYTES, rocksdb::FLUSH_WRITE_BYTES,
+          rocksdb::WAL_FILE_BYTES, rocksdb::STALL_MICROS}) {
       for (const auto& [t, name] : rocksdb::TickersNameMap) {
         if (t == ticker) out.rocksdb[name] = stats->getTickerCount(ticker);
       }

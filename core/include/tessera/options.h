@@ -29,6 +29,9 @@ struct Options {
   bool sync_commits = false;
   // Size of the shared block cache, in bytes.
   size_t block_cache_bytes = 64 << 20;
+  // Size of the row cache, in bytes (0: none): repeated point reads of a key answered without
+  // finding and parsing its block (docs/architecture.md, "Caches").
+  size_t row_cache_bytes = 32 << 20;
   // Size of one memtable, in bytes, per column family.
   size_t write_buffer_bytes = 32 << 20;
   // Bits per key of the bloom filters on point-read column families (0 turns them off).
