@@ -9,6 +9,7 @@
 #include "core/engine/txn_impl.h"
 #include "core/util/rocks_status.h"
 #include "core/util/strings.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "tessera/db.h"
 #include "tessera/status.h"
@@ -154,7 +155,7 @@ absl::StatusOr<MetricsSnapshot> DBImpl::GetMetrics() {
   }
   uint64_t v = 0;
   if (db->GetIntProperty("rocksdb.block-cache-usage", &v)) out.gauges["block_cache_bytes"] = v;
-  if (const auto& rc = db->GetDBOptions().row_cache) out.gauges["row_cache_bytes"] = rc->GetUsage();
+  if (auto* rc = engine_->row_cache()) out.gauges["row_cache_bytes"] = rc->GetUsage();
   out.gauges["changelog.last_seq"] = engine_->change_log().last_seq();
   out.gauges["catalog.objects"] = engine_->catalog().List(std::nullopt).size();
   if (auto* stats = engine_->statistics()) {

@@ -142,6 +142,8 @@ class Engine {
 
   // rocksdb statistics, or null when off.
   rocksdb::Statistics* statistics() { return statistics_.get(); }
+  // The row cache, or null when off (Options::row_cache_bytes = 0).
+  rocksdb::Cache* row_cache() { return row_cache_.get(); }
 
   // Objects whose change events carry no before-image: the change feed's per-object switch,
   // stored under meta::kNoBeforeImagesPrefix and loaded at open. Thread-safe.
@@ -184,6 +186,7 @@ class Engine {
   rocksdb::TransactionDB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kNumCfs> cfs_{};
   std::shared_ptr<rocksdb::Statistics> statistics_;
+  std::shared_ptr<rocksdb::Cache> row_cache_;
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<Logger> logger_;
   MetricsRegistry metrics_;

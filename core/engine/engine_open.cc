@@ -158,7 +158,8 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineOpener::Open(std::string_view path
   // whose ids are never reused, expired time-series windows and feed positions, none of them
   // ever merged into again.
   if (options.row_cache_bytes > 0) {
-    db_opts.row_cache = rocksdb::NewLRUCache(options.row_cache_bytes);
+    engine->row_cache_ = rocksdb::NewLRUCache(options.row_cache_bytes);
+    db_opts.row_cache = engine->row_cache_;
   }
   Engine* raw = engine.get();
   auto view = [raw]() { return raw->catalog_.view(); };
